@@ -1,0 +1,10 @@
+//! Backprop Lab: see backpropagation.
+//!
+//! The core (`graph`, `expr`, `layout`) is pure Rust with no web dependency and is tested on
+//! the host. `web` holds the page: its state and views are pure Rust too (tested on the
+//! host); only `web::dom` and `web::app`, compiled for wasm32 alone, touch the DOM.
+
+pub mod expr;
+pub mod graph;
+pub mod layout;
+pub mod web;

@@ -1,0 +1,205 @@
+//! Everything on screen in one value, and its round trip through the URL's query string.
+//!
+//! Pure Rust (no DOM), so it is tested on the host. The page reads the query with the
+//! browser's `URLSearchParams` (which does the percent-decoding) and hands the pairs to
+//! [`State::from_query`]; [`State::to_query`] gives the pairs back.
+
+/// Which page view is shown. Only the graph view exists so far; training and the
+/// learning-rate views come later and get their own variants then.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    Graph,
+}
+
+/// How far the backward pass has gone on screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backward {
+    /// No gradients shown.
+    None,
+    /// The first `k` steps of the trace are done (step-through).
+    Steps(usize),
+    /// Every gradient is shown.
+    All,
+}
+
+/// The whole state of the page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct State {
+    pub view: View,
+    /// The expression's source text.
+    pub source: String,
+    /// Draw σ as its primitive gates.
+    pub expand_sigmoid: bool,
+    /// Show only the graph and its controls (for iframes).
+    pub embed: bool,
+    /// Whether the forward values of the gates are shown (Reset hides them, Forward shows them).
+    pub forward: bool,
+    pub backward: Backward,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            view: View::Graph,
+            source: PRESETS[0].source.to_string(),
+            expand_sigmoid: false,
+            embed: false,
+            forward: true,
+            backward: Backward::None,
+        }
+    }
+}
+
+impl State {
+    /// Reads the query pairs. Unknown keys are ignored; a bad value gives a message and the
+    /// default for that key. (Whether the expression parses is checked by the caller, which
+    /// falls back to the default expression and shows the parse error.)
+    pub fn from_query(pairs: &[(String, String)]) -> (State, Vec<String>) {
+        let mut s = State::default();
+        let mut messages = Vec::new();
+        for (k, v) in pairs {
+            match k.as_str() {
+                "expr" => s.source = v.clone(),
+                "view" => match v.as_str() {
+                    "graph" => s.view = View::Graph,
+                    other => messages.push(format!("There is no view called “{other}” yet; showing the graph view.")),
+                },
+                "sigmoid" => s.expand_sigmoid = v == "expand",
+                "embed" => s.embed = v == "1" || v == "true",
+                "step" => match v.as_str() {
+                    "all" => s.backward = Backward::All,
+                    n => match n.parse::<usize>() {
+                        Ok(k) => s.backward = Backward::Steps(k),
+                        Err(_) => messages
+                            .push(format!("“step={n}” is not a step number; starting before the backward pass.")),
+                    },
+                },
+                "preset" => match PRESETS.iter().find(|p| p.id == v) {
+                    Some(p) => s.source = p.source.to_string(),
+                    None => messages.push(format!("There is no example called “{v}”.")),
+                },
+                _ => {}
+            }
+        }
+        (s, messages)
+    }
+
+    /// The query pairs that reproduce this state (defaults are left out, except the expression,
+    /// which is always there so that a link shows what is on screen).
+    pub fn to_query(&self) -> Vec<(String, String)> {
+        let mut q = vec![("expr".to_string(), self.source.clone())];
+        if self.expand_sigmoid {
+            q.push(("sigmoid".into(), "expand".into()));
+        }
+        match self.backward {
+            Backward::None => {}
+            Backward::Steps(k) => q.push(("step".into(), k.to_string())),
+            Backward::All => q.push(("step".into(), "all".into())),
+        }
+        if self.embed {
+            q.push(("embed".into(), "1".into()));
+        }
+        q
+    }
+}
+
+/// An example expression offered in the editor's list.
+pub struct Preset {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub source: &'static str,
+}
+
+/// The examples: the lecture's worked circuits, then one per gate behaviour.
+pub const PRESETS: &[Preset] = &[
+    Preset {
+        id: "circuit",
+        title: "(x + y) · z — the first circuit",
+        source: "# CS231n's first circuit\nx = -2; y = 5; z = -4\nq = x + y\nf = q * z",
+    },
+    Preset {
+        id: "sigmoid-neuron",
+        title: "σ neuron, gate by gate",
+        source: "# a 2-input neuron with a sigmoid, written out gate by gate\nw0 = 2; x0 = -1; w1 = -3; x1 = -2; w2 = -3\nf = 1/(1+exp(-(w0*x0 + w1*x1 + w2)))",
+    },
+    Preset {
+        id: "sigmoid-gate",
+        title: "σ neuron, one σ gate",
+        source: "# the same neuron with one σ gate: local gradient σ(1 − σ)\nw0 = 2; x0 = -1; w1 = -3; x1 = -2; w2 = -3\nf = sigmoid(w0*x0 + w1*x1 + w2)",
+    },
+    Preset {
+        id: "relu-neuron",
+        title: "ReLU neuron",
+        source: "# a ReLU neuron: ∂w = x, ∂x = w, ∂b = 1\nx0 = 1; x1 = -2; x2 = 3\nw0 = -3; w1 = -1; w2 = 2; b = 1\nrelu(x0*w0 + x1*w1 + x2*w2 + b)",
+    },
+    Preset {
+        id: "final-layer",
+        title: "Output neuron with squared error",
+        source: "# output neuron, target d: δ = (y − d)·y·(1 − y)\nw0 = 0.5; x0 = 1; w1 = -0.3; x1 = 2; b = 0.1; d = 1\ny = sigmoid(w0*x0 + w1*x1 + b)\nL = 0.5*(y - d)^2",
+    },
+    Preset {
+        id: "fit",
+        title: "Fit F(x) = 3x² with θx²",
+        source: "# one point of the fit of 3x² by θx²: dE/dθ = −6 at θ = 0\ntheta = 0; x = 1; y = 3\nE = (theta*x^2 - y)^2",
+    },
+    Preset {
+        id: "max-gate",
+        title: "Max gate routes",
+        source: "# the max gate routes the gradient to the larger input; the other gets 0\nx = 3; y = -1; z = 2\nm = max(x, y)\nf = m * z",
+    },
+    Preset {
+        id: "fan-out",
+        title: "Fan-out: gradients add",
+        source: "# a is used three times: its gradient is the sum of what comes back\na = 3\nb = a * a\nf = b + a",
+    },
+    Preset {
+        id: "mul-gate",
+        title: "Mul gate swaps and scales",
+        source: "# the mul gate sends each input upstream × the other input\nx = 3; y = -4\nf = x * y",
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(q: &[(&str, &str)]) -> Vec<(String, String)> {
+        q.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn round_trips_through_the_query() {
+        let s = State {
+            view: View::Graph,
+            source: "a = 1; b = a & 2\n# ünïcode ? = &".into(),
+            expand_sigmoid: true,
+            embed: true,
+            forward: true,
+            backward: Backward::Steps(3),
+        };
+        let (back, messages) = State::from_query(&s.to_query());
+        assert_eq!(back, s);
+        assert!(messages.is_empty());
+        for b in [Backward::None, Backward::All] {
+            let s = State { backward: b, ..State::default() };
+            assert_eq!(State::from_query(&s.to_query()).0, s);
+        }
+    }
+
+    #[test]
+    fn bad_values_give_messages_and_defaults() {
+        let (s, m) = State::from_query(&pairs(&[("view", "nope"), ("step", "x"), ("preset", "zzz"), ("junk", "1")]));
+        assert_eq!(s, State::default());
+        assert_eq!(m.len(), 3, "{m:?}");
+    }
+
+    #[test]
+    fn presets_parse_and_have_unique_ids() {
+        for p in PRESETS {
+            assert!(crate::expr::parse(p.source, Default::default()).is_ok(), "{}", p.id);
+            assert_eq!(PRESETS.iter().filter(|q| q.id == p.id).count(), 1);
+        }
+        let (s, _) = State::from_query(&pairs(&[("preset", "relu-neuron")]));
+        assert!(s.source.contains("relu("));
+    }
+}

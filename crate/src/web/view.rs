@@ -1,0 +1,646 @@
+//! What the graph view draws, as plain trees of elements ([`El`]): the SVG drawing, the Nodes
+//! table, the gradient-check table and the step explanation.
+//!
+//! Pure Rust, tested on the host; `web::dom` turns an [`El`] into DOM nodes with
+//! `createElementNS`, `setAttribute` and text nodes, so nothing here is ever parsed as HTML.
+
+use crate::graph::{explain, fmt_compact, fmt_full, fmt_short, GradCheck, Graph, NodeId, Op, Role, Step, Trace};
+use crate::layout::{layered, Layout, NodeKind, Point, Spacing};
+
+/// An element: tag, attributes in order, children. `svg` elements are created in the SVG
+/// namespace.
+#[derive(Clone, Debug, PartialEq)]
+pub struct El {
+    pub tag: &'static str,
+    pub svg: bool,
+    pub attrs: Vec<(&'static str, String)>,
+    pub children: Vec<Child>,
+}
+
+/// A child: an element or a text node.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Child {
+    El(El),
+    Text(String),
+}
+
+impl El {
+    pub fn html(tag: &'static str) -> El {
+        El { tag, svg: false, attrs: Vec::new(), children: Vec::new() }
+    }
+
+    pub fn svg(tag: &'static str) -> El {
+        El { tag, svg: true, attrs: Vec::new(), children: Vec::new() }
+    }
+
+    pub fn attr(mut self, k: &'static str, v: impl Into<String>) -> El {
+        self.attrs.push((k, v.into()));
+        self
+    }
+
+    pub fn child(mut self, c: El) -> El {
+        self.children.push(Child::El(c));
+        self
+    }
+
+    pub fn text(mut self, t: impl Into<String>) -> El {
+        self.children.push(Child::Text(t.into()));
+        self
+    }
+
+    /// The value of an attribute, if set.
+    pub fn get(&self, k: &str) -> Option<&str> {
+        self.attrs.iter().find(|a| a.0 == k).map(|a| a.1.as_str())
+    }
+
+    /// Every element of the tree, depth first, this one included.
+    pub fn walk(&self) -> Vec<&El> {
+        let mut out = vec![self];
+        for c in &self.children {
+            if let Child::El(e) = c {
+                out.extend(e.walk());
+            }
+        }
+        out
+    }
+
+    /// All the text below this element.
+    pub fn text_content(&self) -> String {
+        self.children
+            .iter()
+            .map(|c| match c {
+                Child::Text(t) => t.clone(),
+                Child::El(e) => e.text_content(),
+            })
+            .collect()
+    }
+}
+
+/// Radius of a gate's circle.
+pub const GATE_R: f64 = 20.0;
+/// Length of the wire drawn after a node that feeds nothing (the output), to carry its labels.
+pub const STUB: f64 = 64.0;
+/// Where a node's value (above) and gradient (below) sit on its outgoing wire, from its edge.
+pub const LABEL_DX: f64 = 27.0;
+
+/// A graph with its drawing positions.
+pub struct Scene {
+    pub graph: Graph,
+    pub trace: Trace,
+    pub layout: Layout,
+    /// (from, to) for each drawn edge, in the layout's order.
+    pub edges: Vec<(NodeId, NodeId)>,
+}
+
+impl Scene {
+    pub fn new(graph: Graph) -> Scene {
+        let kinds: Vec<NodeKind> = graph
+            .nodes()
+            .iter()
+            .map(|n| match n.op {
+                Op::Input => NodeKind::Input,
+                Op::Const => NodeKind::Constant,
+                _ => NodeKind::Gate,
+            })
+            .collect();
+        let edges: Vec<(NodeId, NodeId)> =
+            graph.nodes().iter().enumerate().flat_map(|(to, n)| n.inputs.iter().map(move |&from| (from, to))).collect();
+        let spacing = Spacing { layer_gap: 128.0, row_gap: 84.0, margin: 46.0 };
+        let mut layout = layered(&kinds, &edges, spacing);
+        // room on the right for the output's wire and labels
+        layout.width += STUB;
+        let trace = graph.trace();
+        Scene { graph, trace, layout, edges }
+    }
+}
+
+/// What is shown of the passes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shown {
+    /// Gate values visible.
+    pub forward: bool,
+    /// Steps of the backward pass done (`trace.steps.len()` for all).
+    pub steps: usize,
+    /// Whether the last step done is highlighted and explained (a step-through), or the
+    /// gradients are simply shown (the Backward button).
+    pub stepping: bool,
+}
+
+/// A name cut to fit a label (the full name is in the tooltip).
+fn short_name(s: &str) -> String {
+    if s.chars().count() > 10 {
+        let mut t: String = s.chars().take(9).collect();
+        t.push('…');
+        t
+    } else {
+        s.to_string()
+    }
+}
+
+/// Half the width of an input's or constant's box.
+fn leaf_half_width(label: &str) -> f64 {
+    (label.chars().count() as f64 * 4.6 + 12.0).max(17.0)
+}
+
+/// Where a node's outgoing wire starts (its right edge).
+fn port_out(graph: &Graph, id: NodeId, p: Point) -> Point {
+    let n = &graph.nodes()[id];
+    let dx = match n.op {
+        Op::Input => leaf_half_width(&short_name(&graph.label(id))),
+        Op::Const => leaf_half_width(&fmt_compact(n.value)),
+        _ => GATE_R,
+    };
+    Point { x: p.x + dx, y: p.y }
+}
+
+/// Where the wire leaves a node: its right edge.
+fn wire_start(graph: &Graph, id: NodeId, p: Point) -> Point {
+    port_out(graph, id, p)
+}
+
+/// A smooth path through the points, leaving and entering each one horizontally.
+fn smooth_path(points: &[Point]) -> String {
+    let mut d = String::new();
+    for (i, p) in points.iter().enumerate() {
+        if i == 0 {
+            d.push_str(&format!("M{:.1},{:.1}", p.x, p.y));
+        } else {
+            let q = points[i - 1];
+            let h = ((p.x - q.x) / 2.0).max(8.0);
+            d.push_str(&format!(" C{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}", q.x + h, q.y, p.x - h, p.y, p.x, p.y));
+        }
+    }
+    d
+}
+
+fn text(x: f64, y: f64, class: &str, s: impl Into<String>) -> El {
+    El::svg("text").attr("x", format!("{x:.1}")).attr("y", format!("{y:.1}")).attr("class", class).text(s)
+}
+
+fn title(s: impl Into<String>) -> El {
+    El::svg("title").text(s)
+}
+
+/// The box beside the node being stepped: the gate's role, then for each input
+/// "name: upstream × local = sent". Placed below the node, or above it near the bottom edge.
+fn callout(g: &Graph, step: &Step, p: Point, height: f64) -> El {
+    let op = g.node(step.node).map_or(Op::Input, |n| n.op);
+    let out = g.output().map(|o| g.label(o)).unwrap_or_default();
+    let heading = match step.role {
+        Role::Leaf => format!("input: ∂{out}/∂{} = {}", short_name(&g.label(step.node)), fmt_short(step.upstream)),
+        Role::Distributes => format!("{} distributes", op.symbol()),
+        Role::SwapsAndScales => "× swaps and scales".to_string(),
+        Role::Routes => format!("{} routes", op.name()),
+        Role::Scales => format!("{}: upstream × local", op.symbol()),
+    };
+    let mut lines = vec![heading];
+    if step.contributions.len() > 1 {
+        let parts: Vec<String> = step.contributions.iter().map(|c| fmt_short(c.1)).collect();
+        lines.push(format!("fan-out: {} = {}", parts.join(" + "), fmt_short(step.upstream)));
+    }
+    for s in &step.sends {
+        let to = short_name(&g.label(s.to));
+        lines.push(format!("{to}: {} × {} = {}", fmt_short(step.upstream), fmt_short(s.local), fmt_short(s.grad)));
+    }
+    let width = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64 * 7.3 + 16.0;
+    let box_h = lines.len() as f64 * 17.0 + 10.0;
+    let below = p.y + GATE_R + 30.0;
+    let top = if below + box_h > height - 4.0 { (p.y - GATE_R - 22.0 - box_h).max(2.0) } else { below };
+    let left = (p.x - width / 2.0).max(2.0);
+    let mut el = El::svg("g").attr("class", "callout").child(
+        El::svg("rect")
+            .attr("x", format!("{left:.1}"))
+            .attr("y", format!("{top:.1}"))
+            .attr("width", format!("{width:.1}"))
+            .attr("height", format!("{box_h:.1}"))
+            .attr("rx", "6"),
+    );
+    for (i, line) in lines.iter().enumerate() {
+        let class = if i == 0 { "callout-head" } else { "send-label" };
+        let y = top + 19.0 + i as f64 * 17.0;
+        el = el.child(text(left + 8.0, y, class, line.clone()).attr("text-anchor", "start"));
+    }
+    el
+}
+
+/// The computational graph as an SVG, in the lecture's look: inputs on the left, gates as
+/// circles with their symbol, each node's value in green above its wire and its gradient in
+/// red below. `current` is the step being shown, whose sends are written on its input wires.
+pub fn graph_svg(scene: &Scene, shown: Shown) -> El {
+    let g = &scene.graph;
+    let grads = g.grads_after(&scene.trace, shown.steps);
+    let current = if shown.stepping { shown.steps.checked_sub(1).and_then(|k| scene.trace.steps.get(k)) } else { None };
+    let out = g.output();
+    let (w, h) = (scene.layout.width, scene.layout.height);
+    let mut svg = El::svg("svg")
+        .attr("id", "graph")
+        .attr("viewBox", format!("0 0 {w:.0} {h:.0}"))
+        .attr("width", format!("{w:.0}"))
+        .attr("height", format!("{h:.0}"))
+        .attr("style", format!("min-width: {:.0}px", (w * 0.7).min(1000.0)))
+        .attr("role", "img")
+        .attr("tabindex", "0")
+        .attr("aria-label", "Computational graph. Arrow keys step through the backward pass.");
+    svg = svg.child(
+        El::svg("defs").child(
+            El::svg("marker")
+                .attr("id", "arrow")
+                .attr("viewBox", "0 0 10 10")
+                .attr("refX", "9")
+                .attr("refY", "5")
+                .attr("markerWidth", "7")
+                .attr("markerHeight", "7")
+                .attr("orient", "auto-start-reverse")
+                .child(El::svg("path").attr("d", "M0,1 L10,5 L0,9 z").attr("class", "arrowhead")),
+        ),
+    );
+
+    // wires first, so nodes and labels sit on top
+    let mut wires = El::svg("g").attr("class", "edges");
+    let mut annotations = El::svg("g").attr("class", "annotations");
+    for (k, &(from, to)) in scene.edges.iter().enumerate() {
+        let (Some(&pf), Some(&pt)) = (scene.layout.nodes.get(from), scene.layout.nodes.get(to)) else {
+            continue;
+        };
+        let mut pts = vec![wire_start(g, from, pf)];
+        if let Some(poly) = scene.layout.edges.get(k) {
+            if poly.len() > 2 {
+                pts.extend_from_slice(&poly[1..poly.len() - 1]);
+            }
+        }
+        pts.push(Point { x: pt.x - GATE_R, y: pt.y });
+        let active = current.is_some_and(|s| s.node == to && s.sends.iter().any(|x| x.to == from));
+        let class = if active { "edge active" } else { "edge" };
+        wires = wires.child(
+            El::svg("path")
+                .attr("class", class)
+                .attr("d", smooth_path(&pts))
+                .attr("marker-end", "url(#arrow)")
+                .attr("data-from", g.label(from))
+                .attr("data-to", g.label(to)),
+        );
+    }
+    svg = svg.child(wires);
+    if let Some(step) = current {
+        if let Some(&p) = scene.layout.nodes.get(step.node) {
+            annotations = annotations.child(callout(g, step, p, h));
+        }
+    }
+
+    let mut has_consumer = vec![false; g.len()];
+    for &(from, _) in &scene.edges {
+        if let Some(c) = has_consumer.get_mut(from) {
+            *c = true;
+        }
+    }
+    let mut nodes = El::svg("g").attr("class", "nodes");
+    for (id, n) in g.nodes().iter().enumerate() {
+        let Some(&p) = scene.layout.nodes.get(id) else { continue };
+        let label = g.label(id);
+        let value_shown = shown.forward || matches!(n.op, Op::Input | Op::Const);
+        let grad = grads.get(id).copied().flatten();
+        let is_current = current.is_some_and(|s| s.node == id);
+        let mut class = format!("node {}", n.op.name());
+        if Some(id) == out {
+            class.push_str(" output");
+        }
+        if is_current {
+            class.push_str(" current");
+        }
+        if !n.value.is_finite() {
+            class.push_str(" nonfinite");
+        }
+        let mut el = El::svg("g")
+            .attr("class", class)
+            .attr("data-name", label.clone())
+            .attr("data-op", n.op.name())
+            .attr("data-value", if value_shown { fmt_full(n.value) } else { String::new() })
+            .attr("data-grad", grad.map(fmt_full).unwrap_or_default());
+        if is_current {
+            el = el.attr("data-current", "true");
+        }
+        let mut tip = format!("{label} ({})", n.op.name());
+        if value_shown {
+            tip.push_str(&format!("\nvalue {}", fmt_full(n.value)));
+        }
+        if let Some(d) = grad {
+            tip.push_str(&format!(
+                "\ngradient ∂{}/∂{label} = {}",
+                out.map(|o| g.label(o)).unwrap_or_default(),
+                fmt_full(d)
+            ));
+        }
+        el = el.child(title(tip));
+        let port = port_out(g, id, p);
+        match n.op {
+            Op::Const => {
+                let hw = leaf_half_width(&fmt_compact(n.value));
+                el = el
+                    .child(
+                        El::svg("rect")
+                            .attr("x", format!("{:.1}", p.x - hw))
+                            .attr("y", format!("{:.1}", p.y - 12.0))
+                            .attr("width", format!("{:.1}", 2.0 * hw))
+                            .attr("height", "24")
+                            .attr("rx", "5")
+                            .attr("class", "box"),
+                    )
+                    .child(text(p.x, p.y + 4.5, "symbol", fmt_compact(n.value)));
+            }
+            Op::Input => {
+                let name = short_name(&label);
+                let hw = leaf_half_width(&name);
+                el = el
+                    .child(
+                        El::svg("rect")
+                            .attr("x", format!("{:.1}", p.x - hw))
+                            .attr("y", format!("{:.1}", p.y - 14.0))
+                            .attr("width", format!("{:.1}", 2.0 * hw))
+                            .attr("height", "28")
+                            .attr("rx", "14")
+                            .attr("class", "box"),
+                    )
+                    .child(text(p.x, p.y + 5.0, "name", name));
+            }
+            op => {
+                el = el
+                    .child(
+                        El::svg("circle")
+                            .attr("cx", format!("{:.1}", p.x))
+                            .attr("cy", format!("{:.1}", p.y))
+                            .attr("r", format!("{GATE_R}"))
+                            .attr("class", "gate"),
+                    )
+                    .child(text(
+                        p.x,
+                        p.y + 5.0,
+                        if op.symbol().chars().count() > 2 { "symbol small" } else { "symbol" },
+                        op.symbol(),
+                    ));
+                if n.name.is_some() && Some(id) != out {
+                    el = el.child(text(p.x, p.y - GATE_R - 7.0, "name", short_name(&label)));
+                }
+            }
+        }
+        if n.op != Op::Const {
+            // the value above the node's outgoing wire and the gradient below it; a node that
+            // feeds nothing gets a short wire of its own to carry them
+            let end = Point { x: port.x + STUB, y: port.y };
+            let mid = port.x + LABEL_DX;
+            if !has_consumer[id] {
+                el = el.child(
+                    El::svg("line")
+                        .attr("class", "stub")
+                        .attr("x1", format!("{:.1}", port.x))
+                        .attr("y1", format!("{:.1}", port.y))
+                        .attr("x2", format!("{:.1}", end.x))
+                        .attr("y2", format!("{:.1}", end.y))
+                        .attr("marker-end", "url(#arrow)"),
+                );
+            }
+            if value_shown {
+                let cls = if n.op == Op::Input { "value editable" } else { "value" };
+                let mut v = text(mid, p.y - 7.0, cls, fmt_short(n.value));
+                if n.op == Op::Input {
+                    v = v.attr("tabindex", "0").attr("role", "button").attr(
+                        "aria-label",
+                        format!("{label} = {}; press Enter to edit, drag to scrub", fmt_full(n.value)),
+                    );
+                }
+                el = el.child(v);
+            }
+            if let Some(d) = grad {
+                el = el.child(text(mid, p.y + 19.0, "grad", fmt_short(d)));
+            }
+            if Some(id) == out {
+                el =
+                    el.child(text(end.x + 8.0, p.y + 5.0, "out-name", short_name(&label)).attr("text-anchor", "start"));
+            }
+        }
+        nodes = nodes.child(el);
+    }
+    svg.child(nodes).child(annotations)
+}
+
+/// The `Nodes` table: every node's name, op, value and gradient, the same numbers as the
+/// drawing (for screen readers and copying).
+pub fn nodes_table(scene: &Scene, shown: Shown) -> El {
+    let g = &scene.graph;
+    let grads = g.grads_after(&scene.trace, shown.steps);
+    let mut body = El::html("tbody");
+    for (id, n) in g.nodes().iter().enumerate() {
+        let value_shown = shown.forward || matches!(n.op, Op::Input | Op::Const);
+        let mut op = El::html("td").text(n.op.name());
+        if let Op::PowC(p) = n.op {
+            op = op.attr("title", format!("raise to the constant power {}", fmt_compact(p)));
+        }
+        body = body.child(
+            El::html("tr")
+                .attr("data-name", g.label(id))
+                .child(El::html("th").attr("scope", "row").text(g.label(id)))
+                .child(op)
+                .child(El::html("td").attr("class", "num").text(if value_shown {
+                    fmt_full(n.value)
+                } else {
+                    String::new()
+                }))
+                .child(El::html("td").attr("class", "num").text(grads[id].map(fmt_full).unwrap_or_default())),
+        );
+    }
+    El::html("table")
+        .attr("id", "nodes-table")
+        .child(El::html("caption").text("Nodes"))
+        .child(
+            El::html("thead").child(
+                El::html("tr")
+                    .child(El::html("th").attr("scope", "col").text("name"))
+                    .child(El::html("th").attr("scope", "col").text("op"))
+                    .child(El::html("th").attr("scope", "col").text("value"))
+                    .child(El::html("th").attr("scope", "col").text("gradient")),
+            ),
+        )
+        .child(body)
+}
+
+/// The gradient check: each input's analytic and numeric gradient and their relative error,
+/// flagged above the tolerance.
+pub fn gradcheck_table(graph: &Graph, checks: &[GradCheck]) -> El {
+    let mut body = El::html("tbody");
+    for c in checks {
+        let name = graph.label(c.input);
+        let mut tr = El::html("tr")
+            .attr("data-name", name.clone())
+            .attr("data-analytic", fmt_full(c.analytic))
+            .attr("data-numeric", fmt_full(c.numeric))
+            .attr("data-rel-error", fmt_full(c.rel_error));
+        if c.flagged() {
+            tr = tr.attr("class", "flagged");
+        }
+        let err = if c.rel_error.is_nan() { "—".to_string() } else { format!("{:.1e}", c.rel_error) };
+        body = body.child(
+            tr.child(El::html("th").attr("scope", "row").text(name))
+                .child(El::html("td").attr("class", "num").text(fmt_sig(c.analytic)))
+                .child(El::html("td").attr("class", "num").text(fmt_sig(c.numeric)))
+                .child(El::html("td").attr("class", "num").text(if c.flagged() { format!("{err} ⚠") } else { err })),
+        );
+    }
+    if checks.is_empty() {
+        body = body.child(El::html("tr").child(El::html("td").attr("colspan", "4").text("No inputs to check.")));
+    }
+    El::html("table")
+        .attr("id", "gradcheck")
+        .child(El::html("caption").text("Gradient check"))
+        .child(
+            El::html("thead").child(
+                El::html("tr")
+                    .child(El::html("th").attr("scope", "col").text("input"))
+                    .child(El::html("th").attr("scope", "col").text("analytic"))
+                    .child(El::html("th").attr("scope", "col").text("numeric"))
+                    .child(El::html("th").attr("scope", "col").text("rel. error")),
+            ),
+        )
+        .child(body)
+}
+
+/// Six significant digits, for the gradient-check table.
+fn fmt_sig(v: f64) -> String {
+    if !v.is_finite() {
+        return fmt_short(v);
+    }
+    let s = format!("{v:.6}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.replace('-', "−")
+    }
+}
+
+/// The words under the graph for the current step (or what to do next).
+pub fn step_text(scene: &Scene, shown: Shown) -> String {
+    let total = scene.trace.steps.len();
+    if !shown.stepping && shown.steps > 0 {
+        return format!(
+            "Every gradient is shown: each is ∂{0}/∂node, red under the node's wire. Press Step (→) to walk the {total} steps of the backward pass one node at a time.",
+            scene.graph.output().map(|o| scene.graph.label(o)).unwrap_or_default()
+        );
+    }
+    match shown.steps {
+        0 => format!(
+            "Press Backward for every gradient at once, or Step (→) to walk the backward pass one node at a time ({total} steps)."
+        ),
+        k => match scene.trace.steps.get(k - 1) {
+            Some(step) => {
+                let prefix = format!("Step {k} of {total}. ");
+                let done = if k == total { " The backward pass is complete." } else { "" };
+                format!("{prefix}{}{done}", explain(&scene.graph, step))
+            }
+            None => String::new(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::{parse, Options};
+
+    fn scene(src: &str) -> Scene {
+        Scene::new(parse(src, Options::default()).unwrap())
+    }
+
+    fn nodes(svg: &El) -> Vec<&El> {
+        svg.walk().into_iter().filter(|e| e.get("data-op").is_some()).collect()
+    }
+
+    #[test]
+    fn every_node_carries_the_hooks() {
+        let s = scene("x = -2; y = 5; z = -4\nq = x + y\nf = q * z");
+        let all = Shown { forward: true, steps: s.trace.steps.len(), stepping: true };
+        let svg = graph_svg(&s, all);
+        let ns = nodes(&svg);
+        let names: Vec<&str> = ns.iter().map(|e| e.get("data-name").unwrap()).collect();
+        assert_eq!(names, ["x", "y", "z", "q", "f"]);
+        let grad = |n: &str| ns.iter().find(|e| e.get("data-name") == Some(n)).unwrap().get("data-grad").unwrap();
+        assert_eq!((grad("x"), grad("y"), grad("z"), grad("f")), ("-4", "-4", "3", "1"));
+        // before the backward pass, no gradient
+        let svg = graph_svg(&s, Shown { forward: true, steps: 0, stepping: true });
+        assert!(nodes(&svg).iter().all(|e| e.get("data-grad") == Some("")));
+        // edges name their ends
+        let edges: Vec<(&str, &str)> = svg
+            .walk()
+            .into_iter()
+            .filter(|e| e.get("class").is_some_and(|c| c.starts_with("edge")) && e.tag == "path")
+            .map(|e| (e.get("data-from").unwrap(), e.get("data-to").unwrap()))
+            .collect();
+        assert_eq!(edges, [("x", "q"), ("y", "q"), ("q", "f"), ("z", "f")]);
+    }
+
+    #[test]
+    fn the_current_step_is_highlighted_and_explained() {
+        let s = scene("x = -2; y = 5; z = -4\nq = x + y\nf = q * z");
+        let svg = graph_svg(&s, Shown { forward: true, steps: 2, stepping: true });
+        let current: Vec<&str> = nodes(&svg)
+            .iter()
+            .filter(|e| e.get("data-current") == Some("true"))
+            .map(|e| e.get("data-name").unwrap())
+            .collect();
+        assert_eq!(current, ["q"]);
+        let sends: Vec<String> =
+            svg.walk().into_iter().filter(|e| e.get("class") == Some("send-label")).map(|e| e.text_content()).collect();
+        assert_eq!(sends, ["x: −4.00 × 1.00 = −4.00", "y: −4.00 × 1.00 = −4.00"]);
+        // after Backward every gradient is shown and nothing is highlighted
+        let all = Shown { forward: true, steps: s.trace.steps.len(), stepping: false };
+        assert!(nodes(&graph_svg(&s, all)).iter().all(|e| e.get("data-current").is_none()));
+        assert!(step_text(&s, all).contains("Every gradient is shown"));
+        let words = step_text(&s, Shown { forward: true, steps: 2, stepping: true });
+        assert!(
+            words.contains("Step 2 of 5") && words.contains("distributes") && words.contains("upstream"),
+            "{words}"
+        );
+    }
+
+    #[test]
+    fn user_text_only_ever_becomes_text() {
+        let s = scene("x = 1\nf = x * 2");
+        let svg = graph_svg(&s, Shown { forward: true, steps: 0, stepping: true });
+        // attributes come from a fixed list of names; text only in Text children
+        for e in svg.walk() {
+            for (k, _) in &e.attrs {
+                assert!(!k.starts_with("on"), "event-handler attribute {k}");
+            }
+        }
+    }
+
+    #[test]
+    fn no_two_nodes_overlap_and_wires_go_right() {
+        let s = scene(crate::web::state::PRESETS[1].source);
+        let ps = &s.layout.nodes;
+        for i in 0..ps.len() {
+            for j in 0..i {
+                let d = ((ps[i].x - ps[j].x).powi(2) + (ps[i].y - ps[j].y).powi(2)).sqrt();
+                assert!(d >= 2.0 * GATE_R, "nodes {i} and {j} overlap");
+            }
+        }
+        for &(from, to) in &s.edges {
+            let start = wire_start(&s.graph, from, ps[from]);
+            assert!(start.x < ps[to].x - GATE_R, "wire {from}→{to} runs backwards");
+        }
+    }
+
+    #[test]
+    fn tables_list_every_node_and_flag_bad_checks() {
+        let s = scene("a = 3\nf = a*a + a");
+        let t = nodes_table(&s, Shown { forward: true, steps: 0, stepping: true });
+        let rows = t.walk().into_iter().filter(|e| e.tag == "tr" && e.get("data-name").is_some()).count();
+        assert_eq!(rows, s.graph.len());
+        assert_eq!(t.walk()[1].text_content(), "Nodes");
+        let checks = [GradCheck { input: 0, analytic: 7.0, numeric: 8.0, rel_error: 0.125 }];
+        let t = gradcheck_table(&s.graph, &checks);
+        assert!(t.walk().iter().any(|e| e.get("class") == Some("flagged")));
+        assert!(!gradcheck_table(&s.graph, &s.graph.gradcheck())
+            .walk()
+            .iter()
+            .any(|e| e.get("class") == Some("flagged")));
+    }
+}
