@@ -138,6 +138,15 @@ describe('worked examples', () => {
     assertGrads(nodes, FANOUT.grads);
   });
 
+  test('gradient check flags a real disagreement: relu at its kink', async (t) => {
+    // relu'(0) is taken as 0, while the centred difference sees (h − 0) / 2h = 0.5
+    const page = await lab.openPage(t, exprQuery('x = 0; y = 2\nf = relu(x) * y'));
+    const rows = byName(await readGradCheck(page));
+    assert.equal(rows.get('x').flagged, true, `x at the kink should be flagged (rel error ${rows.get('x').rawRelError})`);
+    assertClose(rows.get('x').numeric, 1, 'numeric ∂f/∂x at the kink = 0.5·y');
+    assert.equal(rows.get('y').flagged, false, 'y is smooth there and agrees');
+  });
+
   test('gradient check: no flagged rows and every relative error < 1e-6 (examples 1–5)', async (t) => {
     for (const [label, source, inputs] of ALL_EXAMPLES) {
       const page = await lab.openPage(t, exprQuery(source));

@@ -137,6 +137,38 @@ describe('interaction', () => {
     assertGrads(nodes, { x: -4, y: -4, z: 8, q: -4, f: 1 }, { label: 'after setting x = 3: ' });
   });
 
+  test('dragging an input value scrubs it: values, gradients, the text and the URL follow', async (t) => {
+    const page = await lab.openPage(t, exprQuery(EX1.source));
+    await pressBackward(page);
+    const label = page.locator(`${NODE}[data-op="input"][data-name="x"] .value`).first();
+    const box = await label.boundingBox();
+    assert.ok(box, 'the value label of x is on screen');
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width / 2, y);
+    await page.mouse.down();
+    for (let dx = 10; dx <= 100; dx += 10) await page.mouse.move(box.x + box.width / 2 + dx, y);
+    await page.mouse.up();
+    await page.waitForTimeout(100);
+
+    const nodes = byName(await readNodes(page));
+    const x = nodes.get('x').value;
+    assert.ok(x > -2 + 0.5, `dragging right should increase x from -2; got ${x}`);
+    assertClose(nodes.get('f').value, (x + 5) * -4, 'f = (x + y)·z after scrubbing');
+    assertClose(nodes.get('z').grad, x + 5, 'the gradients follow the scrub: ∂f/∂z = q');
+    assert.equal(await page.locator('#value-editor').isVisible(), false, 'a drag does not open the editor');
+    const source = await page.locator('#source').inputValue();
+    assert.match(source, new RegExp(`x = ${String(x).replace('.', '\\.')}[;\\n]`), `the text follows the scrub:\n${source}`);
+    await waitForUrlExpr(page, source);
+  });
+
+  test('a link with step=k reproduces the step-through at step k', async (t) => {
+    const page = await lab.openPage(t, `${exprQuery(EX1.source)}&step=2`);
+    assert.equal(await currentNode(page), 'q', 'step 2 of the first circuit is q (after f)');
+    assert.match(await page.locator('#step-panel').textContent(), /Step 2 of 5/);
+    await button(page, 'Step').click();
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('step') === '3', null, { timeout: 5000 });
+  });
+
   test('every preset renders without an error and backpropagates', async (t) => {
     const page = await lab.openPage(t, '');
     const select = page.locator('#preset');

@@ -90,6 +90,8 @@ pub fn set_input(source: &str, span: InputSpan, value: f64) -> String {
     if !source.is_char_boundary(start) || !source.is_char_boundary(end) || start > end {
         return source.to_string();
     }
+    // -0 is written as 0
+    let value = if value == 0.0 { 0.0 } else { value };
     format!("{}{}{}", &source[..start], value, &source[end..])
 }
 
