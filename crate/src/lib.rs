@@ -7,4 +7,5 @@
 pub mod expr;
 pub mod graph;
 pub mod layout;
+pub mod sweep;
 pub mod web;

@@ -1,0 +1,151 @@
+//! Two-parameter losses to draw as contours, and the path gradient descent takes on them.
+
+use super::Objective;
+
+/// A quadratic bowl L(a, b) = ½(u² + κ·v²), where (u, v) is (a, b) turned by `angle` radians.
+/// κ is the condition number: the ratio of the steepest to the flattest curvature. Gradient
+/// descent converges for a step below 2/κ and zig-zags across the valley as it nears it.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Bowl {
+    pub kappa: f64,
+    pub angle: f64,
+}
+
+impl Bowl {
+    fn uv(&self, t: &[f64]) -> (f64, f64) {
+        let (s, c) = self.angle.sin_cos();
+        let (a, b) = (t.first().copied().unwrap_or(0.0), t.get(1).copied().unwrap_or(0.0));
+        (c * a + s * b, -s * a + c * b)
+    }
+}
+
+impl Objective for Bowl {
+    fn dim(&self) -> usize {
+        2
+    }
+
+    fn loss(&self, t: &[f64]) -> f64 {
+        let (u, v) = self.uv(t);
+        0.5 * (u * u + self.kappa * v * v)
+    }
+
+    fn grad(&self, t: &[f64], g: &mut [f64]) {
+        let (u, v) = self.uv(t);
+        let (s, c) = self.angle.sin_cos();
+        // ∂L/∂u = u, ∂L/∂v = κv, then back through the rotation
+        let (du, dv) = (u, self.kappa * v);
+        if g.len() >= 2 {
+            g[0] = c * du - s * dv;
+            g[1] = s * du + c * dv;
+        }
+    }
+}
+
+/// The course's polynomial fit: f(x; θ) = θ₀x² + θ₁x + θ₂ fitted to F(x) = 3x² on
+/// x = −2, −1.5, …, 2 with L = 1/(2N)·Σ (f − F)². One of the three θ is held at `fixed_value`
+/// (`fixed` = 0, 1 or 2); the two others are the parameters, in order.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PolyFit {
+    pub fixed: usize,
+    pub fixed_value: f64,
+}
+
+impl PolyFit {
+    const XS: [f64; 9] = [-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0];
+
+    fn full(&self, t: &[f64]) -> [f64; 3] {
+        let fixed = self.fixed.min(2);
+        let mut free = t.iter().copied();
+        let mut th = [0.0; 3];
+        for (i, slot) in th.iter_mut().enumerate() {
+            *slot = if i == fixed { self.fixed_value } else { free.next().unwrap_or(0.0) };
+        }
+        th
+    }
+}
+
+impl Objective for PolyFit {
+    fn dim(&self) -> usize {
+        2
+    }
+
+    fn loss(&self, t: &[f64]) -> f64 {
+        let th = self.full(t);
+        let n = Self::XS.len() as f64;
+        Self::XS.iter().map(|&x| (th[0] * x * x + th[1] * x + th[2] - 3.0 * x * x).powi(2)).sum::<f64>() / (2.0 * n)
+    }
+
+    fn grad(&self, t: &[f64], g: &mut [f64]) {
+        let th = self.full(t);
+        let n = Self::XS.len() as f64;
+        let mut full = [0.0; 3];
+        for &x in &Self::XS {
+            let r = th[0] * x * x + th[1] * x + th[2] - 3.0 * x * x;
+            full[0] += r * x * x / n;
+            full[1] += r * x / n;
+            full[2] += r / n;
+        }
+        let fixed = self.fixed.min(2);
+        for (slot, v) in g.iter_mut().zip((0..3).filter(|&i| i != fixed).map(|i| full[i])) {
+            *slot = v;
+        }
+    }
+}
+
+/// Losses on an n×n grid over [x0, x1] × [y0, y1]; `values[row * n + col]` is at
+/// (x0 + col·dx, y0 + row·dy).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Grid2 {
+    pub n: usize,
+    pub x: (f64, f64),
+    pub y: (f64, f64),
+    pub values: Vec<f64>,
+}
+
+pub fn loss_grid(obj: &dyn Objective, x: (f64, f64), y: (f64, f64), n: usize) -> Grid2 {
+    let step = |r: (f64, f64)| if n > 1 { (r.1 - r.0) / (n - 1) as f64 } else { 0.0 };
+    let (dx, dy) = (step(x), step(y));
+    let mut values = Vec::with_capacity(n * n);
+    for row in 0..n {
+        for col in 0..n {
+            values.push(obj.loss(&[x.0 + col as f64 * dx, y.0 + row as f64 * dy]));
+        }
+    }
+    Grid2 { n, x, y, values }
+}
+
+/// The iterates of gradient descent with momentum β (β = 0 is plain descent):
+/// v ← β·v + ∇L(θ), θ ← θ − η·v.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct DescentPath {
+    /// θ after 0, 1, … steps (the start first).
+    pub points: Vec<Vec<f64>>,
+    pub losses: Vec<f64>,
+    /// The step at which the loss became non-finite or exploded, if it did.
+    pub diverged_at: Option<usize>,
+}
+
+pub fn descent_path(obj: &dyn Objective, start: &[f64], lr: f64, momentum: f64, steps: usize) -> DescentPath {
+    let dim = obj.dim();
+    let mut theta: Vec<f64> = (0..dim).map(|i| start.get(i).copied().unwrap_or(0.0)).collect();
+    let mut v = vec![0.0; dim];
+    let mut g = vec![0.0; dim];
+    let first = obj.loss(&theta);
+    let mut path = DescentPath { points: vec![theta.clone()], losses: vec![first], diverged_at: None };
+    for step in 1..=steps {
+        obj.grad(&theta, &mut g);
+        for i in 0..dim {
+            v[i] = momentum * v[i] + g[i];
+            theta[i] -= lr * v[i];
+        }
+        let l = obj.loss(&theta);
+        let exploded = !l.is_finite() || l > first.abs().max(1.0) * super::DIVERGENCE_FACTOR * 100.0;
+        if exploded {
+            path.diverged_at = Some(step);
+            break;
+        }
+        path.points.push(theta.clone());
+        path.losses.push(l);
+    }
+    path
+}

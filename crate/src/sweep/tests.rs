@@ -1,0 +1,133 @@
+use super::*;
+
+/// Gradient descent on L(θ) = ½·a·θ², which diverges exactly for lr > 2/a.
+#[derive(Clone, Debug)]
+struct Quadratic {
+    a: f64,
+    theta: f64,
+}
+
+impl Trainable for Quadratic {
+    fn step_with_lr(&mut self, lr: f64) -> Option<f64> {
+        let loss = 0.5 * self.a * self.theta * self.theta;
+        self.theta -= lr * self.a * self.theta;
+        loss.is_finite().then_some(loss)
+    }
+}
+
+struct OneD {
+    a: f64,
+}
+
+impl Objective for OneD {
+    fn dim(&self) -> usize {
+        1
+    }
+    fn loss(&self, t: &[f64]) -> f64 {
+        0.5 * self.a * t[0] * t[0]
+    }
+    fn grad(&self, t: &[f64], g: &mut [f64]) {
+        g[0] = self.a * t[0];
+    }
+}
+
+#[test]
+fn log_space_spans_the_range() {
+    let r = log_space(1e-4, 10.0, 6);
+    assert_eq!(r.len(), 6);
+    assert!((r[0] - 1e-4).abs() < 1e-18 && (r[5] - 10.0).abs() < 1e-12);
+    assert!((r[1] / r[0] - 10.0).abs() < 1e-9);
+    assert!(log_space(0.0, 1.0, 3).is_empty() && log_space(1.0, f64::NAN, 3).is_empty());
+    assert_eq!(log_space(0.5, 1.0, 1), [0.5]);
+}
+
+#[test]
+fn sweep_marks_large_rates_diverged_and_finds_the_minimum_between() {
+    let base = Quadratic { a: 1.0, theta: 1.0 };
+    let rates = log_space(1e-4, 10.0, 21);
+    let mut one_go = LrSweep::new(base.clone(), rates.clone(), 60);
+    let p = one_go.advance(usize::MAX);
+    assert!(p.finished(), "{p:?}");
+    for run in one_go.runs() {
+        // |1 − lr| > 1 ⇔ lr > 2 diverges
+        assert_eq!(run.diverged_at.is_some(), run.lr > 2.0, "lr {}: {:?}", run.lr, run.diverged_at);
+    }
+    let best = one_go.best().unwrap();
+    assert!(best.lr > 0.3 && best.lr < 2.0, "best lr {}", best.lr);
+    assert!(one_go.runs()[0].final_loss() > 0.49, "a tiny rate crawls");
+    // chunked: same result, progress grows monotonically to the total
+    let mut chunked = LrSweep::new(base, rates, 60);
+    let mut last = 0;
+    loop {
+        let p = chunked.advance(37);
+        assert!(p.done >= last && p.done <= p.total);
+        last = p.done;
+        if p.finished() {
+            break;
+        }
+    }
+    assert_eq!(chunked.runs(), one_go.runs());
+}
+
+#[test]
+fn range_test_stops_at_divergence_and_suggests_a_stable_rate() {
+    let mut rt = RangeTest::new(Quadratic { a: 1.0, theta: 1.0 }, 1e-4, 100.0, 200);
+    while !rt.advance(16).finished() {}
+    let stop = rt.stopped_at.expect("the rate reaches 100, far past 2: it must stop");
+    assert!(rt.points[stop.saturating_sub(1)].0 > 1.0, "stopped early at lr {}", rt.points[stop - 1].0);
+    let s = rt.suggestion().unwrap();
+    assert!(s > 1e-3 && s < 2.0, "suggested {s}");
+    assert!(RangeTest::new(Quadratic { a: 1.0, theta: 1.0 }, 1e-3, 1.0, 0).suggestion().is_none());
+}
+
+#[test]
+fn step_profile_marks_best_step_and_overshoot() {
+    let obj = OneD { a: 4.0 };
+    let etas: Vec<f64> = (0..=60).map(|i| i as f64 * 0.01).collect();
+    let p = step_profile(&obj, &[1.0], &etas);
+    assert_eq!(p.start, 2.0);
+    // L(θ − η·aθ) = start·(1 − ηa)²: best at η = 1/a, above start for η > 2/a
+    assert!((p.best.unwrap() - 0.25).abs() < 1e-9);
+    assert!((p.overshoot.unwrap() - 0.51).abs() < 1e-9, "{:?}", p.overshoot);
+}
+
+#[test]
+fn descent_on_a_bowl_converges_below_two_over_kappa_and_diverges_above() {
+    let bowl = Bowl { kappa: 10.0, angle: 0.5 };
+    let slow = descent_path(&bowl, &[2.0, 1.0], 0.19, 0.0, 400);
+    assert!(slow.diverged_at.is_none() && *slow.losses.last().unwrap() < 1e-6);
+    let fast = descent_path(&bowl, &[2.0, 1.0], 0.21, 0.0, 400);
+    assert!(fast.diverged_at.is_some(), "lr above 2/κ must diverge");
+    // momentum gets there in fewer steps on an ill-conditioned bowl
+    let steps_to = |p: &DescentPath| p.losses.iter().position(|&l| l < 1e-6).unwrap_or(usize::MAX);
+    let plain = descent_path(&bowl, &[2.0, 1.0], 0.1, 0.0, 400);
+    let heavy = descent_path(&bowl, &[2.0, 1.0], 0.1, 0.5, 400);
+    assert!(steps_to(&heavy) < steps_to(&plain), "{} vs {}", steps_to(&heavy), steps_to(&plain));
+}
+
+#[test]
+fn objectives_gradients_match_finite_differences() {
+    let objs: Vec<Box<dyn Objective>> = vec![
+        Box::new(Bowl { kappa: 7.0, angle: 0.3 }),
+        Box::new(PolyFit { fixed: 2, fixed_value: 0.5 }),
+        Box::new(PolyFit { fixed: 0, fixed_value: 1.0 }),
+    ];
+    for obj in &objs {
+        for t in [[0.3, -1.2], [2.0, 0.7], [-1.0, -1.0]] {
+            let mut g = [0.0; 2];
+            obj.grad(&t, &mut g);
+            for i in 0..2 {
+                let h = 1e-6;
+                let (mut a, mut b) = (t, t);
+                a[i] += h;
+                b[i] -= h;
+                let num = (obj.loss(&a) - obj.loss(&b)) / (2.0 * h);
+                assert!((num - g[i]).abs() < 1e-6 * num.abs().max(1.0), "{num} vs {}", g[i]);
+            }
+        }
+    }
+    // with θ₂ fixed at 0 the fit is exact at θ = (3, 0)
+    assert!(PolyFit { fixed: 2, fixed_value: 0.0 }.loss(&[3.0, 0.0]).abs() < 1e-15);
+    let grid = loss_grid(&Bowl { kappa: 2.0, angle: 0.0 }, (-1.0, 1.0), (-1.0, 1.0), 3);
+    assert_eq!(grid.values, [1.5, 1.0, 1.5, 0.5, 0.0, 0.5, 1.5, 1.0, 1.5]);
+}
