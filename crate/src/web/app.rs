@@ -253,6 +253,13 @@ fn commit_editor(app: &mut App) {
 
 #[wasm_bindgen(start)]
 pub fn start() {
+    // Only on the page: the same module also loads under Node (benchmarks, the JS API) and in
+    // pages that only use the JS API, where there is nothing to draw into.
+    let has_page =
+        web_sys::window().and_then(|w| w.document()).is_some_and(|d| d.get_element_by_id("graph-host").is_some());
+    if !has_page {
+        return;
+    }
     let (mut state, notices) = State::from_query(&query_pairs());
     let requested = state.source.clone();
     // the default example, in case the requested text does not parse
