@@ -454,7 +454,8 @@ pub fn fmt_full(v: f64) -> String {
 /// The sentence the step-through shows for one step, in the lecture's words.
 pub fn explain(graph: &Graph, step: &Step) -> String {
     let name = match graph.node(step.node) {
-        Some(n) if n.name.is_none() => format!("the {} gate ({})", n.op.symbol(), graph.label(step.node)),
+        // only ever starts a sentence
+        Some(n) if n.name.is_none() => format!("The {} gate ({})", n.op.symbol(), graph.label(step.node)),
         _ => graph.label(step.node),
     };
     let up = fmt_short(step.upstream);
