@@ -19,14 +19,20 @@ pub trait Trainable: Clone {
     /// One optimisation step at learning rate `lr`; returns the loss measured at that step
     /// (the mini-batch loss before the update), or `None` once the run has diverged.
     fn step_with_lr(&mut self, lr: f64) -> Option<f64>;
+
+    /// The loss on the whole training set, where the run can measure it (mini-batch losses
+    /// are noisy; a sweep reports this at the end of each run). `None` by default.
+    fn full_loss(&mut self) -> Option<f64> {
+        None
+    }
 }
 
 /// A loss over parameters `θ`, with its gradient.
 pub trait Objective {
     fn dim(&self) -> usize;
-    fn loss(&self, theta: &[f64]) -> f64;
+    fn loss(&mut self, theta: &[f64]) -> f64;
     /// Writes ∇L(θ) into `grad` (length `dim()`).
-    fn grad(&self, theta: &[f64], grad: &mut [f64]);
+    fn grad(&mut self, theta: &[f64], grad: &mut [f64]);
 }
 
 /// How far a chunked experiment has got.
@@ -66,14 +72,17 @@ pub struct RateRun {
     pub losses: Vec<f64>,
     /// The step at which it diverged, if it did.
     pub diverged_at: Option<usize>,
+    /// The loss on the whole training set after the last step, where the run measures it.
+    pub full_loss: Option<f64>,
 }
 
 impl RateRun {
-    /// The last loss (∞ when diverged or empty).
+    /// The loss at the end: on the whole training set if measured, else the last step's
+    /// (∞ when diverged or empty).
     pub fn final_loss(&self) -> f64 {
-        match (self.diverged_at, self.losses.last()) {
-            (None, Some(&l)) => l,
-            _ => f64::INFINITY,
+        match (self.diverged_at, self.full_loss, self.losses.last()) {
+            (Some(_), _, _) | (None, None, None) => f64::INFINITY,
+            (None, Some(l), _) | (None, None, Some(&l)) => l,
         }
     }
 
@@ -123,7 +132,12 @@ impl<T: Trainable> LrSweep<T> {
                 None => {
                     let i = self.runs.len();
                     let Some(&lr) = self.rates.get(i) else { break };
-                    self.runs.push(RateRun { lr, losses: Vec::with_capacity(self.steps), diverged_at: None });
+                    self.runs.push(RateRun {
+                        lr,
+                        losses: Vec::with_capacity(self.steps),
+                        diverged_at: None,
+                        full_loss: None,
+                    });
                     (i, self.base.clone())
                 }
             };
@@ -145,6 +159,7 @@ impl<T: Trainable> LrSweep<T> {
             }
             if run.losses.len() >= self.steps {
                 finished = true;
+                run.full_loss = trainer.full_loss();
             }
             if !finished {
                 self.current = Some((i, trainer));
@@ -262,7 +277,7 @@ pub struct StepProfile {
 }
 
 /// Probes the loss along −∇L at θ for the step sizes `etas` (ascending).
-pub fn step_profile(obj: &dyn Objective, theta: &[f64], etas: &[f64]) -> StepProfile {
+pub fn step_profile(obj: &mut dyn Objective, theta: &[f64], etas: &[f64]) -> StepProfile {
     let n = obj.dim().min(theta.len());
     let mut g = vec![0.0; obj.dim()];
     obj.grad(theta, &mut g);

@@ -24,12 +24,12 @@ impl Objective for Bowl {
         2
     }
 
-    fn loss(&self, t: &[f64]) -> f64 {
+    fn loss(&mut self, t: &[f64]) -> f64 {
         let (u, v) = self.uv(t);
         0.5 * (u * u + self.kappa * v * v)
     }
 
-    fn grad(&self, t: &[f64], g: &mut [f64]) {
+    fn grad(&mut self, t: &[f64], g: &mut [f64]) {
         let (u, v) = self.uv(t);
         let (s, c) = self.angle.sin_cos();
         // ∂L/∂u = u, ∂L/∂v = κv, then back through the rotation
@@ -69,13 +69,13 @@ impl Objective for PolyFit {
         2
     }
 
-    fn loss(&self, t: &[f64]) -> f64 {
+    fn loss(&mut self, t: &[f64]) -> f64 {
         let th = self.full(t);
         let n = Self::XS.len() as f64;
         Self::XS.iter().map(|&x| (th[0] * x * x + th[1] * x + th[2] - 3.0 * x * x).powi(2)).sum::<f64>() / (2.0 * n)
     }
 
-    fn grad(&self, t: &[f64], g: &mut [f64]) {
+    fn grad(&mut self, t: &[f64], g: &mut [f64]) {
         let th = self.full(t);
         let n = Self::XS.len() as f64;
         let mut full = [0.0; 3];
@@ -102,7 +102,7 @@ pub struct Grid2 {
     pub values: Vec<f64>,
 }
 
-pub fn loss_grid(obj: &dyn Objective, x: (f64, f64), y: (f64, f64), n: usize) -> Grid2 {
+pub fn loss_grid(obj: &mut dyn Objective, x: (f64, f64), y: (f64, f64), n: usize) -> Grid2 {
     let step = |r: (f64, f64)| if n > 1 { (r.1 - r.0) / (n - 1) as f64 } else { 0.0 };
     let (dx, dy) = (step(x), step(y));
     let mut values = Vec::with_capacity(n * n);
@@ -125,7 +125,7 @@ pub struct DescentPath {
     pub diverged_at: Option<usize>,
 }
 
-pub fn descent_path(obj: &dyn Objective, start: &[f64], lr: f64, momentum: f64, steps: usize) -> DescentPath {
+pub fn descent_path(obj: &mut dyn Objective, start: &[f64], lr: f64, momentum: f64, steps: usize) -> DescentPath {
     let dim = obj.dim();
     let mut theta: Vec<f64> = (0..dim).map(|i| start.get(i).copied().unwrap_or(0.0)).collect();
     let mut v = vec![0.0; dim];

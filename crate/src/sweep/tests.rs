@@ -23,10 +23,10 @@ impl Objective for OneD {
     fn dim(&self) -> usize {
         1
     }
-    fn loss(&self, t: &[f64]) -> f64 {
+    fn loss(&mut self, t: &[f64]) -> f64 {
         0.5 * self.a * t[0] * t[0]
     }
-    fn grad(&self, t: &[f64], g: &mut [f64]) {
+    fn grad(&mut self, t: &[f64], g: &mut [f64]) {
         g[0] = self.a * t[0];
     }
 }
@@ -82,9 +82,9 @@ fn range_test_stops_at_divergence_and_suggests_a_stable_rate() {
 
 #[test]
 fn step_profile_marks_best_step_and_overshoot() {
-    let obj = OneD { a: 4.0 };
+    let mut obj = OneD { a: 4.0 };
     let etas: Vec<f64> = (0..=60).map(|i| i as f64 * 0.01).collect();
-    let p = step_profile(&obj, &[1.0], &etas);
+    let p = step_profile(&mut obj, &[1.0], &etas);
     assert_eq!(p.start, 2.0);
     // L(θ − η·aθ) = start·(1 − ηa)²: best at η = 1/a, above start for η > 2/a
     assert!((p.best.unwrap() - 0.25).abs() < 1e-9);
@@ -93,26 +93,26 @@ fn step_profile_marks_best_step_and_overshoot() {
 
 #[test]
 fn descent_on_a_bowl_converges_below_two_over_kappa_and_diverges_above() {
-    let bowl = Bowl { kappa: 10.0, angle: 0.5 };
-    let slow = descent_path(&bowl, &[2.0, 1.0], 0.19, 0.0, 400);
+    let mut bowl = Bowl { kappa: 10.0, angle: 0.5 };
+    let slow = descent_path(&mut bowl, &[2.0, 1.0], 0.19, 0.0, 400);
     assert!(slow.diverged_at.is_none() && *slow.losses.last().unwrap() < 1e-6);
-    let fast = descent_path(&bowl, &[2.0, 1.0], 0.21, 0.0, 400);
+    let fast = descent_path(&mut bowl, &[2.0, 1.0], 0.21, 0.0, 400);
     assert!(fast.diverged_at.is_some(), "lr above 2/κ must diverge");
     // momentum gets there in fewer steps on an ill-conditioned bowl
     let steps_to = |p: &DescentPath| p.losses.iter().position(|&l| l < 1e-6).unwrap_or(usize::MAX);
-    let plain = descent_path(&bowl, &[2.0, 1.0], 0.1, 0.0, 400);
-    let heavy = descent_path(&bowl, &[2.0, 1.0], 0.1, 0.5, 400);
+    let plain = descent_path(&mut bowl, &[2.0, 1.0], 0.1, 0.0, 400);
+    let heavy = descent_path(&mut bowl, &[2.0, 1.0], 0.1, 0.5, 400);
     assert!(steps_to(&heavy) < steps_to(&plain), "{} vs {}", steps_to(&heavy), steps_to(&plain));
 }
 
 #[test]
 fn objectives_gradients_match_finite_differences() {
-    let objs: Vec<Box<dyn Objective>> = vec![
+    let mut objs: Vec<Box<dyn Objective>> = vec![
         Box::new(Bowl { kappa: 7.0, angle: 0.3 }),
         Box::new(PolyFit { fixed: 2, fixed_value: 0.5 }),
         Box::new(PolyFit { fixed: 0, fixed_value: 1.0 }),
     ];
-    for obj in &objs {
+    for obj in objs.iter_mut() {
         for t in [[0.3, -1.2], [2.0, 0.7], [-1.0, -1.0]] {
             let mut g = [0.0; 2];
             obj.grad(&t, &mut g);
@@ -128,6 +128,6 @@ fn objectives_gradients_match_finite_differences() {
     }
     // with θ₂ fixed at 0 the fit is exact at θ = (3, 0)
     assert!(PolyFit { fixed: 2, fixed_value: 0.0 }.loss(&[3.0, 0.0]).abs() < 1e-15);
-    let grid = loss_grid(&Bowl { kappa: 2.0, angle: 0.0 }, (-1.0, 1.0), (-1.0, 1.0), 3);
+    let grid = loss_grid(&mut Bowl { kappa: 2.0, angle: 0.0 }, (-1.0, 1.0), (-1.0, 1.0), 3);
     assert_eq!(grid.values, [1.5, 1.0, 1.5, 0.5, 0.0, 0.5, 1.5, 1.0, 1.5]);
 }
