@@ -1,6 +1,6 @@
 //! Backprop Lab: see backpropagation.
 //!
-//! The core (`graph`, `expr`, `layout`) is pure Rust with no web dependency and is tested on
+//! The core (`graph`, `expr`, `layout`, `tensor`, `train`, `sweep`) is pure Rust with no web dependency and is tested on
 //! the host. `web` holds the page: its state and views are pure Rust too (tested on the
 //! host); only `web::dom` and `web::app`, compiled for wasm32 alone, touch the DOM.
 
@@ -8,4 +8,6 @@ pub mod expr;
 pub mod graph;
 pub mod layout;
 pub mod sweep;
+pub mod tensor;
+pub mod train;
 pub mod web;
