@@ -10,6 +10,7 @@
 //! most `budget` optimisation steps and returns the progress, so a page can keep drawing,
 //! show a progress bar and cancel (by dropping the experiment).
 
+pub mod live;
 pub mod surface;
 
 pub use surface::{descent_path, loss_grid, Bowl, DescentPath, Grid2, PolyFit};
@@ -200,7 +201,7 @@ pub struct RangeTest<T: Trainable> {
 }
 
 /// Smoothing of the range test's loss (an exponential moving average, bias-corrected).
-pub const RANGE_TEST_BETA: f64 = 0.9;
+pub const RANGE_TEST_BETA: f64 = 0.98;
 
 impl<T: Trainable> RangeTest<T> {
     pub fn new(trainer: T, lo: f64, hi: f64, steps: usize) -> Self {
@@ -243,23 +244,27 @@ impl<T: Trainable> RangeTest<T> {
         self.progress()
     }
 
-    /// The suggested rate: where the smoothed loss falls fastest against log(lr), before its
-    /// minimum — a rate still well inside the stable region. `None` with fewer than 3 points.
+    /// The suggested rate: where the smoothed loss falls fastest against log(lr) before its
+    /// minimum, measured over a window of a fifteenth of the points (skipping the first tenth,
+    /// where the average is still warming up); if that
+    /// stretch is too short, a tenth of the rate at the minimum (fastai's rule of thumb).
+    /// `None` with fewer than 3 points.
     pub fn suggestion(&self) -> Option<f64> {
         let pts = &self.points;
         if pts.len() < 3 {
             return None;
         }
-        let min_i = pts.iter().enumerate().min_by(|a, b| a.1 .2.total_cmp(&b.1 .2)).map(|(i, _)| i)?;
-        let end = min_i.max(2);
-        (1..end)
-            .map(|i| {
-                let slope = (pts[i + 1].2 - pts[i - 1].2) / (pts[i + 1].0.ln() - pts[i - 1].0.ln());
-                (i, slope)
-            })
-            .filter(|(_, s)| s.is_finite())
+        // slopes over a window of ±w points, so that mini-batch noise does not pass for a descent;
+        // the first tenth is skipped, for the slopes and the minimum alike
+        let w = (pts.len() / 15).max(1);
+        let skip = (pts.len() / 10).max(w).min(pts.len() - 1);
+        let min_i = (skip..pts.len()).min_by(|&a, &b| pts[a].2.total_cmp(&pts[b].2))?;
+        let steepest = (skip..min_i.min(pts.len().saturating_sub(w)))
+            .map(|i| (i, (pts[i + w].2 - pts[i - w].2) / (pts[i + w].0.ln() - pts[i - w].0.ln())))
+            .filter(|(_, s)| s.is_finite() && *s < 0.0)
             .min_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(i, _)| pts[i].0)
+            .map(|(i, _)| pts[i].0);
+        steepest.or(Some(pts[min_i].0 / 10.0))
     }
 }
 

@@ -1,0 +1,133 @@
+// The JavaScript API of the training core (issue 3), on the WebAssembly build for Node
+// (`make node-pkg` → target/node-pkg). Runs with the browser tests: `node --test tests/`.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const pkg = process.env.NODE_PKG_DIR || path.resolve(here, '..', 'target', 'node-pkg');
+const entry = path.join(pkg, 'backprop_lab.js');
+if (!existsSync(entry)) {
+  throw new Error(`no Node build of the wasm module at ${entry}: run \`make node-pkg\` first`);
+}
+const lab = createRequire(import.meta.url)(entry);
+const { Trainer, LrSweep, RangeTest, lossSurface, networkSurface } = lab;
+
+const config = (over = {}) => ({ ...Trainer.defaultConfig(), ...over });
+const regression = () =>
+  new Trainer(config({ dataset: { ...Trainer.defaultConfig().dataset, kind: 'quadratic' }, loss: 'mse', features: ['x'], hidden: [8, 8] }));
+
+describe('JS API', () => {
+  test('a trainer from a config trains XOR to ≥ 95% test accuracy, and the same seed gives the same run', () => {
+    const cfg = config({ dataset: { ...Trainer.defaultConfig().dataset, kind: 'xor' }, hidden: [8, 8] });
+    const a = new Trainer(cfg);
+    assert.deepEqual(a.train(2000), { state: 'ready' });
+    assert.ok(a.accuracyTest() >= 0.95, `test accuracy ${a.accuracyTest()}`);
+    assert.equal(a.steps, 2000);
+    const b = new Trainer(cfg);
+    b.train(2000);
+    assert.equal(b.lossTrain(), a.lossTrain(), 'same seed, same losses');
+  });
+
+  test('the snapshot carries every layer quantity with its shape, and the optimizer state', () => {
+    const t = new Trainer(config({ hidden: [3], optimizer: { kind: 'adam', lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 } }));
+    t.train(3);
+    const s = t.snapshot();
+    assert.equal(s.step, 3);
+    assert.equal(s.layers.length, 2);
+    const first = s.layers[0];
+    for (const [name, shape] of [['weights', [2, 3]], ['inputs', [10, 2]], ['dvalues', [10, 3]], ['dinputs', [10, 2]], ['dweights', [2, 3]]]) {
+      assert.deepEqual(first[name].shape, shape, `layer 1 ${name} shape`);
+      assert.equal(first[name].data.length, shape[0] * shape[1], `layer 1 ${name} data length`);
+    }
+    assert.equal(s.optimizer.kind, 'adam');
+    assert.equal(s.optimizer.t, 3);
+    assert.ok(s.optimizer.layers.length === 2 && s.optimizer.layers[0].length === 2, 'Adam keeps m and v per layer');
+  });
+
+  test('bad configs are errors with a message, never a crash', () => {
+    assert.throws(() => new Trainer(config({ hidden: [0] })), /no neurons/);
+    assert.throws(() => new Trainer(config({ batch_size: 'ten' })), /config/);
+    const t = new Trainer();
+    assert.throws(() => t.setLearningRate(NaN));
+    assert.throws(() => t.predictGrid(100000, -6, 6));
+    assert.throws(() => new LrSweep(t, 0, 1, 5, 10), /lo/);
+  });
+
+  test('a huge learning rate is reported as diverged with its step', () => {
+    const t = regression();
+    t.setLearningRate(1e3);
+    const status = t.train(100);
+    assert.equal(status.state, 'diverged');
+    assert.ok(status.step >= 1 && status.step <= 100, `diverged at step ${status.step}`);
+    assert.deepEqual(t.train(10), status, 'further steps keep the status');
+  });
+
+  test('a sweep over 1e-4…10 marks the largest rates diverged and finds its best rate between', () => {
+    const sweep = new LrSweep(regression(), 1e-4, 10, 12, 300);
+    let last = -1;
+    for (;;) {
+      const p = sweep.advance(700);
+      assert.ok(p.done > last && p.done <= p.total, `progress ${p.done}/${p.total} after ${last}`);
+      last = p.done;
+      if (p.finished) break;
+    }
+    const { rates, runs, best } = sweep.result();
+    assert.equal(runs.length, 12);
+    assert.ok(runs.at(-1).diverged_at !== null && runs.at(-2).diverged_at !== null, 'the two largest rates diverge');
+    assert.equal(runs[0].diverged_at, null, 'the smallest rate does not');
+    assert.ok(best > rates[0] && best < runs.find((r) => r.diverged_at !== null).lr, `best ${best} lies between the crawl and the first diverged rate`);
+    const bestRun = runs.find((r) => r.lr === best);
+    assert.ok(bestRun.full_loss < runs[0].full_loss / 5, 'the best rate ends far lower than the smallest');
+  });
+
+  test('the range test stops at divergence and suggests a rate inside the stable region', () => {
+    const rt = new RangeTest(new Trainer(), 1e-5, 100, 300);
+    while (!rt.advance(64).finished);
+    const r = rt.result();
+    assert.ok(r.stopped_at !== null && r.stopped_at < 300, `stopped at ${r.stopped_at}`);
+    const stopLr = r.points.at(-1)[0];
+    assert.ok(r.suggestion > 1e-4 && r.suggestion < stopLr, `suggestion ${r.suggestion}, stopped at lr ${stopLr}`);
+  });
+
+  test('loss surfaces: a bowl with its descent path, and two weights of the live network', () => {
+    const s = lossSurface({ problem: 'bowl', kappa: 10, x: [-2, 2], y: [-2, 2], n: 21, start: [1.5, 1], lr: 0.05, steps: 200 });
+    assert.equal(s.grid.values.length, 21 * 21);
+    assert.equal(s.path.diverged_at, null);
+    assert.ok(s.path.losses.at(-1) < 1e-6, 'a small step converges');
+    const d = lossSurface({ problem: 'bowl', kappa: 10, x: [-2, 2], y: [-2, 2], n: 5, start: [1.5, 1], lr: 0.25, steps: 200 });
+    assert.ok(d.path.diverged_at !== null, 'a step above 2/κ diverges');
+    const p = lossSurface({ problem: 'poly_fit', fixed: 2, fixed_value: 0, x: [0, 5], y: [-2, 2], n: 5, start: [0, 0], lr: 0.05, steps: 500 });
+    assert.ok(Math.abs(p.path.points.at(-1)[0] - 3) < 1e-3, 'the fit finds θ₀ = 3');
+    const t = new Trainer();
+    t.train(50);
+    const live = networkSurface(t, { i: 0, j: 1, radius: 1, n: 9, lr: 0.1, steps: 20 });
+    assert.equal(live.grid.values.length, 81);
+    assert.ok(live.path.losses[0] > live.path.losses.at(-1), 'descent on two weights lowers the loss');
+    assert.throws(() => networkSurface(t, { i: 0, j: 0, radius: 1, n: 9, lr: 0.1, steps: 20 }), /two different/);
+  });
+
+  test('step profile along −∇L marks the best step and where a step overshoots', () => {
+    const t = regression();
+    t.train(20);
+    const etas = Array.from({ length: 40 }, (_, i) => 1e-4 * 10 ** (i / 8));
+    const p = t.stepProfile(etas);
+    assert.equal(p.points.length, 40);
+    assert.ok(p.best > 0 && p.overshoot > p.best, `best ${p.best}, overshoot ${p.overshoot}`);
+    const atOvershoot = p.points.find(([eta]) => eta === p.overshoot)[1];
+    assert.ok(!(atOvershoot <= p.start), 'the overshooting step ends above the start');
+  });
+
+  test('schedules can be sampled to plot lr(step)', () => {
+    const t = new Trainer();
+    t.setSchedule({ kind: 'warmup_cosine', warmup: 10, total: 100, min_lr: 0 });
+    const s = t.schedulePreview(100, 11);
+    assert.equal(s.length, 11);
+    assert.equal(s[0][1], 0, 'warm-up starts at 0');
+    assert.ok(Math.abs(s[1][1] - 0.03) < 1e-12, 'reaches the base rate after the warm-up');
+    assert.ok(s.at(-1)[1] < 1e-9, 'cosine decays to min_lr');
+  });
+});
