@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/tools/node_modules/.bin:$(PATH)
 PORT ?= 8080
 
-.PHONY: serve test dist setup lint test-native test-browser bench clean
+.PHONY: serve test dist setup lint test-native test-browser node-pkg bench clean
 
 ## serve: install what is missing, then `trunk serve` on http://127.0.0.1:$(PORT)/
 serve: setup
@@ -13,7 +13,7 @@ serve: setup
 ## test: every test: formatting, clippy (host and wasm), native tests, the release build, browser tests
 test:
 	tools/setup.sh --test
-	$(MAKE) --no-print-directory lint test-native dist test-browser
+	$(MAKE) --no-print-directory lint test-native dist node-pkg test-browser
 
 setup:
 	tools/setup.sh
@@ -30,8 +30,20 @@ test-native:
 dist: setup
 	trunk build --release
 
+## node-pkg: the wasm module for Node (the JS API tests), from the release build `dist` made
+node-pkg:
+	cargo build --quiet --release --target wasm32-unknown-unknown -p backprop-lab --lib
+	wasm-bindgen --target nodejs --out-dir target/node-pkg target/wasm32-unknown-unknown/release/backprop_lab.wasm
+
+## test-browser: the page in headless Chromium, and the JS API under Node (needs dist and node-pkg)
 test-browser:
 	node --test tests/
+
+## bench: training throughput, the decision grid and a learning-rate sweep, native and as wasm under Node
+bench: setup
+	cargo run --quiet --release -p backprop-lab --example bench
+	$(MAKE) --no-print-directory node-pkg
+	node tools/bench-wasm.mjs $(CURDIR)/target/node-pkg
 
 clean:
 	rm -rf dist target/wasm32-unknown-unknown
