@@ -30,6 +30,11 @@ fn best_of(reps: usize, mut f: impl FnMut() -> f64) -> f64 {
 }
 
 fn main() {
+    // BENCH_STEPS=N: only train N steps and exit (for instruction counts under callgrind)
+    if let Some(n) = std::env::var("BENCH_STEPS").ok().and_then(|v| v.parse::<usize>().ok()) {
+        reference().train(n);
+        return;
+    }
     let steps = 200_000;
     let secs = best_of(5, || {
         let mut t = reference();
