@@ -3,7 +3,7 @@
 //! them with the rest frozen.
 
 use super::{Objective, Trainable};
-use crate::train::{featurize, Loss, Network, Status, TrainError, Trainer};
+use crate::train::{featurize, targets, Loss, Network, Status, TrainError, Trainer};
 use ndarray::Array2;
 
 impl Trainable for Trainer {
@@ -59,7 +59,7 @@ impl NetworkObjective {
             return Err(TrainError::Invalid("the training set is empty: add some points".into()));
         }
         let x = featurize::<f64>(points, &trainer.config().features);
-        let t = Array2::from_shape_fn((points.len(), 1), |(r, _)| points[r].label);
+        let t = targets::<f64>(points);
         let net = trainer.network().convert::<f64>();
         let base = net.params();
         Ok(NetworkObjective { net, x, t, loss: trainer.config().loss, scratch: base.clone(), base, free })
@@ -100,7 +100,11 @@ impl Objective for NetworkObjective {
         if !self.load(theta) {
             return f64::NAN;
         }
-        self.net.loss_and_grad(self.x.view(), self.t.view(), self.loss).unwrap_or(f64::NAN)
+        // a forward pass is enough: the gradient is only worked out in `grad`
+        match self.net.forward(self.x.view()) {
+            Ok(outputs) => self.loss.value(outputs, self.t.view()).unwrap_or(f64::NAN),
+            Err(_) => f64::NAN,
+        }
     }
 
     fn grad(&mut self, theta: &[f64], grad: &mut [f64]) {

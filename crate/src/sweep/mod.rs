@@ -37,7 +37,7 @@ pub trait Objective {
 }
 
 /// How far a chunked experiment has got.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Progress {
     pub done: usize,
     pub total: usize,

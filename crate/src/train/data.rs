@@ -361,6 +361,12 @@ pub fn featurize_into<T: Real>(points: &[Point], features: &[Feature], out: &mut
 }
 
 /// The features of `points` in a new array.
+/// The targets of the points as a column (N × 1): the class or the regression target, as
+/// [`Loss`](super::Loss) expects them.
+pub fn targets<T: Real>(points: &[Point]) -> Array2<T> {
+    Array2::from_shape_fn((points.len(), 1), |(i, _)| T::from_f64(points[i].label))
+}
+
 pub fn featurize<T: Real>(points: &[Point], features: &[Feature]) -> Array2<T> {
     let mut out = Array2::zeros((points.len(), features.len()));
     featurize_into(points, features, &mut out);

@@ -21,7 +21,7 @@ pub mod scalar;
 pub mod schedule;
 pub mod trainer;
 
-pub use data::{featurize, featurize_into, Dataset, DatasetConfig, DatasetKind, Feature, Point};
+pub use data::{featurize, featurize_into, targets, Dataset, DatasetConfig, DatasetKind, Feature, Point};
 pub use loss::Loss;
 pub use network::{Network, NetworkConfig};
 pub use optim::{Optimizer, OptimizerConfig, OptimizerState};

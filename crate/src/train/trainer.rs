@@ -18,7 +18,7 @@
 //!   training: the status becomes [`Status::Diverged`] and further steps do nothing until
 //!   [`Trainer::reset`]. A loss that blows up is caught before its update is applied.
 
-use super::data::{featurize_into, Dataset, DatasetConfig, Feature, Point};
+use super::data::{featurize_into, targets, Dataset, DatasetConfig, Feature, Point};
 use super::network::Workspace;
 use super::optim::{Optimizer, OptimizerConfig, OptimizerState};
 use super::scalar::network_graph;
@@ -267,7 +267,7 @@ impl Trainer {
         featurize_into(self.dataset.train(), features, &mut self.x_train);
         featurize_into(self.dataset.test(), features, &mut self.x_test);
         for (t, points) in [(&mut self.t_train, self.dataset.train()), (&mut self.t_test, self.dataset.test())] {
-            *t = Array2::from_shape_fn((points.len(), 1), |(i, _)| points[i].label as f32);
+            *t = targets(points);
         }
         ensure_shape(&mut self.x_batch, self.config.batch_size, features.len());
         ensure_shape(&mut self.t_batch, self.config.batch_size, 1);

@@ -33,6 +33,14 @@ fn err(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }
 
+/// A copy of the trainer for an experiment that sets the rate itself: its schedule is made
+/// constant, so the rate each step gets is the one the experiment asks for.
+fn constant_rate_copy(trainer: &JsTrainer) -> Result<Trainer, JsError> {
+    let mut copy = trainer.inner.clone();
+    copy.set_schedule(Schedule::Constant).map_err(err)?;
+    Ok(copy)
+}
+
 #[derive(Serialize)]
 struct JsProgress {
     done: usize,
@@ -207,9 +215,7 @@ impl JsLrSweep {
         if rates.is_empty() {
             return Err(JsError::new("the rates need 0 < lo ≤ hi and at least one rate"));
         }
-        let mut base = trainer.inner.clone();
-        base.set_schedule(Schedule::Constant).map_err(err)?;
-        Ok(JsLrSweep { inner: sweep::LrSweep::new(base, rates, steps) })
+        Ok(JsLrSweep { inner: sweep::LrSweep::new(constant_rate_copy(trainer)?, rates, steps) })
     }
 
     /// Does up to `budget` steps; returns `{done, total, finished}`.
@@ -242,9 +248,7 @@ impl JsRangeTest {
         if !(lo > 0.0 && hi > lo && hi.is_finite()) {
             return Err(JsError::new("the range test needs 0 < lo < hi"));
         }
-        let mut base = trainer.inner.clone();
-        base.set_schedule(Schedule::Constant).map_err(err)?;
-        Ok(JsRangeTest { inner: sweep::RangeTest::new(base, lo, hi, steps) })
+        Ok(JsRangeTest { inner: sweep::RangeTest::new(constant_rate_copy(trainer)?, lo, hi, steps) })
     }
 
     pub fn advance(&mut self, budget: usize) -> Result<JsValue, JsError> {
