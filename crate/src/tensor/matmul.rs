@@ -106,8 +106,8 @@ fn atb_rows<T: Real, const N: usize>(a: &[T], b: &[T], c: &mut [T], m: usize) {
     let (c_rows, _) = c.as_chunks_mut::<N>();
     for (i, ci) in c_rows.iter_mut().enumerate() {
         let mut acc = [T::zero(); N];
-        for (p, bp) in b_rows.iter().enumerate() {
-            let api = a[p * m + i];
+        for (ap, bp) in a.chunks_exact(m.max(1)).zip(b_rows) {
+            let api = ap[i]; // a[p][i]: i < m = ap.len(), a check the compiler lifts out of the loop
             for (s, &bpj) in acc.iter_mut().zip(bp) {
                 *s = *s + api * bpj;
             }

@@ -269,13 +269,57 @@ pub fn ensure_shape<T: Real>(a: &mut Array2<T>, rows: usize, cols: usize) {
     }
 }
 
-/// The row-major data of an array this module created (always standard layout).
-fn data<T: Real>(a: &Array2<T>) -> &[T] {
-    a.as_slice().unwrap_or(&[])
-}
-
 fn data_mut<T: Real>(a: &mut Array2<T>) -> &mut [T] {
     a.as_slice_mut().unwrap_or(&mut [])
+}
+
+/// A row-major matrix whose `data` always holds exactly `rows × cols` values. The layer's
+/// hot loops take the slice as it is (an ndarray array would re-check its layout on every
+/// `as_slice`); readers get an ndarray view.
+#[derive(Clone, Debug, PartialEq)]
+struct Buf<T> {
+    data: Vec<T>,
+    rows: usize,
+    cols: usize,
+}
+
+impl<T: Real> Buf<T> {
+    fn zeros(rows: usize, cols: usize) -> Self {
+        Self { data: vec![T::zero(); rows * cols], rows, cols }
+    }
+
+    /// The values of any 2-D array, row by row.
+    fn from_view(a: ArrayView2<T>) -> Self {
+        Self { data: a.iter().copied().collect(), rows: a.nrows(), cols: a.ncols() }
+    }
+
+    /// Changes the number of rows (the contents are unspecified afterwards).
+    fn set_rows(&mut self, rows: usize) {
+        if rows != self.rows {
+            self.data.resize(rows * self.cols, T::zero());
+            self.rows = rows;
+        }
+    }
+
+    fn view(&self) -> ArrayView2<'_, T> {
+        // The length always matches the shape, so the first arm is the one taken.
+        match ArrayView2::from_shape((self.rows, self.cols), &self.data) {
+            Ok(v) => v,
+            Err(_) => ArrayView2::from(&[] as &[[T; 0]]),
+        }
+    }
+
+    fn dim(&self) -> (usize, usize) {
+        (self.rows, self.cols)
+    }
+}
+
+/// Copies a matrix of the right size into a row-major buffer, whatever its layout.
+fn copy_rows<T: Real>(src: ArrayView2<T>, dst: &mut [T]) {
+    match src.as_slice() {
+        Some(s) => dst.copy_from_slice(s),
+        None => dst.iter_mut().zip(src.iter()).for_each(|(d, &s)| *d = s),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -301,20 +345,20 @@ fn data_mut<T: Real>(a: &mut Array2<T>) -> &mut [T] {
 /// | `dbiases` | n_neurons | ∂L/∂b = Σ rows of dz |
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dense<T: Real> {
-    weights: Array2<T>,
-    biases: Array1<T>,
+    weights: Buf<T>,
+    biases: Vec<T>,
     activation: Activation,
-    inputs: Array2<T>,
-    z: Array2<T>,
-    outputs: Array2<T>,
-    dvalues: Array2<T>,
-    dz: Array2<T>,
-    dinputs: Array2<T>,
-    dweights: Array2<T>,
-    dbiases: Array1<T>,
+    inputs: Buf<T>,
+    z: Buf<T>,
+    outputs: Buf<T>,
+    dvalues: Buf<T>,
+    dz: Buf<T>,
+    dinputs: Buf<T>,
+    dweights: Buf<T>,
+    dbiases: Vec<T>,
     /// Wᵀ, refreshed by each backward pass: with its rows contiguous, dz·Wᵀ is the same fast
     /// loop as the forward product.
-    weights_t: Array2<T>,
+    weights_t: Buf<T>,
 }
 
 impl<T: Real> Dense<T> {
@@ -323,8 +367,12 @@ impl<T: Real> Dense<T> {
     /// network refuses them before getting here).
     pub fn new(n_inputs: usize, n_neurons: usize, activation: Activation, rng: &mut Rng) -> Self {
         let limit = (6.0 / (n_inputs + n_neurons).max(1) as f64).sqrt();
-        let weights = Array2::from_shape_simple_fn((n_inputs, n_neurons), || T::from_f64(rng.range(-limit, limit)));
-        Self::with_parameters(weights, Array1::zeros(n_neurons), activation)
+        let weights = (0..n_inputs * n_neurons).map(|_| T::from_f64(rng.range(-limit, limit))).collect();
+        Self::with_parameters(
+            Buf { data: weights, rows: n_inputs, cols: n_neurons },
+            vec![T::zero(); n_neurons],
+            activation,
+        )
     }
 
     /// A layer with the given weights (n_inputs × n_neurons) and biases (n_neurons).
@@ -336,44 +384,44 @@ impl<T: Real> Dense<T> {
                 biases.len()
             )));
         }
-        // Copy into standard layout whatever layout the caller's arrays have.
-        Ok(Self::with_parameters(weights.as_standard_layout().into_owned(), biases.to_owned(), activation))
+        // Copied row by row, whatever layout the caller's arrays have.
+        Ok(Self::with_parameters(Buf::from_view(weights.view()), biases.to_vec(), activation))
     }
 
-    fn with_parameters(weights: Array2<T>, biases: Array1<T>, activation: Activation) -> Self {
+    fn with_parameters(weights: Buf<T>, biases: Vec<T>, activation: Activation) -> Self {
         let (n_in, n_out) = weights.dim();
         Self {
-            dweights: Array2::zeros((n_in, n_out)),
-            dbiases: Array1::zeros(n_out),
-            weights_t: Array2::zeros((n_out, n_in)),
+            dweights: Buf::zeros(n_in, n_out),
+            dbiases: vec![T::zero(); n_out],
+            weights_t: Buf::zeros(n_out, n_in),
             weights,
             biases,
             activation,
-            inputs: Array2::zeros((0, n_in)),
-            z: Array2::zeros((0, n_out)),
-            outputs: Array2::zeros((0, n_out)),
-            dvalues: Array2::zeros((0, n_out)),
-            dz: Array2::zeros((0, n_out)),
-            dinputs: Array2::zeros((0, n_in)),
+            inputs: Buf::zeros(0, n_in),
+            z: Buf::zeros(0, n_out),
+            outputs: Buf::zeros(0, n_out),
+            dvalues: Buf::zeros(0, n_out),
+            dz: Buf::zeros(0, n_out),
+            dinputs: Buf::zeros(0, n_in),
         }
     }
 
     pub fn n_inputs(&self) -> usize {
-        self.weights.nrows()
+        self.weights.rows
     }
 
     pub fn n_neurons(&self) -> usize {
-        self.weights.ncols()
+        self.weights.cols
     }
 
     /// Number of parameters: weights and biases.
     pub fn n_params(&self) -> usize {
-        self.weights.len() + self.biases.len()
+        self.weights.data.len() + self.biases.len()
     }
 
     /// Rows in the last batch.
     pub fn batch_size(&self) -> usize {
-        self.inputs.nrows()
+        self.inputs.rows
     }
 
     pub fn activation(&self) -> Activation {
@@ -389,7 +437,7 @@ impl<T: Real> Dense<T> {
         self.weights.view()
     }
     pub fn biases(&self) -> ArrayView1<'_, T> {
-        self.biases.view()
+        ArrayView1::from(&self.biases)
     }
     pub fn inputs(&self) -> ArrayView2<'_, T> {
         self.inputs.view()
@@ -413,33 +461,22 @@ impl<T: Real> Dense<T> {
         self.dweights.view()
     }
     pub fn dbiases(&self) -> ArrayView1<'_, T> {
-        self.dbiases.view()
+        ArrayView1::from(&self.dbiases)
     }
 
     /// Parameters and their gradients as mutable/shared row-major slices, for optimizers:
     /// `(weights, biases, dweights, dbiases)`.
     pub fn params_and_grads(&mut self) -> (&mut [T], &mut [T], &[T], &[T]) {
-        (
-            self.weights.as_slice_mut().unwrap_or(&mut []),
-            self.biases.as_slice_mut().unwrap_or(&mut []),
-            self.dweights.as_slice().unwrap_or(&[]),
-            self.dbiases.as_slice().unwrap_or(&[]),
-        )
+        (&mut self.weights.data, &mut self.biases, &self.dweights.data, &self.dbiases)
     }
 
     /// Resizes the batch buffers when the batch size changes; a no-op otherwise.
     fn ensure_batch(&mut self, batch: usize) {
-        if self.inputs.nrows() != batch {
-            let (n_in, n_out) = self.weights.dim();
-            for (a, cols) in [
-                (&mut self.inputs, n_in),
-                (&mut self.z, n_out),
-                (&mut self.outputs, n_out),
-                (&mut self.dvalues, n_out),
-                (&mut self.dz, n_out),
-                (&mut self.dinputs, n_in),
-            ] {
-                ensure_shape(a, batch, cols);
+        if self.inputs.rows != batch {
+            for a in
+                [&mut self.inputs, &mut self.z, &mut self.outputs, &mut self.dvalues, &mut self.dz, &mut self.dinputs]
+            {
+                a.set_rows(batch);
             }
         }
     }
@@ -455,76 +492,76 @@ impl<T: Real> Dense<T> {
             )));
         }
         self.ensure_batch(x.nrows());
-        match x.as_slice() {
-            Some(s) => data_mut(&mut self.inputs).copy_from_slice(s),
-            None => self.inputs.assign(&x),
-        }
-        // z = X·W + b, on the row-major data (every buffer here is standard layout and of the
-        // right size, so the loops run without ndarray's per-call checks).
+        copy_rows(x, &mut self.inputs.data);
+        // z = X·W + b, on the row-major data.
         let dims = (x.nrows(), self.n_inputs(), self.n_neurons());
-        let bias = self.biases.as_slice();
-        loops_ab(data(&self.inputs), data(&self.weights), bias, data_mut(&mut self.z), dims);
-        self.activation.forward_slice(data(&self.z), data_mut(&mut self.outputs));
+        loops_ab(&self.inputs.data, &self.weights.data, Some(&self.biases), &mut self.z.data, dims);
+        self.activation.forward_slice(&self.z.data, &mut self.outputs.data);
         Ok(self.outputs.view())
     }
 
     /// Backward pass, after `forward`: takes dvalues = ∂L/∂outputs (B × n_neurons), fills
     /// dz, dweights, dbiases and dinputs, and returns dinputs (B × n_inputs).
     pub fn backward(&mut self, dvalues: ArrayView2<T>) -> Result<ArrayView2<'_, T>, ShapeError> {
+        self.backward_with(dvalues, true)?;
+        Ok(self.dinputs.view())
+    }
+
+    /// [`Dense::backward`], leaving `dinputs` as it was unless `dinputs` is true: the first
+    /// layer of a network sends its dinputs nowhere, so training can skip that product.
+    pub fn backward_with(&mut self, dvalues: ArrayView2<T>, dinputs: bool) -> Result<(), ShapeError> {
         if dvalues.dim() != self.outputs.dim() {
             return Err(ShapeError::new(format!(
                 "the gradient has shape {}×{} but the layer's outputs are {}×{}",
                 dvalues.nrows(),
                 dvalues.ncols(),
-                self.outputs.nrows(),
-                self.outputs.ncols()
+                self.outputs.rows,
+                self.outputs.cols
             )));
         }
-        match dvalues.as_slice() {
-            Some(s) => data_mut(&mut self.dvalues).copy_from_slice(s),
-            None => self.dvalues.assign(&dvalues),
-        }
+        copy_rows(dvalues, &mut self.dvalues.data);
         // dz = dvalues ⊙ act'(z): the chain rule through the activation.
-        self.activation.backward_slice(data(&self.z), data(&self.outputs), data(&self.dvalues), data_mut(&mut self.dz));
-        let (batch, n_in, n_out) = (self.dz.nrows(), self.n_inputs(), self.n_neurons());
+        self.activation.backward_slice(&self.z.data, &self.outputs.data, &self.dvalues.data, &mut self.dz.data);
+        let (batch, n_in, n_out) = (self.dz.rows, self.n_inputs(), self.n_neurons());
         // dweights = Xᵀ·dz: each weight W[i][j] gets Σ over the batch of input i × dz of neuron j.
-        loops_atb(data(&self.inputs), data(&self.dz), data_mut(&mut self.dweights), (n_in, batch, n_out));
+        loops_atb(&self.inputs.data, &self.dz.data, &mut self.dweights.data, (n_in, batch, n_out));
         // dbiases = Σ rows of dz: a bias is added to every example, so its gradients add up.
-        let db = self.dbiases.as_slice_mut().unwrap_or(&mut []);
+        let db = &mut self.dbiases;
         db.fill(T::zero());
-        for row in data(&self.dz).chunks_exact(n_out.max(1)) {
+        for row in self.dz.data.chunks_exact(n_out.max(1)) {
             for (b, &g) in db.iter_mut().zip(row) {
                 *b = *b + g;
             }
         }
+        if !dinputs {
+            return Ok(());
+        }
         // dinputs = dz·Wᵀ: each input gets the gradients of every neuron it feeds, weighted.
         // With Wᵀ copied out row by row, this is the forward pass's loop again.
-        let wt = data_mut(&mut self.weights_t);
-        for (i, row) in data(&self.weights).chunks_exact(n_out.max(1)).enumerate() {
+        let wt = &mut self.weights_t.data;
+        for (i, row) in self.weights.data.chunks_exact(n_out.max(1)).enumerate() {
             for (j, &w) in row.iter().enumerate() {
                 wt[j * n_in + i] = w;
             }
         }
-        loops_ab(data(&self.dz), data(&self.weights_t), None, data_mut(&mut self.dinputs), (batch, n_out, n_in));
-        Ok(self.dinputs.view())
+        loops_ab(&self.dz.data, &self.weights_t.data, None, &mut self.dinputs.data, (batch, n_out, n_in));
+        Ok(())
     }
 
     /// Forward pass into a caller's buffer, keeping nothing: for evaluating a whole data set
     /// or a grid without disturbing the last training batch. `out` is resized if needed.
     pub fn predict_into(&self, x: ArrayView2<T>, out: &mut Array2<T>) -> Result<(), ShapeError> {
         ensure_shape(out, x.nrows(), self.n_neurons());
-        mat_mul(x, self.weights.view(), Some(self.biases.view()), out.view_mut())?;
+        mat_mul(x, self.weights.view(), Some(self.biases()), out.view_mut())?;
         self.activation.forward_in_place(data_mut(out));
         Ok(())
     }
 
     /// A copy in another float type (values rounded to it), with empty batch buffers.
     pub fn convert<U: Real>(&self) -> Dense<U> {
-        Dense::with_parameters(
-            self.weights.mapv(|v| U::from_f64(Real::to_f64(v))),
-            self.biases.mapv(|v| U::from_f64(Real::to_f64(v))),
-            self.activation,
-        )
+        let convert = |v: &[T]| v.iter().map(|&v| U::from_f64(Real::to_f64(v))).collect::<Vec<U>>();
+        let weights = Buf { data: convert(&self.weights.data), rows: self.weights.rows, cols: self.weights.cols };
+        Dense::with_parameters(weights, convert(&self.biases), self.activation)
     }
 
     /// All the layer's matrices as f64, for a view.
@@ -534,7 +571,7 @@ impl<T: Real> Dense<T> {
             n_inputs: self.n_inputs(),
             n_neurons: self.n_neurons(),
             weights: Matrix::from_view(self.weights.view()),
-            biases: Matrix::from_row(self.biases.view()),
+            biases: Matrix::from_row(self.biases()),
             inputs: Matrix::from_view(self.inputs.view()),
             z: Matrix::from_view(self.z.view()),
             outputs: Matrix::from_view(self.outputs.view()),
@@ -542,7 +579,7 @@ impl<T: Real> Dense<T> {
             dz: Matrix::from_view(self.dz.view()),
             dinputs: Matrix::from_view(self.dinputs.view()),
             dweights: Matrix::from_view(self.dweights.view()),
-            dbiases: Matrix::from_row(self.dbiases.view()),
+            dbiases: Matrix::from_row(self.dbiases()),
         }
     }
 }

@@ -200,13 +200,20 @@ impl<T: Real> Network<T> {
     /// Backward pass after `forward`, from dloss = ∂L/∂outputs (B × outputs): every layer
     /// fills its gradients, the last layer first.
     pub fn backward(&mut self, dloss: ArrayView2<T>) -> Result<(), TrainError> {
+        self.backward_with(dloss, true)
+    }
+
+    /// [`Network::backward`]; the first layer's dinputs (∂L/∂X, which no parameter needs)
+    /// only when `first_dinputs` is true.
+    fn backward_with(&mut self, dloss: ArrayView2<T>, first_dinputs: bool) -> Result<(), TrainError> {
+        let n = self.layers.len();
         let Some((last, rest)) = self.layers.split_last_mut() else {
             return Err(TrainError::NoOutputs);
         };
-        last.backward(dloss)?;
+        last.backward_with(dloss, first_dinputs || n > 1)?;
         let mut above = last;
-        for layer in rest.iter_mut().rev() {
-            layer.backward(above.dinputs())?;
+        for (i, layer) in rest.iter_mut().enumerate().rev() {
+            layer.backward_with(above.dinputs(), first_dinputs || i > 0)?;
             above = layer;
         }
         Ok(())
@@ -215,13 +222,34 @@ impl<T: Real> Network<T> {
     /// One forward and backward pass on a batch: returns the loss and leaves ∂L/∂θ in every
     /// layer (read them with [`Network::grads`]). Targets as [`Loss`] describes.
     pub fn loss_and_grad(&mut self, x: ArrayView2<T>, targets: ArrayView2<T>, loss: Loss) -> Result<T, TrainError> {
+        self.loss_and_grad_with(x, targets, loss, true)
+    }
+
+    /// [`Network::loss_and_grad`] for a training step that nobody looks at: the first layer's
+    /// dinputs (∂L/∂X) are left from the last full pass, since no parameter needs them.
+    pub fn loss_and_param_grads(
+        &mut self,
+        x: ArrayView2<T>,
+        targets: ArrayView2<T>,
+        loss: Loss,
+    ) -> Result<T, TrainError> {
+        self.loss_and_grad_with(x, targets, loss, false)
+    }
+
+    fn loss_and_grad_with(
+        &mut self,
+        x: ArrayView2<T>,
+        targets: ArrayView2<T>,
+        loss: Loss,
+        first_dinputs: bool,
+    ) -> Result<T, TrainError> {
         self.forward(x)?;
         let Some(last) = self.layers.last() else {
             return Err(TrainError::NoOutputs);
         };
         let value = loss.forward_backward(last.outputs(), targets, &mut self.doutputs)?;
         let doutputs = std::mem::take(&mut self.doutputs);
-        let result = self.backward(doutputs.view());
+        let result = self.backward_with(doutputs.view(), first_dinputs);
         self.doutputs = doutputs;
         result.map(|()| value)
     }
