@@ -107,6 +107,101 @@ pub fn network_graph(
     Ok((g, params))
 }
 
+/// The same graph as [`network_graph`] written in the expression language, so the graph view
+/// can open it as text: a student can read every gate, edit a weight, and share the link.
+/// The names are those of [`network_graph`] (`x0`, `w1_0_2`, `b1_0`, `z1_0`, `a1_0`, `loss`);
+/// a linear layer's `a` is its `z`. Numbers are written in full (they read back exactly).
+pub fn network_source(net: &Network<f64>, x: &[f64], target: &[f64], loss: Loss) -> Result<String, TrainError> {
+    // Same checks (and the same size limit) as the graph itself.
+    network_graph(net, x, target, loss)?;
+    let mut out = String::new();
+    let line = |out: &mut String, s: String| {
+        out.push_str(&s);
+        out.push('\n');
+    };
+    let sizes: Vec<String> = std::iter::once(net.n_inputs())
+        .chain(net.layers().iter().map(|l| l.n_neurons()))
+        .map(|n| n.to_string())
+        .collect();
+    line(
+        &mut out,
+        format!("# one example through the network {} ({}), loss = {}", sizes.join("-"), act_names(net), loss.name()),
+    );
+    let inputs: Vec<String> = x.iter().enumerate().map(|(i, v)| format!("x{i} = {v}")).collect();
+    line(&mut out, inputs.join("; "));
+    let mut below: Vec<String> = (0..x.len()).map(|i| format!("x{i}")).collect();
+    for (l, layer) in net.layers().iter().enumerate() {
+        let l = l + 1;
+        let (w, b) = (layer.weights(), layer.biases());
+        for i in 0..layer.n_inputs() {
+            let row: Vec<String> = (0..layer.n_neurons()).map(|j| format!("w{l}_{i}_{j} = {}", w[[i, j]])).collect();
+            line(&mut out, row.join("; "));
+        }
+        let biases: Vec<String> = b.iter().enumerate().map(|(j, v)| format!("b{l}_{j} = {v}")).collect();
+        line(&mut out, biases.join("; "));
+        let mut here = Vec::with_capacity(layer.n_neurons());
+        for j in 0..layer.n_neurons() {
+            let mut terms: Vec<String> = below.iter().enumerate().map(|(i, a)| format!("{a}*w{l}_{i}_{j}")).collect();
+            terms.push(format!("b{l}_{j}"));
+            line(&mut out, format!("z{l}_{j} = {}", terms.join(" + ")));
+            let z = format!("z{l}_{j}");
+            let a = match layer.activation() {
+                Activation::Linear => None,
+                Activation::Sigmoid => Some(format!("sigmoid({z})")),
+                Activation::Tanh => Some(format!("tanh({z})")),
+                Activation::Relu => Some(format!("relu({z})")),
+                Activation::LeakyRelu => Some(format!("max({z}, {LEAKY_RELU_ALPHA}*{z})")),
+            };
+            here.push(match a {
+                Some(a) => {
+                    line(&mut out, format!("a{l}_{j} = {a}"));
+                    format!("a{l}_{j}")
+                }
+                None => z,
+            });
+        }
+        below = here;
+    }
+    let constant = |t: f64| if t < 0.0 { format!("({t})") } else { format!("{t}") };
+    let body = match loss {
+        Loss::Mse => {
+            let terms: Vec<String> =
+                below.iter().zip(target).map(|(y, &t)| format!("({y} - {})^2", constant(t))).collect();
+            format!("0.5*({})", terms.join(" + "))
+        }
+        Loss::BinaryCrossEntropy => {
+            let terms: Vec<String> = below
+                .iter()
+                .zip(target)
+                .map(|(z, &t)| format!("max({z}, 0) - {z}*{} + log(1 + exp(-abs({z})))", constant(t)))
+                .collect();
+            terms.join(" + ")
+        }
+        Loss::SoftmaxCrossEntropy => {
+            let class = target.first().map_or(0, |&t| t as usize);
+            let exps: Vec<String> = below.iter().map(|z| format!("exp({z})")).collect();
+            format!("log({}) - {}", exps.join(" + "), below.get(class).map_or("0", String::as_str))
+        }
+    };
+    line(&mut out, format!("loss = {body}"));
+    Ok(out)
+}
+
+fn act_names(net: &Network<f64>) -> String {
+    let names: Vec<&str> = net
+        .layers()
+        .iter()
+        .map(|l| match l.activation() {
+            Activation::Linear => "linear",
+            Activation::Sigmoid => "sigmoid",
+            Activation::Tanh => "tanh",
+            Activation::Relu => "relu",
+            Activation::LeakyRelu => "leaky relu",
+        })
+        .collect();
+    names.join(", ")
+}
+
 /// The activation as gates (none for linear).
 fn activation(g: &mut Graph, act: Activation, z: NodeId) -> Result<NodeId, GraphError> {
     match act {
@@ -262,10 +357,19 @@ mod tests {
             let loss = net.loss_and_grad(case.x.view(), case.targets.view(), case.loss).unwrap();
             prop_assert!((g.nodes()[out].value - loss).abs() <= 1e-9 * loss.abs().max(1.0));
             g.backward();
+            // The same network written as text and parsed: same loss, same gradient per name.
+            let source = network_source(&net, &x, &t, case.loss).unwrap();
+            let mut parsed = crate::expr::parse(&source, Default::default()).unwrap();
+            let parsed_out = parsed.output().unwrap();
+            prop_assert!((parsed.nodes()[parsed_out].value - loss).abs() <= 1e-9 * loss.abs().max(1.0), "{source}");
+            parsed.backward();
             for (k, (&id, want)) in params.iter().zip(net.grads()).enumerate() {
                 let got = g.nodes()[id].grad.unwrap_or(0.0);
                 prop_assert!((got - want).abs() <= 1e-9 * got.abs().max(want.abs()).max(1.0),
                     "parameter {k} ({}): graph {got} vs network {want}", g.label(id));
+                let named = parsed.find(&g.label(id)).and_then(|n| parsed.nodes()[n].grad).unwrap_or(f64::NAN);
+                prop_assert!((named - want).abs() <= 1e-9 * named.abs().max(want.abs()).max(1.0),
+                    "parameter {k} ({}) in the text: {named} vs network {want}\n{source}", g.label(id));
             }
         }
     }

@@ -34,6 +34,8 @@ pub const MAX_BATCH: usize = super::data::MAX_POINTS;
 pub const MAX_FEATURES: usize = 16;
 /// Largest grid side for the pictures of the plane.
 pub const MAX_GRID: usize = 512;
+/// Most parameters for which [`Trainer::example_source`] writes the network out as gates.
+pub const MAX_EXAMPLE_PARAMS: usize = 64;
 /// A loss above this many times the first step's loss counts as diverged.
 pub const DIVERGENCE_FACTOR: f64 = 1e6;
 
@@ -606,6 +608,23 @@ impl Trainer {
         network_graph(&self.net.convert::<f64>(), &x, &[p.label], self.config.loss)
     }
 
+    /// [`Trainer::example_graph`] as text in the expression language (see
+    /// [`network_source`](super::scalar::network_source)), for the graph view. Networks with
+    /// more than [`MAX_EXAMPLE_PARAMS`] parameters are refused with a message: their graph has
+    /// too many gates to read.
+    pub fn example_source(&self, index: usize) -> Result<String, TrainError> {
+        let n = self.net.n_params();
+        if n > MAX_EXAMPLE_PARAMS {
+            return Err(TrainError::Graph(format!(
+                "this network has {n} weights and biases; its graph of gates is readable up to about {MAX_EXAMPLE_PARAMS}. \
+                 Use fewer or smaller hidden layers (for example 3 neurons) to see backprop on one example."
+            )));
+        }
+        let p = self.dataset.train().get(index).ok_or(TrainError::NoSuchPoint { index })?;
+        let x: Vec<f64> = self.config.features.iter().map(|f| f.value(p.x, p.y)).collect();
+        super::scalar::network_source(&self.net.convert::<f64>(), &x, &[p.label], self.config.loss)
+    }
+
     // ---- changing settings ---------------------------------------------------------------
 
     /// Re-initialises the network from the seed: step 0, fresh optimizer state, status ready.
@@ -1074,6 +1093,14 @@ mod tests {
             assert!((g.nodes()[id].grad.unwrap() - want).abs() < 1e-9);
         }
         assert!(matches!(t.example_graph(100_000), Err(TrainError::NoSuchPoint { index: 100_000 })));
+        // As text: parses, and names the same parameters with the same values.
+        let source = t.example_source(0).unwrap();
+        let parsed = crate::expr::parse(&source, Default::default()).unwrap();
+        assert_eq!(parsed.nodes()[parsed.find("w1_0_0").unwrap()].value, net.params()[0]);
+        // A big network is refused with a message that says what to do.
+        let big = Trainer::new(TrainerConfig { hidden: vec![8, 8], ..config(DatasetKind::Spiral) }).unwrap();
+        let err = big.example_source(0).unwrap_err().to_string();
+        assert!(err.contains("105 weights and biases") && err.contains("fewer"), "{err}");
     }
 
     #[test]

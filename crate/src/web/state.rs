@@ -4,11 +4,29 @@
 //! browser's `URLSearchParams` (which does the percent-decoding) and hands the pairs to
 //! [`State::from_query`]; [`State::to_query`] gives the pairs back.
 
-/// Which page view is shown. Only the graph view exists so far; training and the
-/// learning-rate views come later and get their own variants then.
+use super::lab_state::Lab;
+
+/// Which page view is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum View {
+    /// An expression as a computational graph (`?view=graph`, the default).
     Graph,
+    /// Train a small network (`?view=train`).
+    Train,
+    /// Loss against learning rate: the sweep and the range test (`?view=lr`).
+    Lr,
+    /// Step size along the gradient, and a loss surface with its descent path (`?view=step`).
+    Step,
+}
+
+/// The views with their names in the URL.
+pub const VIEWS: [(View, &str); 4] =
+    [(View::Graph, "graph"), (View::Train, "train"), (View::Lr, "lr"), (View::Step, "step")];
+
+impl View {
+    pub fn name(self) -> &'static str {
+        VIEWS.iter().find(|v| v.0 == self).map_or("graph", |v| v.1)
+    }
 }
 
 /// How far the backward pass has gone on screen.
@@ -35,6 +53,8 @@ pub struct State {
     /// Whether the forward values of the gates are shown (Reset hides them, Forward shows them).
     pub forward: bool,
     pub backward: Backward,
+    /// The settings of the training, learning-rate and step-size views.
+    pub lab: Lab,
 }
 
 impl Default for State {
@@ -46,6 +66,7 @@ impl Default for State {
             embed: false,
             forward: true,
             backward: Backward::None,
+            lab: Lab::default(),
         }
     }
 }
@@ -60,9 +81,11 @@ impl State {
         for (k, v) in pairs {
             match k.as_str() {
                 "expr" => s.source = v.clone(),
-                "view" => match v.as_str() {
-                    "graph" => s.view = View::Graph,
-                    other => messages.push(format!("There is no view called “{other}” yet; showing the graph view.")),
+                "view" => match VIEWS.iter().find(|(_, name)| name == v) {
+                    Some(&(view, _)) => s.view = view,
+                    None => messages.push(format!(
+                        "There is no view called “{v}”; the views are graph, train, lr and step. Showing the graph view."
+                    )),
                 },
                 "sigmoid" => s.expand_sigmoid = v == "expand",
                 "embed" => s.embed = v == "1" || v == "true",
@@ -78,7 +101,7 @@ impl State {
                     Some(p) => s.source = p.source.to_string(),
                     None => messages.push(format!("There is no example called “{v}”.")),
                 },
-                _ => {}
+                other => s.lab.read(other, v, &mut messages),
             }
         }
         (s, messages)
@@ -87,6 +110,14 @@ impl State {
     /// The query pairs that reproduce this state (defaults are left out, except the expression,
     /// which is always there so that a link shows what is on screen).
     pub fn to_query(&self) -> Vec<(String, String)> {
+        if self.view != View::Graph {
+            let mut q = vec![("view".to_string(), self.view.name().to_string())];
+            self.lab.write(&mut q);
+            if self.embed {
+                q.push(("embed".into(), "1".into()));
+            }
+            return q;
+        }
         let mut q = vec![("expr".to_string(), self.source.clone())];
         if self.expand_sigmoid {
             q.push(("sigmoid".into(), "expand".into()));
@@ -176,10 +207,15 @@ mod tests {
             embed: true,
             forward: true,
             backward: Backward::Steps(3),
+            lab: Lab::default(),
         };
         let (back, messages) = State::from_query(&s.to_query());
         assert_eq!(back, s);
         assert!(messages.is_empty());
+        for view in [View::Train, View::Lr, View::Step] {
+            let s = State { view, embed: true, lab: Lab { lr: 0.5, ..Lab::default() }, ..State::default() };
+            assert_eq!(State::from_query(&s.to_query()), (s, vec![]));
+        }
         for b in [Backward::None, Backward::All] {
             let s = State { backward: b, ..State::default() };
             assert_eq!(State::from_query(&s.to_query()).0, s);

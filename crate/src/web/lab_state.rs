@@ -1,0 +1,487 @@
+//! The settings of the training, learning-rate and step-size views, and their round trip
+//! through the URL. Pure Rust (no DOM), tested on the host. One [`Lab`] value holds every
+//! setting of the three views, so a link reproduces what is on screen; the trainer's
+//! configuration is derived from it ([`Lab::trainer_config`]).
+
+use crate::tensor::Activation;
+use crate::train::{DatasetConfig, DatasetKind, Feature, Loss, OptimizerConfig, Schedule, TrainerConfig};
+
+/// The names used in the URL and the pickers, with the student-facing labels.
+pub const DATASETS: &[(DatasetKind, &str, &str)] = &[
+    (DatasetKind::Circle, "circle", "Circle"),
+    (DatasetKind::Xor, "xor", "XOR"),
+    (DatasetKind::Gaussians, "gaussians", "Two blobs"),
+    (DatasetKind::Spiral, "spiral", "Spiral"),
+    (DatasetKind::Moons, "moons", "Two moons"),
+    (DatasetKind::Gaussians3, "gaussians3", "Three blobs (3 classes)"),
+    (DatasetKind::Spiral3, "spiral3", "Three-arm spiral (3 classes)"),
+    (DatasetKind::Quadratic, "quadratic", "Regression: 3x²"),
+    (DatasetKind::Sine, "sine", "Regression: sin x"),
+];
+
+pub const FEATURE_NAMES: &[(Feature, &str, &str)] = &[
+    (Feature::X, "x", "x"),
+    (Feature::Y, "y", "y"),
+    (Feature::XSquared, "x2", "x²"),
+    (Feature::YSquared, "y2", "y²"),
+    (Feature::XTimesY, "xy", "x·y"),
+    (Feature::SinX, "sinx", "sin x"),
+    (Feature::SinY, "siny", "sin y"),
+];
+
+pub const ACTIVATION_NAMES: &[(Activation, &str, &str)] = &[
+    (Activation::Tanh, "tanh", "tanh"),
+    (Activation::Sigmoid, "sigmoid", "sigmoid"),
+    (Activation::Relu, "relu", "ReLU"),
+    (Activation::LeakyRelu, "leaky_relu", "leaky ReLU"),
+    (Activation::Linear, "linear", "linear"),
+];
+
+pub const LOSS_NAMES: &[(Loss, &str, &str)] = &[
+    (Loss::BinaryCrossEntropy, "bce", "binary cross-entropy"),
+    (Loss::SoftmaxCrossEntropy, "softmax", "softmax cross-entropy"),
+    (Loss::Mse, "mse", "mean squared error"),
+];
+
+pub const OPTIMIZER_NAMES: &[(&str, &str)] = &[("sgd", "SGD"), ("momentum", "Momentum"), ("adam", "Adam")];
+
+pub const SCHEDULE_NAMES: &[(&str, &str)] = &[
+    ("constant", "constant"),
+    ("step_decay", "step decay (×0.5 every 500)"),
+    ("exponential", "exponential (×0.999 per step)"),
+    ("warmup_cosine", "warm-up 100, cosine to 2,000"),
+    ("warmup_linear", "warm-up 100, linear to 2,000"),
+];
+
+/// The problem of the step-size view's contour plot.
+pub const PROBLEMS: &[(&str, &str)] = &[
+    ("bowl", "Quadratic bowl"),
+    ("poly", "Fit of 3x² by θ₀x² + θ₁x (θ₂ = 0)"),
+    ("net", "Two weights of the live network"),
+];
+
+/// Most hidden layers, and most neurons in one.
+pub const MAX_LAYERS: usize = 6;
+pub const MAX_NEURONS: usize = 8;
+
+/// Every setting of the three views.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lab {
+    pub dataset: DatasetKind,
+    pub noise: f64,
+    /// Percentage of the points used for training (10–90).
+    pub train_percent: u32,
+    pub features: Vec<Feature>,
+    pub hidden: Vec<usize>,
+    pub activation: Activation,
+    pub loss: Loss,
+    /// "sgd", "momentum" or "adam".
+    pub optimizer: &'static str,
+    pub lr: f64,
+    /// A name from [`SCHEDULE_NAMES`].
+    pub schedule: &'static str,
+    pub batch: usize,
+    pub seed: u64,
+    /// Share of each frame spent training, in percent (1–80).
+    pub speed: u32,
+    pub log_y: bool,
+    /// The network drawing shows |∂L/∂w| instead of the weights.
+    pub show_grads: bool,
+    /// The frames-per-second overlay.
+    pub perf: bool,
+    // learning-rate view
+    pub sweep_lo: f64,
+    pub sweep_hi: f64,
+    pub sweep_rates: usize,
+    pub sweep_steps: usize,
+    // step-size view
+    /// A name from [`PROBLEMS`].
+    pub problem: &'static str,
+    /// Condition number of the bowl.
+    pub condition: f64,
+    pub eta: f64,
+    pub momentum: f64,
+    pub start: (f64, f64),
+}
+
+impl Default for Lab {
+    fn default() -> Self {
+        Lab {
+            dataset: DatasetKind::Circle,
+            noise: 0.0,
+            train_percent: 50,
+            features: vec![Feature::X, Feature::Y],
+            hidden: vec![4, 2],
+            activation: Activation::Tanh,
+            loss: Loss::BinaryCrossEntropy,
+            optimizer: "sgd",
+            lr: 0.03,
+            schedule: "constant",
+            batch: 10,
+            seed: 1,
+            speed: 40,
+            log_y: false,
+            show_grads: false,
+            perf: false,
+            sweep_lo: 1e-4,
+            sweep_hi: 10.0,
+            sweep_rates: 24,
+            sweep_steps: 300,
+            problem: "bowl",
+            condition: 10.0,
+            eta: 0.1,
+            momentum: 0.0,
+            start: (-4.0, 3.0),
+        }
+    }
+}
+
+fn name_of<T: PartialEq + Copy>(table: &[(T, &'static str, &'static str)], v: T) -> &'static str {
+    table.iter().find(|e| e.0 == v).map_or("", |e| e.1)
+}
+
+fn by_name<T: Copy>(table: &[(T, &'static str, &'static str)], name: &str) -> Option<T> {
+    table.iter().find(|e| e.1 == name).map(|e| e.0)
+}
+
+fn static_name(table: &[(&'static str, &'static str)], name: &str) -> Option<&'static str> {
+    table.iter().find(|e| e.0 == name).map(|e| e.0)
+}
+
+/// The loss that fits a data set: softmax for three classes, squared error for regression,
+/// and for two classes the chosen one if it is binary cross-entropy or squared error.
+pub fn loss_for(kind: DatasetKind, wanted: Loss) -> Loss {
+    match kind.classes() {
+        0 => Loss::Mse,
+        2 if wanted != Loss::SoftmaxCrossEntropy => wanted,
+        2 => Loss::BinaryCrossEntropy,
+        _ => Loss::SoftmaxCrossEntropy,
+    }
+}
+
+/// A number the way the URL carries it: short, and exactly the value for the usual ones.
+pub fn short_number(v: f64) -> String {
+    let s = format!("{v}");
+    if s.len() <= 8 {
+        return s;
+    }
+    let e = format!("{v:e}");
+    if e.parse::<f64>() == Ok(v) && e.len() < s.len() {
+        e
+    } else {
+        s
+    }
+}
+
+impl Lab {
+    /// The optimizer with its usual parameters and this learning rate.
+    pub fn optimizer_config(&self) -> OptimizerConfig {
+        match self.optimizer {
+            "momentum" => OptimizerConfig::Momentum { lr: self.lr, beta: 0.9 },
+            "adam" => OptimizerConfig::adam(self.lr),
+            _ => OptimizerConfig::Sgd { lr: self.lr },
+        }
+    }
+
+    pub fn schedule_config(&self) -> Schedule {
+        match self.schedule {
+            "step_decay" => Schedule::StepDecay { every: 500, factor: 0.5 },
+            "exponential" => Schedule::Exponential { gamma: 0.999 },
+            "warmup_cosine" => Schedule::WarmupCosine { warmup: 100, total: 2000, min_lr: 0.0 },
+            "warmup_linear" => Schedule::WarmupLinear { warmup: 100, total: 2000, min_lr: 0.0 },
+            _ => Schedule::Constant,
+        }
+    }
+
+    pub fn dataset_config(&self) -> DatasetConfig {
+        DatasetConfig {
+            kind: self.dataset,
+            points: 500,
+            noise: self.noise,
+            test_fraction: 1.0 - self.train_percent as f64 / 100.0,
+            seed: self.seed,
+        }
+    }
+
+    /// The features the network sees: for a regression (y = f(x)) only those of x.
+    pub fn used_features(&self) -> Vec<Feature> {
+        if !self.dataset.is_regression() {
+            return self.features.clone();
+        }
+        let fs: Vec<Feature> = self.features.iter().copied().filter(|f| !f.reads_y()).collect();
+        if fs.is_empty() {
+            vec![Feature::X]
+        } else {
+            fs
+        }
+    }
+
+    /// The trainer these settings describe.
+    pub fn trainer_config(&self) -> TrainerConfig {
+        TrainerConfig {
+            dataset: self.dataset_config(),
+            features: self.used_features(),
+            hidden: self.hidden.clone(),
+            activation: self.activation,
+            loss: loss_for(self.dataset, self.loss),
+            optimizer: self.optimizer_config(),
+            schedule: self.schedule_config(),
+            batch_size: self.batch,
+            seed: self.seed,
+        }
+    }
+
+    /// Reads the keys this module owns; others are left alone. A bad value gives a message
+    /// and keeps the default.
+    pub fn read(&mut self, key: &str, v: &str, messages: &mut Vec<String>) {
+        let mut bad = |what: &str| messages.push(format!("“{key}={v}”: {what}; using the default."));
+        let num = |lo: f64, hi: f64| v.parse::<f64>().ok().filter(|x| x.is_finite() && *x >= lo && *x <= hi);
+        match key {
+            "data" => match by_name(DATASETS, v) {
+                Some(k) => self.dataset = k,
+                None => bad("there is no such data set"),
+            },
+            "noise" => match num(0.0, 10.0) {
+                Some(x) => self.noise = x,
+                None => bad("the noise is a number from 0 to 10"),
+            },
+            "train" => match num(10.0, 90.0) {
+                Some(x) => self.train_percent = x.round() as u32,
+                None => bad("the training share is a percentage from 10 to 90"),
+            },
+            "features" => {
+                let fs: Option<Vec<Feature>> = v.split(',').map(|f| by_name(FEATURE_NAMES, f)).collect();
+                match fs {
+                    Some(mut fs) if !fs.is_empty() => {
+                        fs.dedup();
+                        self.features = fs;
+                    }
+                    _ => bad("features are x, y, x2, y2, xy, sinx, siny separated by commas"),
+                }
+            }
+            "hidden" => {
+                let hs: Option<Vec<usize>> = if v.is_empty() || v == "none" {
+                    Some(vec![])
+                } else {
+                    v.split(',').map(|h| h.parse::<usize>().ok().filter(|n| (1..=MAX_NEURONS).contains(n))).collect()
+                };
+                match hs {
+                    Some(hs) if hs.len() <= MAX_LAYERS => self.hidden = hs,
+                    _ => bad("hidden layers are neuron counts from 1 to 8, at most 6 layers, like 4,2"),
+                }
+            }
+            "act" => match by_name(ACTIVATION_NAMES, v) {
+                Some(a) => self.activation = a,
+                None => bad("the activation is tanh, sigmoid, relu, leaky_relu or linear"),
+            },
+            "loss" => match by_name(LOSS_NAMES, v) {
+                Some(l) => self.loss = l,
+                None => bad("the loss is bce, softmax or mse"),
+            },
+            "opt" => match static_name(OPTIMIZER_NAMES, v) {
+                Some(o) => self.optimizer = o,
+                None => bad("the optimizer is sgd, momentum or adam"),
+            },
+            "lr" => match num(1e-6, 100.0) {
+                Some(x) => self.lr = x,
+                None => bad("the learning rate is a number from 0.000001 to 100"),
+            },
+            "sched" => match static_name(SCHEDULE_NAMES, v) {
+                Some(s) => self.schedule = s,
+                None => bad("there is no such schedule"),
+            },
+            "batch" => match num(1.0, 500.0) {
+                Some(x) => self.batch = x as usize,
+                None => bad("the batch size is a whole number from 1 to 500"),
+            },
+            "seed" => match v.parse::<u64>() {
+                Ok(s) => self.seed = s,
+                Err(_) => bad("the seed is a whole number"),
+            },
+            "speed" => match num(1.0, 80.0) {
+                Some(x) => self.speed = x as u32,
+                None => bad("the speed is a percentage of each frame from 1 to 80"),
+            },
+            "logy" => self.log_y = v == "1",
+            "grads" => self.show_grads = v == "1",
+            "perf" => self.perf = v == "1",
+            "lo" => match num(1e-8, 100.0) {
+                Some(x) => self.sweep_lo = x,
+                None => bad("the lowest rate is a number from 1e-8 to 100"),
+            },
+            "hi" => match num(1e-8, 1000.0) {
+                Some(x) => self.sweep_hi = x,
+                None => bad("the highest rate is a number from 1e-8 to 1000"),
+            },
+            "rates" => match num(2.0, 64.0) {
+                Some(x) => self.sweep_rates = x as usize,
+                None => bad("the number of rates is from 2 to 64"),
+            },
+            "steps" => match num(10.0, 5000.0) {
+                Some(x) => self.sweep_steps = x as usize,
+                None => bad("the steps per rate are from 10 to 5,000"),
+            },
+            "problem" => match static_name(PROBLEMS, v) {
+                Some(p) => self.problem = p,
+                None => bad("the problem is bowl, poly or net"),
+            },
+            "cond" => match num(1.0, 1000.0) {
+                Some(x) => self.condition = x,
+                None => bad("the condition number is from 1 to 1,000"),
+            },
+            "eta" => match num(0.0, 10.0) {
+                Some(x) => self.eta = x,
+                None => bad("the step size is from 0 to 10"),
+            },
+            "mom" => match num(0.0, 0.99) {
+                Some(x) => self.momentum = x,
+                None => bad("the momentum is from 0 to 0.99"),
+            },
+            "start" => {
+                let xy: Vec<Option<f64>> =
+                    v.split(',').map(|s| s.parse::<f64>().ok().filter(|x| x.is_finite() && x.abs() <= 100.0)).collect();
+                match xy.as_slice() {
+                    [Some(x), Some(y)] => self.start = (*x, *y),
+                    _ => bad("the start is two numbers, like -4,3"),
+                }
+            }
+            _ => {}
+        }
+        if self.sweep_lo >= self.sweep_hi {
+            self.sweep_hi = self.sweep_lo * 10.0;
+        }
+    }
+
+    /// The query pairs for the keys that differ from the default.
+    pub fn write(&self, q: &mut Vec<(String, String)>) {
+        let d = Lab::default();
+        let mut put = |k: &str, v: String, same: bool| {
+            if !same {
+                q.push((k.to_string(), v));
+            }
+        };
+        put("data", name_of(DATASETS, self.dataset).into(), self.dataset == d.dataset);
+        put("noise", short_number(self.noise), self.noise == d.noise);
+        put("train", self.train_percent.to_string(), self.train_percent == d.train_percent);
+        let features: Vec<&str> = self.features.iter().map(|&f| name_of(FEATURE_NAMES, f)).collect();
+        put("features", features.join(","), self.features == d.features);
+        let hidden: Vec<String> = self.hidden.iter().map(|h| h.to_string()).collect();
+        put("hidden", if hidden.is_empty() { "none".into() } else { hidden.join(",") }, self.hidden == d.hidden);
+        put("act", name_of(ACTIVATION_NAMES, self.activation).into(), self.activation == d.activation);
+        put("loss", name_of(LOSS_NAMES, self.loss).into(), self.loss == d.loss);
+        put("opt", self.optimizer.into(), self.optimizer == d.optimizer);
+        put("lr", short_number(self.lr), self.lr == d.lr);
+        put("sched", self.schedule.into(), self.schedule == d.schedule);
+        put("batch", self.batch.to_string(), self.batch == d.batch);
+        put("seed", self.seed.to_string(), self.seed == d.seed);
+        put("speed", self.speed.to_string(), self.speed == d.speed);
+        put("logy", "1".into(), !self.log_y);
+        put("grads", "1".into(), !self.show_grads);
+        put("perf", "1".into(), !self.perf);
+        put("lo", short_number(self.sweep_lo), self.sweep_lo == d.sweep_lo);
+        put("hi", short_number(self.sweep_hi), self.sweep_hi == d.sweep_hi);
+        put("rates", self.sweep_rates.to_string(), self.sweep_rates == d.sweep_rates);
+        put("steps", self.sweep_steps.to_string(), self.sweep_steps == d.sweep_steps);
+        put("problem", self.problem.into(), self.problem == d.problem);
+        put("cond", short_number(self.condition), self.condition == d.condition);
+        put("eta", short_number(self.eta), self.eta == d.eta);
+        put("mom", short_number(self.momentum), self.momentum == d.momentum);
+        put("start", format!("{},{}", short_number(self.start.0), short_number(self.start.1)), self.start == d.start);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::train::Trainer;
+
+    fn read_all(q: &[(String, String)]) -> (Lab, Vec<String>) {
+        let mut lab = Lab::default();
+        let mut m = vec![];
+        for (k, v) in q {
+            lab.read(k, v, &mut m);
+        }
+        (lab, m)
+    }
+
+    #[test]
+    fn every_setting_round_trips_through_the_query() {
+        let lab = Lab {
+            dataset: DatasetKind::Spiral3,
+            noise: 0.25,
+            train_percent: 70,
+            features: vec![Feature::X, Feature::SinY, Feature::XTimesY],
+            hidden: vec![8, 3, 1],
+            activation: Activation::LeakyRelu,
+            loss: Loss::SoftmaxCrossEntropy,
+            optimizer: "adam",
+            lr: 0.003,
+            schedule: "warmup_cosine",
+            batch: 32,
+            seed: 99,
+            speed: 10,
+            log_y: true,
+            show_grads: true,
+            perf: true,
+            sweep_lo: 1e-5,
+            sweep_hi: 3.0,
+            sweep_rates: 12,
+            sweep_steps: 150,
+            problem: "net",
+            condition: 50.0,
+            eta: 0.0123,
+            momentum: 0.9,
+            start: (1.5, -2.0),
+        };
+        let mut q = vec![];
+        lab.write(&mut q);
+        let (back, m) = read_all(&q);
+        assert!(m.is_empty(), "{m:?}");
+        assert_eq!(back, lab);
+        let mut q = vec![];
+        Lab::default().write(&mut q);
+        assert!(q.is_empty(), "the default writes nothing: {q:?}");
+        let mut q = vec![];
+        Lab { hidden: vec![], ..Lab::default() }.write(&mut q);
+        assert_eq!(read_all(&q).0.hidden, Vec::<usize>::new());
+    }
+
+    #[test]
+    fn bad_values_give_messages_and_keep_defaults() {
+        let q: Vec<(String, String)> = [
+            ("data", "mnist"),
+            ("lr", "-1"),
+            ("lr", "NaN"),
+            ("hidden", "4,99"),
+            ("features", ""),
+            ("batch", "0"),
+            ("start", "1"),
+            ("opt", "lbfgs"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let (lab, m) = read_all(&q);
+        assert_eq!(lab, Lab::default());
+        assert_eq!(m.len(), q.len(), "{m:?}");
+    }
+
+    #[test]
+    fn every_dataset_gets_a_loss_the_trainer_accepts() {
+        for &(kind, _, _) in DATASETS {
+            for &(loss, _, _) in LOSS_NAMES {
+                let lab = Lab { dataset: kind, loss, ..Lab::default() };
+                assert!(Trainer::new(lab.trainer_config()).is_ok(), "{kind:?} with {loss:?}");
+            }
+        }
+        for &(o, _) in OPTIMIZER_NAMES {
+            for &(s, _) in SCHEDULE_NAMES {
+                let lab = Lab { optimizer: o, schedule: s, ..Lab::default() };
+                assert!(Trainer::new(lab.trainer_config()).is_ok(), "{o} {s}");
+            }
+        }
+        assert_eq!(short_number(0.03), "0.03");
+        assert_eq!(short_number(1e-4), "0.0001");
+        assert_eq!(short_number(1.0 / 3.0).parse::<f64>(), Ok(1.0 / 3.0));
+    }
+}
