@@ -2,6 +2,7 @@
 //! elements) are pure Rust; `dom` turns element trees into DOM nodes and `app` wires events:
 //! those two are the only code that touches the browser, and build only for wasm32.
 
+pub mod lab_state;
 pub mod state;
 pub mod view;
 
