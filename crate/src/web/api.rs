@@ -101,6 +101,23 @@ impl JsTrainer {
         to_js(&self.inner.snapshot())
     }
 
+    /// Backprop on training point `index` through the scalar graph of gates: every weight and
+    /// bias as `[name, gradient]` (names as in the graph view: `w1_0_2`, `b1_0`, …).
+    #[wasm_bindgen(js_name = exampleGradients)]
+    pub fn example_gradients(&self, index: u32) -> Result<JsValue, JsError> {
+        let (mut g, params) = self.inner.example_graph(index as usize).map_err(err)?;
+        g.backward();
+        let pairs: Vec<(String, f64)> =
+            params.iter().map(|&id| (g.label(id), g.node(id).and_then(|n| n.grad).unwrap_or(f64::NAN))).collect();
+        to_js(&pairs)
+    }
+
+    /// Training point `index` written as an expression (what the graph view opens).
+    #[wasm_bindgen(js_name = exampleSource)]
+    pub fn example_source(&self, index: u32) -> Result<String, JsError> {
+        self.inner.example_source(index as usize).map_err(err)
+    }
+
     #[wasm_bindgen(js_name = lossTrain)]
     pub fn loss_train(&mut self) -> Option<f64> {
         self.inner.loss_train()

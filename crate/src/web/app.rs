@@ -3,7 +3,7 @@
 //! goes through [`App::render`], which redraws from the state and writes the URL.
 
 use super::dom::{self, by_id};
-use super::state::{Backward, State, PRESETS};
+use super::state::{Backward, State, View, PRESETS};
 use super::view::{gradcheck_table, graph_svg, nodes_table, step_text, Scene, Shown};
 use crate::expr::{parse_with_spans, set_input, InputSpan, Options, ParseError};
 use std::cell::RefCell;
@@ -141,19 +141,7 @@ impl App {
         if self.error.is_some() && self.state.source.is_empty() {
             return;
         }
-        let Ok(params) = web_sys::UrlSearchParams::new() else { return };
-        for (k, v) in self.state.to_query() {
-            params.append(&k, &v);
-        }
-        if let Some(w) = web_sys::window() {
-            if let Ok(h) = w.history() {
-                let _ = h.replace_state_with_url(
-                    &JsValue::NULL,
-                    "",
-                    Some(&format!("?{}", String::from(params.to_string()))),
-                );
-            }
-        }
+        write_url(&self.state);
     }
 
     fn input_value(&self, node: usize) -> Option<f64> {
@@ -170,6 +158,20 @@ impl App {
         self.set_source(&source);
         if let Some(t) = textarea() {
             t.set_value(&self.state.source);
+        }
+    }
+}
+
+/// Writes the state into the address bar (replacing the entry: no history per keystroke).
+pub(super) fn write_url(state: &State) {
+    let Ok(params) = web_sys::UrlSearchParams::new() else { return };
+    for (k, v) in state.to_query() {
+        params.append(&k, &v);
+    }
+    if let Some(w) = web_sys::window() {
+        if let Ok(h) = w.history() {
+            let _ =
+                h.replace_state_with_url(&JsValue::NULL, "", Some(&format!("?{}", String::from(params.to_string()))));
         }
     }
 }
@@ -197,7 +199,7 @@ fn query_pairs() -> Vec<(String, String)> {
 }
 
 /// Adds a listener that lives as long as the page.
-fn on<E: JsCast + wasm_bindgen::convert::FromWasmAbi + 'static>(
+pub(super) fn on<E: JsCast + wasm_bindgen::convert::FromWasmAbi + 'static>(
     target: &web_sys::EventTarget,
     kind: &str,
     f: impl FnMut(E) + 'static,
@@ -207,7 +209,11 @@ fn on<E: JsCast + wasm_bindgen::convert::FromWasmAbi + 'static>(
     cb.forget();
 }
 
-fn on_id<E: JsCast + wasm_bindgen::convert::FromWasmAbi + 'static>(id: &str, kind: &str, f: impl FnMut(E) + 'static) {
+pub(super) fn on_id<E: JsCast + wasm_bindgen::convert::FromWasmAbi + 'static>(
+    id: &str,
+    kind: &str,
+    f: impl FnMut(E) + 'static,
+) {
     if let Some(el) = by_id(id) {
         on(&el, kind, f);
     }
@@ -261,6 +267,23 @@ pub fn start() {
         return;
     }
     let (mut state, notices) = State::from_query(&query_pairs());
+    let doc = dom::document();
+    if let Some(link) = by_id(&format!("nav-{}", state.view.name())) {
+        let _ = link.set_attribute("aria-current", "page");
+    }
+    if state.embed {
+        if let Some(body) = doc.body() {
+            let _ = body.class_list().add_1("embed");
+        }
+    }
+    if state.view != View::Graph {
+        super::lab::start(state, notices);
+        if let Some(body) = doc.body() {
+            let _ = body.set_attribute("data-ready", "1");
+        }
+        return;
+    }
+    dom::set_hidden("graph-view", false);
     let requested = state.source.clone();
     // the default example, in case the requested text does not parse
     let fallback = State::default().source;
@@ -274,12 +297,6 @@ pub fn start() {
     let backward = app.state.backward;
     app.set_source(&requested);
     app.state.backward = backward;
-    let doc = dom::document();
-    if let Some(body) = doc.body() {
-        if app.state.embed {
-            let _ = body.class_list().add_1("embed");
-        }
-    }
     if let Some(sel) = by_id("preset").and_then(|e| e.dyn_into::<HtmlSelectElement>().ok()) {
         for p in PRESETS {
             if let Ok(opt) = doc.create_element("option") {

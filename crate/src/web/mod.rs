@@ -3,6 +3,8 @@
 //! those two are the only code that touches the browser, and build only for wasm32.
 
 pub mod lab_state;
+pub mod lab_view;
+pub mod plot_math;
 pub mod state;
 pub mod view;
 
@@ -12,3 +14,7 @@ pub mod api;
 mod app;
 #[cfg(target_arch = "wasm32")]
 mod dom;
+#[cfg(target_arch = "wasm32")]
+mod lab;
+#[cfg(target_arch = "wasm32")]
+pub mod plot;

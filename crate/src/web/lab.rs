@@ -1,0 +1,1714 @@
+//! The training, learning-rate and step-size views: reads the settings from the [`State`],
+//! runs the trainer and the experiments in per-frame budgets, and draws them (plots with
+//! plotters-canvas through [`plot`], the decision boundary as an image, the network and the
+//! layer view as element trees from [`lab_view`]). Only this file and `app`/`dom` touch the
+//! DOM for these views.
+
+use super::app::{on, on_id, write_url};
+use super::dom::{self, by_id};
+use super::lab_state::*;
+use super::lab_view::{layer_maps, lecture_layer, network_svg};
+use super::plot::{self, Contour, Frame, Heatmap, LineChart, Mark, MarkKind, Series};
+use super::state::{State, View};
+use crate::graph::fmt_short;
+use crate::sweep::live::NetworkObjective;
+use crate::sweep::{descent_path, log_space, loss_grid, step_profile, Bowl, LrSweep, Objective, PolyFit, RangeTest};
+use crate::train::{Status, Trainer, TrainerConfig};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::{Clamped, JsCast};
+use web_sys::{
+    CanvasRenderingContext2d, Event, HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, ImageData, KeyboardEvent,
+    MouseEvent, PointerEvent,
+};
+
+const BLUE: (u8, u8, u8) = (37, 99, 235);
+const ORANGE: (u8, u8, u8) = (234, 88, 12);
+const RED: (u8, u8, u8) = (220, 38, 38);
+const GREEN: (u8, u8, u8) = (22, 163, 74);
+const GREY: (u8, u8, u8) = (107, 114, 128);
+const CLASS_COLORS: [(u8, u8, u8); 3] = [ORANGE, BLUE, (22, 163, 74)];
+/// Side of the decision-boundary grid.
+const GRID: usize = 100;
+/// Most points kept in the loss history (older ones are thinned out).
+const HISTORY: usize = 1500;
+
+/// A long experiment of the learning-rate view, advanced a little every frame.
+enum Job {
+    Sweep(LrSweep<Trainer>),
+    Range(RangeTest<Trainer>),
+    Compare { runs: [Trainer; 2], curves: [Vec<(f64, f64)>; 2], total: u64 },
+}
+
+struct Perf {
+    frames: Vec<f64>,
+    examples: Vec<(f64, u64)>,
+}
+
+struct Lab {
+    state: State,
+    trainer: Trainer,
+    playing: bool,
+    /// (step, train loss, test loss)
+    history: Vec<(f64, f64, f64)>,
+    frame: u64,
+    examples: u64,
+    running: bool,
+    job: Option<Job>,
+    sweep: Option<LrSweep<Trainer>>,
+    range: Option<RangeTest<Trainer>>,
+    compare: Option<[Vec<(f64, f64)>; 2]>,
+    contour_frame: Option<Frame>,
+    dragging: bool,
+    /// Start of the descent on the live network's two weights (None: the current weights).
+    net_start: Option<(f64, f64)>,
+    perf: Perf,
+    /// The hidden 100×100 canvas the boundary image is put on before scaling.
+    scratch: Option<HtmlCanvasElement>,
+    /// Steps per training chunk, tuned so a chunk takes about a millisecond.
+    chunk: usize,
+}
+
+type Shared = Rc<RefCell<Lab>>;
+/// The requestAnimationFrame callback, shared so each frame can ask for the next.
+type FrameCallback = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
+/// A two-parameter loss with its x range, y range, start and axis names.
+type Surface = (Box<dyn Objective>, (f64, f64), (f64, f64), (f64, f64), [&'static str; 2]);
+
+fn input(id: &str) -> Option<HtmlInputElement> {
+    by_id(id).and_then(|e| e.dyn_into().ok())
+}
+
+fn select(id: &str) -> Option<HtmlSelectElement> {
+    by_id(id).and_then(|e| e.dyn_into().ok())
+}
+
+fn canvas(id: &str) -> Option<HtmlCanvasElement> {
+    by_id(id).and_then(|e| e.dyn_into().ok())
+}
+
+fn context(c: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    c.get_context("2d").ok().flatten().and_then(|c| c.dyn_into().ok())
+}
+
+fn now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+fn set_attr(id: &str, k: &str, v: &str) {
+    if let Some(e) = by_id(id) {
+        let _ = e.set_attribute(k, v);
+    }
+}
+
+fn fill_select(id: &str, options: &[(&str, &str)], selected: &str) {
+    let Some(sel) = select(id) else { return };
+    let doc = dom::document();
+    sel.set_text_content(None);
+    for (value, label) in options {
+        if let Ok(opt) = doc.create_element("option") {
+            let _ = opt.set_attribute("value", value);
+            opt.set_text_content(Some(label));
+            let _ = sel.append_child(&opt);
+        }
+    }
+    sel.set_value(selected);
+}
+
+fn fmt_loss(v: Option<f64>) -> String {
+    v.map_or("–".into(), |v| if v.is_finite() { format!("{v:.4}") } else { fmt_short(v) })
+}
+
+/// A rate for the URL and the text field: three significant digits.
+fn round3(v: f64) -> f64 {
+    if !(v.is_finite() && v > 0.0) {
+        return v;
+    }
+    let p = 10f64.powi(2 - v.log10().floor() as i32);
+    (v * p).round() / p
+}
+
+impl Lab {
+    fn lab(&self) -> &super::lab_state::Lab {
+        &self.state.lab
+    }
+
+    /// A fresh trainer from the settings (the settings are always valid: `lab_state` checks
+    /// them; should one still be refused, the default run is used and the reason shown).
+    fn build_trainer(lab: &super::lab_state::Lab) -> (Trainer, Option<String>) {
+        match Trainer::new(lab.trainer_config()) {
+            Ok(t) => (t, None),
+            Err(e) => match Trainer::new(TrainerConfig::default()) {
+                Ok(t) => (t, Some(format!("These settings cannot train: {e}. Showing the default network."))),
+                // the default settings always train (lab_state's tests build every dataset)
+                Err(e) => panic!("the default trainer cannot be built: {e}"),
+            },
+        }
+    }
+
+    fn rebuild(&mut self) {
+        let (t, message) = Self::build_trainer(&self.state.lab);
+        self.trainer = t;
+        self.history.clear();
+        if let Some(m) = message {
+            show_notice(&m);
+        }
+    }
+
+    fn record(&mut self) {
+        let step = self.trainer.steps() as f64;
+        if self.history.last().is_some_and(|h| h.0 == step) {
+            return;
+        }
+        let (train, test) = (self.trainer.loss_train(), self.trainer.loss_test());
+        self.history.push((step, train.unwrap_or(f64::NAN), test.unwrap_or(f64::NAN)));
+        if self.history.len() > HISTORY {
+            // keep the first point and every other one after it
+            let kept: Vec<_> = self.history.iter().enumerate().filter(|(i, _)| i % 2 == 0).map(|(_, h)| *h).collect();
+            self.history = kept;
+        }
+    }
+
+    /// Trains for about `budget_ms`, in chunks sized to take about a millisecond each.
+    fn train_for(&mut self, budget_ms: f64) {
+        let start = now();
+        let before = self.trainer.steps();
+        loop {
+            let t0 = now();
+            let status = self.trainer.train(self.chunk);
+            let dt = now() - t0;
+            if dt < 0.5 {
+                self.chunk = (self.chunk * 2).min(100_000);
+            } else if dt > 2.0 {
+                self.chunk = (self.chunk / 2).max(1);
+            }
+            if status != Status::Ready {
+                self.playing = false;
+                break;
+            }
+            if now() - start >= budget_ms {
+                break;
+            }
+        }
+        self.examples += (self.trainer.steps() - before) * self.state.lab.batch as u64;
+    }
+
+    // ---- drawing -------------------------------------------------------------------------
+
+    fn draw_train(&mut self, full: bool) {
+        self.record();
+        let step = self.trainer.steps();
+        dom::set_text("t-count-step", &step.to_string());
+        set_attr("t-count-step", "data-step", &step.to_string());
+        dom::set_text("t-count-epoch", &self.trainer.epoch().to_string());
+        let (train, test) = (self.trainer.loss_train(), self.trainer.loss_test());
+        dom::set_text("t-loss-train", &fmt_loss(train));
+        set_attr("t-loss-train", "data-loss-train", &train.map_or(String::new(), |v| v.to_string()));
+        dom::set_text("t-loss-test", &fmt_loss(test));
+        set_attr("t-loss-test", "data-loss-test", &test.map_or(String::new(), |v| v.to_string()));
+        let acc = self.trainer.accuracy_test();
+        dom::set_text("t-accuracy", &acc.map_or("–".into(), |a| format!("{:.1}%", a * 100.0)));
+        set_attr("t-accuracy", "data-accuracy", &acc.map_or(String::new(), |v| v.to_string()));
+        if let Some(b) = by_id("t-play") {
+            b.set_text_content(Some(if self.playing { "Pause" } else { "Play" }));
+            let _ = if self.playing { b.class_list().add_1("playing") } else { b.class_list().remove_1("playing") };
+            let _ = b.set_attribute("aria-pressed", if self.playing { "true" } else { "false" });
+        }
+        match self.trainer.status() {
+            Status::Diverged { step, loss } => {
+                dom::set_text(
+                    "t-status",
+                    &format!(
+                        "Diverged at step {step} (loss {}): the steps overshoot further each time. \
+                         Lower the learning rate, then press Reset.",
+                        fmt_short(loss)
+                    ),
+                );
+                set_class("t-status", "notice diverged");
+                dom::set_hidden("t-status", false);
+            }
+            Status::NoData => {
+                dom::set_text("t-status", "There are no training points: click the plane to add some.");
+                set_class("t-status", "notice");
+                dom::set_hidden("t-status", false);
+            }
+            Status::Ready => dom::set_hidden("t-status", true),
+        }
+        self.draw_boundary();
+        let every = if self.playing { 4 } else { 1 };
+        if full || self.frame.is_multiple_of(every) {
+            self.draw_loss();
+        }
+        if full || self.frame.is_multiple_of(every * 3) {
+            self.draw_network();
+            self.draw_layers();
+        }
+    }
+
+    fn draw_loss(&self) {
+        let Some(c) = canvas("t-loss-plot") else { return };
+        let series = |label: &str, color, f: fn(&(f64, f64, f64)) -> f64| Series {
+            label: label.into(),
+            points: self.history.iter().map(|h| (h.0, f(h))).collect(),
+            color,
+            dots: false,
+        };
+        let chart = LineChart {
+            title: "Loss against step".into(),
+            x_label: "step".into(),
+            y_label: "loss".into(),
+            log_x: false,
+            log_y: self.lab().log_y,
+            x_range: None,
+            y_range: None,
+            series: vec![series("train", BLUE, |h| h.1), series("test", ORANGE, |h| h.2)],
+            marks: vec![],
+        };
+        report(plot::line_chart(&c, &chart));
+    }
+
+    fn draw_network(&mut self) {
+        let snap = self.trainer.snapshot();
+        let names: Vec<String> = self
+            .trainer
+            .config()
+            .features
+            .iter()
+            .map(|f| FEATURE_NAMES.iter().find(|e| e.0 == *f).map_or("?", |e| e.2).to_string())
+            .collect();
+        dom::mount("t-network", &network_svg(&snap.layers, &names, self.lab().show_grads));
+    }
+
+    fn draw_layers(&mut self) {
+        let open = by_id("t-layers").is_some_and(|d| d.has_attribute("open"));
+        if !open {
+            return;
+        }
+        let lecture = input("t-lecture").is_some_and(|i| i.checked());
+        let layers = if lecture { lecture_layer().into_iter().collect() } else { self.trainer.snapshot().layers };
+        dom::mount("t-layers-host", &layer_maps(&layers));
+    }
+
+    /// The domain of the plane on the canvas: x and y ranges.
+    fn domain(&self) -> ((f64, f64), (f64, f64)) {
+        let d = self.state.lab.dataset.domain();
+        (d.x, d.y)
+    }
+
+    fn draw_boundary(&mut self) {
+        let Some(c) = canvas("t-boundary") else { return };
+        let ((x0, x1), (y0, y1)) = self.domain();
+        for (k, v) in [("data-x0", x0), ("data-x1", x1), ("data-y0", y0), ("data-y1", y1)] {
+            let _ = c.set_attribute(k, &v.to_string());
+        }
+        let regression = self.state.lab.dataset.is_regression();
+        dom::set_text("t-boundary-caption", if regression { "Prediction" } else { "Decision boundary" });
+        if regression {
+            let curve = self.trainer.predict_curve(200, (x0, x1)).unwrap_or_default();
+            let pts = |test: bool| {
+                let set = if test { self.trainer.dataset().test() } else { self.trainer.dataset().train() };
+                set.iter().map(|p| (p.x, p.y)).collect::<Vec<_>>()
+            };
+            let chart = LineChart {
+                title: String::new(),
+                x_label: "x".into(),
+                y_label: "y".into(),
+                log_x: false,
+                log_y: false,
+                x_range: Some((x0, x1)),
+                y_range: Some((y0 - 0.1 * (y1 - y0), y1 + 0.1 * (y1 - y0))),
+                series: vec![
+                    Series {
+                        label: "prediction".into(),
+                        points: (0..200)
+                            .map(|k| {
+                                (x0 + (x1 - x0) * k as f64 / 199.0, curve.get(k).copied().unwrap_or(f32::NAN) as f64)
+                            })
+                            .collect(),
+                        color: (29, 35, 43),
+                        dots: false,
+                    },
+                    Series { label: "train".into(), points: pts(false), color: BLUE, dots: true },
+                    Series { label: "test".into(), points: pts(true), color: ORANGE, dots: true },
+                ],
+                marks: vec![],
+            };
+            report(plot::line_chart(&c, &chart));
+            return;
+        }
+        let Some(ctx) = context(&c) else { return };
+        let classes = self.trainer.dataset().classes();
+        let values = if classes == 2 {
+            self.trainer.predict_grid(GRID, (x0, x1)).unwrap_or_default()
+        } else {
+            self.trainer.predict_grid_probs(GRID, (x0, x1)).unwrap_or_default()
+        };
+        let mut rgba = vec![255u8; GRID * GRID * 4];
+        for cell in 0..GRID * GRID {
+            let (r, g, b) = if classes == 2 {
+                let p = values.get(cell).copied().unwrap_or(0.5) as f64;
+                blend(p)
+            } else {
+                let probs = values.get(cell * classes..(cell + 1) * classes).unwrap_or(&[]);
+                let (best, p) =
+                    probs.iter().enumerate().fold((0, 0.0f32), |m, (i, &p)| if p > m.1 { (i, p) } else { m });
+                let strength = ((p as f64 - 1.0 / classes as f64) / (1.0 - 1.0 / classes as f64)).clamp(0.0, 1.0);
+                tint(CLASS_COLORS[best % 3], 0.55 * strength)
+            };
+            rgba[cell * 4..cell * 4 + 3].copy_from_slice(&[r, g, b]);
+        }
+        if self.scratch.is_none() {
+            self.scratch = dom::document().create_element("canvas").ok().and_then(|e| e.dyn_into().ok());
+        }
+        let Some(scratch) = &self.scratch else { return };
+        scratch.set_width(GRID as u32);
+        scratch.set_height(GRID as u32);
+        if let (Some(sctx), Ok(image)) =
+            (context(scratch), ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), GRID as u32, GRID as u32))
+        {
+            let _ = sctx.put_image_data(&image, 0.0, 0.0);
+        }
+        let (w, h) = (c.width() as f64, c.height() as f64);
+        ctx.set_image_smoothing_enabled(true);
+        let _ = ctx.draw_image_with_html_canvas_element_and_dw_and_dh(scratch, 0.0, 0.0, w, h);
+        // the points: train filled, test as rings
+        let to_px = |x: f64, y: f64| ((x - x0) / (x1 - x0) * w, (y1 - y) / (y1 - y0) * h);
+        for (set, filled) in [(self.trainer.dataset().test(), false), (self.trainer.dataset().train(), true)] {
+            for p in set {
+                let (px, py) = to_px(p.x, p.y);
+                let (r, g, b) = CLASS_COLORS[(p.label.max(0.0) as usize) % 3];
+                ctx.begin_path();
+                let _ = ctx.arc(px, py, if filled { 4.0 } else { 3.5 }, 0.0, std::f64::consts::TAU);
+                if filled {
+                    ctx.set_fill_style_str(&format!("rgb({r},{g},{b})"));
+                    ctx.fill();
+                    ctx.set_stroke_style_str("#ffffff");
+                    ctx.set_line_width(1.0);
+                } else {
+                    ctx.set_stroke_style_str(&format!("rgb({r},{g},{b})"));
+                    ctx.set_line_width(1.6);
+                }
+                ctx.stroke();
+            }
+        }
+    }
+
+    // ---- learning-rate view ----------------------------------------------------------------
+
+    /// A copy of the settings' trainer with a constant rate, for the experiments.
+    fn constant_trainer(&self) -> Trainer {
+        let mut lab = self.state.lab.clone();
+        lab.schedule = "constant";
+        Self::build_trainer(&lab).0
+    }
+
+    fn advance_job(&mut self, budget_ms: f64) {
+        let start = now();
+        let mut finished = false;
+        let mut fraction = 0.0;
+        if let Some(job) = &mut self.job {
+            while now() - start < budget_ms && !finished {
+                let p = match job {
+                    Job::Sweep(s) => {
+                        let p = s.advance(200);
+                        (p.done, p.total)
+                    }
+                    Job::Range(r) => {
+                        let p = r.advance(50);
+                        (p.done, p.total)
+                    }
+                    Job::Compare { runs, curves, total } => {
+                        for (run, curve) in runs.iter_mut().zip(curves.iter_mut()) {
+                            run.train(20);
+                            curve.push((run.steps() as f64, run.loss_train().unwrap_or(f64::NAN)));
+                        }
+                        let done = runs.iter().map(|r| r.steps()).min().unwrap_or(0);
+                        let stopped = runs.iter().all(|r| r.status() != Status::Ready);
+                        (if stopped { *total as usize } else { done as usize }, *total as usize)
+                    }
+                };
+                fraction = if p.1 == 0 { 1.0 } else { p.0 as f64 / p.1 as f64 };
+                finished = p.0 >= p.1;
+            }
+        }
+        if let Some(bar) = by_id("lr-progress") {
+            let _ = bar.set_attribute("value", &fraction.to_string());
+        }
+        if finished {
+            match self.job.take() {
+                Some(Job::Sweep(s)) => self.sweep = Some(s),
+                Some(Job::Range(r)) => self.range = Some(r),
+                Some(Job::Compare { curves, .. }) => self.compare = Some(curves),
+                None => {}
+            }
+            job_buttons(false);
+        } else {
+            // draw what there is so far
+            match &self.job {
+                Some(Job::Sweep(s)) if self.frame.is_multiple_of(6) => self.sweep_plots(s),
+                Some(Job::Range(r)) if self.frame.is_multiple_of(6) => range_plot(r),
+                Some(Job::Compare { curves, .. }) if self.frame.is_multiple_of(6) => self.compare_plot(curves),
+                _ => {}
+            }
+        }
+        if finished {
+            self.draw_lr();
+        }
+    }
+
+    fn draw_lr(&mut self) {
+        if let Some(s) = &self.sweep {
+            self.sweep_plots(s);
+        } else {
+            self.sweep_plots(&LrSweep::new(self.constant_trainer(), vec![], 1));
+            dom::set_text("lr-summary", "Press “Run sweep” to train the network once for every rate.");
+        }
+        match &self.range {
+            Some(r) => range_plot(r),
+            None => range_plot(&RangeTest::new(self.constant_trainer(), 1e-4, 10.0, 2)),
+        }
+        let empty = [vec![], vec![]];
+        self.compare_plot(self.compare.as_ref().unwrap_or(&empty));
+    }
+
+    fn sweep_plots(&self, s: &LrSweep<Trainer>) {
+        let runs = s.runs();
+        let finite_max = runs
+            .iter()
+            .flat_map(|r| r.losses.iter().copied())
+            .filter(|v| v.is_finite())
+            .fold(f64::NEG_INFINITY, f64::max);
+        let top = if finite_max.is_finite() { finite_max } else { 1.0 };
+        let mut marks: Vec<Mark> = runs
+            .iter()
+            .filter(|r| r.diverged_at.is_some())
+            .enumerate()
+            .map(|(k, r)| Mark {
+                x: r.lr,
+                y: top,
+                label: if k == 0 { "diverged".into() } else { String::new() },
+                color: RED,
+                kind: MarkKind::Cross,
+            })
+            .collect();
+        let best = s.best();
+        if let Some(b) = best {
+            marks.push(Mark {
+                x: b.lr,
+                y: b.final_loss(),
+                label: format!("best: η = {}", fmt_short(b.lr)),
+                color: GREEN,
+                kind: MarkKind::Dot,
+            });
+        }
+        marks.push(Mark {
+            x: self.lab().lr,
+            y: top,
+            label: "Training view's rate".into(),
+            color: GREY,
+            kind: MarkKind::VLine,
+        });
+        let ok = |r: &&crate::sweep::RateRun| r.diverged_at.is_none();
+        let chart = LineChart {
+            title: "Loss after training, against learning rate".into(),
+            x_label: "learning rate η (log)".into(),
+            y_label: "loss".into(),
+            log_x: true,
+            log_y: true,
+            x_range: Some((self.lab().sweep_lo, self.lab().sweep_hi)),
+            y_range: None,
+            series: vec![
+                Series {
+                    label: "final loss".into(),
+                    points: runs.iter().filter(ok).map(|r| (r.lr, r.final_loss())).collect(),
+                    color: BLUE,
+                    dots: true,
+                },
+                Series {
+                    label: "minimum loss".into(),
+                    points: runs.iter().filter(ok).map(|r| (r.lr, r.min_loss())).collect(),
+                    color: ORANGE,
+                    dots: true,
+                },
+            ],
+            marks,
+        };
+        if let Some(c) = canvas("lr-plot") {
+            match plot::line_chart(&c, &chart) {
+                Ok(f) => LR_FRAME.with(|cell| *cell.borrow_mut() = Some(f)),
+                Err(e) => web_sys::console::error_1(&e.into()),
+            }
+        }
+        // loss against step for five rates across the range (and the best)
+        let mut picks: Vec<usize> = (0..5).map(|k| k * runs.len().saturating_sub(1) / 4).collect();
+        if let Some(b) = best.and_then(|b| runs.iter().position(|r| r.lr == b.lr)) {
+            picks.push(b);
+        }
+        picks.sort_unstable();
+        picks.dedup();
+        let curves = LineChart {
+            title: "Loss against step, for some rates".into(),
+            x_label: "step".into(),
+            y_label: "mini-batch loss".into(),
+            log_x: false,
+            log_y: true,
+            x_range: Some((0.0, self.lab().sweep_steps as f64)),
+            y_range: None,
+            series: picks
+                .iter()
+                .filter_map(|&i| runs.get(i))
+                .enumerate()
+                .map(|(k, r)| Series {
+                    label: format!(
+                        "η = {}{}",
+                        fmt_short(r.lr),
+                        if r.diverged_at.is_some() { " (diverged)" } else { "" }
+                    ),
+                    points: smooth(&r.losses),
+                    color: plot::PALETTE[k % plot::PALETTE.len()],
+                    dots: false,
+                })
+                .collect(),
+            marks: vec![],
+        };
+        if let Some(c) = canvas("lr-curves") {
+            report(plot::line_chart(&c, &curves));
+        }
+        // the rate × step grid, 60 columns of averaged losses
+        let cols = 60usize;
+        let steps = self.lab().sweep_steps.max(1);
+        let values: Vec<Vec<f64>> = runs
+            .iter()
+            .map(|r| {
+                (0..cols)
+                    .map(|c| {
+                        let (a, b) = (c * steps / cols, ((c + 1) * steps / cols).max(c * steps / cols + 1));
+                        let chunk: Vec<f64> = r.losses.iter().skip(a).take(b - a).copied().collect();
+                        if chunk.is_empty() || chunk.iter().any(|v| !v.is_finite()) {
+                            f64::NAN
+                        } else {
+                            chunk.iter().sum::<f64>() / chunk.len() as f64
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let lo = runs.first().map_or(self.lab().sweep_lo, |r| r.lr);
+        let hi = runs.last().map_or(self.lab().sweep_hi, |r| r.lr);
+        let map = Heatmap {
+            title: "Loss for each rate and step".into(),
+            x_label: "step".into(),
+            y_label: "learning rate η (log)".into(),
+            values,
+            x_range: (0.0, steps as f64),
+            y_range: (lo, hi.max(lo * 1.0001)),
+            log_x: false,
+            log_y: true,
+            log_color: true,
+            clamp: None,
+        };
+        if let Some(c) = canvas("lr-heat") {
+            report(plot::heatmap(&c, &map));
+        }
+        // the table and the summary
+        let doc = dom::document();
+        if let Some(body) = by_id("lr-rows") {
+            body.set_text_content(None);
+            for r in runs {
+                if let Ok(tr) = doc.create_element("tr") {
+                    let _ = tr.set_attribute("data-lr", &r.lr.to_string());
+                    let _ = tr.set_attribute("data-final", &r.final_loss().to_string());
+                    let _ = tr.set_attribute("data-min", &r.min_loss().to_string());
+                    let _ = tr.set_attribute("data-diverged", if r.diverged_at.is_some() { "1" } else { "0" });
+                    for text in [
+                        fmt_short(r.lr),
+                        fmt_short(r.final_loss()),
+                        fmt_short(r.min_loss()),
+                        r.diverged_at.map_or("no".into(), |s| format!("at step {s}")),
+                    ] {
+                        if let Ok(td) = doc.create_element("td") {
+                            td.set_text_content(Some(&text));
+                            let _ = tr.append_child(&td);
+                        }
+                    }
+                    let _ = body.append_child(&tr);
+                }
+            }
+        }
+        if !runs.is_empty() {
+            let first_diverged = runs.iter().find(|r| r.diverged_at.is_some()).map(|r| r.lr);
+            let mut text = match best {
+                Some(b) => format!("Lowest final loss {} at η = {}.", fmt_short(b.final_loss()), fmt_short(b.lr)),
+                None => "Every rate diverged.".into(),
+            };
+            if let Some(d) = first_diverged {
+                text.push_str(&format!(" From η = {} the runs diverge.", fmt_short(d)));
+            }
+            if let Some(b) = best {
+                set_attr("lr-summary", "data-best-lr", &b.lr.to_string());
+            }
+            dom::set_text("lr-summary", &text);
+        }
+    }
+
+    fn compare_plot(&self, curves: &[Vec<(f64, f64)>; 2]) {
+        let name = SCHEDULE_NAMES.iter().find(|s| s.0 == compared_schedule(self.lab())).map_or("schedule", |s| s.1);
+        let chart = LineChart {
+            title: "Schedule against constant rate".into(),
+            x_label: "step".into(),
+            y_label: "training loss".into(),
+            log_x: false,
+            log_y: true,
+            x_range: Some((0.0, COMPARE_STEPS as f64)),
+            y_range: None,
+            series: vec![
+                Series { label: name.to_string(), points: curves[0].clone(), color: GREEN, dots: false },
+                Series {
+                    label: format!("constant η = {}", fmt_short(self.lab().lr)),
+                    points: curves[1].clone(),
+                    color: BLUE,
+                    dots: false,
+                },
+            ],
+            marks: vec![],
+        };
+        if let Some(c) = canvas("lr-compare-plot") {
+            report(plot::line_chart(&c, &chart));
+        }
+    }
+
+    // ---- step-size view --------------------------------------------------------------------
+
+    fn objective(&self) -> Option<Surface> {
+        let lab = self.lab();
+        match lab.problem {
+            "poly" => Some((
+                Box::new(PolyFit { fixed: 2, fixed_value: 0.0 }),
+                (-1.0, 7.0),
+                (-4.0, 4.0),
+                lab.start,
+                ["θ₀", "θ₁"],
+            )),
+            "net" => {
+                let obj = NetworkObjective::pair(&self.trainer, 0, 1).ok()?;
+                let theta = obj.theta();
+                let (a, b) = (theta.first().copied().unwrap_or(0.0), theta.get(1).copied().unwrap_or(0.0));
+                let start = self.net_start.unwrap_or((a, b));
+                Some((Box::new(obj), (a - 3.0, a + 3.0), (b - 3.0, b + 3.0), start, ["w1_0_0", "w1_0_1"]))
+            }
+            _ => Some((
+                Box::new(Bowl { kappa: lab.condition, angle: 0.5 }),
+                (-5.0, 5.0),
+                (-5.0, 5.0),
+                lab.start,
+                ["a", "b"],
+            )),
+        }
+    }
+
+    fn draw_step(&mut self) {
+        let lab = self.lab().clone();
+        dom::set_text("s-eta-out", &fmt_short(lab.eta));
+        dom::set_text("s-mom-out", &format!("{:.2}", lab.momentum));
+        dom::set_text("s-cond-out", &format!("{:.0}", lab.condition));
+        let Some((mut obj, xr, yr, start, names)) = self.objective() else {
+            dom::set_text("s-summary", "The live network has fewer than two weights.");
+            return;
+        };
+        let n = 60;
+        let grid = loss_grid(obj.as_mut(), xr, yr, n);
+        let values: Vec<Vec<f64>> = (0..n).map(|r| grid.values[r * n..(r + 1) * n].to_vec()).collect();
+        let path = descent_path(obj.as_mut(), &[start.0, start.1], lab.eta, lab.momentum, 60);
+        let pts: Vec<(f64, f64)> =
+            path.points.iter().map(|p| (p.first().copied().unwrap_or(0.0), p.get(1).copied().unwrap_or(0.0))).collect();
+        let minimum = match lab.problem {
+            "bowl" => Some((0.0, 0.0)),
+            "poly" => Some((3.0, 0.0)),
+            _ => None,
+        };
+        let contour = Contour {
+            title: PROBLEMS.iter().find(|p| p.0 == lab.problem).map_or("", |p| p.1).to_string(),
+            x_label: names[0].into(),
+            y_label: names[1].into(),
+            values,
+            x_range: xr,
+            y_range: yr,
+            path: pts,
+            path_label: format!("gradient descent, η = {}", fmt_short(lab.eta)),
+            minimum,
+        };
+        if let Some(c) = canvas("s-contour") {
+            match plot::contour(&c, &contour) {
+                Ok(f) => self.contour_frame = Some(f),
+                Err(e) => web_sys::console::error_1(&e.into()),
+            }
+        }
+        let last = path.losses.last().copied().unwrap_or(f64::NAN);
+        let first = path.losses.first().copied().unwrap_or(f64::NAN);
+        let mut text = match path.diverged_at {
+            Some(k) => format!("η = {}: diverges at step {k} — every step overshoots by more than it gains.", fmt_short(lab.eta)),
+            None if last < 1e-3 * first.max(1e-12) => {
+                let k = path.losses.iter().position(|&l| l < 1e-3 * first.max(1e-12)).unwrap_or(0);
+                format!("η = {}: reaches the bottom (loss below 1/1000 of the start) in {k} steps.", fmt_short(lab.eta))
+            }
+            None => format!(
+                "η = {}: after 60 steps the loss went from {} to {} — still crawling; a bigger step would get there sooner.",
+                fmt_short(lab.eta),
+                fmt_short(first),
+                fmt_short(last)
+            ),
+        };
+        if lab.problem == "bowl" {
+            text.push_str(&format!(
+                " Here λmax = {}, so steps beyond 2/λmax = {} diverge.",
+                fmt_short(lab.condition),
+                fmt_short(2.0 / lab.condition)
+            ));
+        }
+        dom::set_text("s-summary", &text);
+        set_attr("s-summary", "data-diverged", if path.diverged_at.is_some() { "1" } else { "0" });
+        self.draw_profile();
+    }
+
+    fn draw_profile(&mut self) {
+        let Ok(mut obj) = NetworkObjective::all(&self.trainer) else { return };
+        let theta = obj.theta();
+        let etas = log_space(1e-3, 30.0, 80);
+        let profile = step_profile(&mut obj, &theta, &etas);
+        let mut marks = vec![Mark {
+            x: self.trainer.current_lr(),
+            y: profile.start,
+            label: "the Training view's rate".into(),
+            color: GREY,
+            kind: MarkKind::VLine,
+        }];
+        if let Some(b) = profile.best {
+            let y = profile.points.iter().find(|p| p.0 == b).map_or(profile.start, |p| p.1);
+            marks.push(Mark {
+                x: b,
+                y,
+                label: format!("best η = {}", fmt_short(b)),
+                color: GREEN,
+                kind: MarkKind::Dot,
+            });
+        }
+        if let Some(o) = profile.overshoot {
+            marks.push(Mark {
+                x: o,
+                y: profile.start,
+                label: format!("overshoots from η = {}", fmt_short(o)),
+                color: RED,
+                kind: MarkKind::VLine,
+            });
+        }
+        let chart = LineChart {
+            title: format!("One step along −∇L from step {}", self.trainer.steps()),
+            x_label: "step size η (log)".into(),
+            y_label: "loss after the step".into(),
+            log_x: true,
+            log_y: true,
+            x_range: Some((1e-3, 30.0)),
+            y_range: None,
+            series: vec![
+                Series { label: "L(θ − η∇L)".into(), points: profile.points.clone(), color: BLUE, dots: false },
+                Series {
+                    label: "loss at the start".into(),
+                    points: vec![(1e-3, profile.start), (30.0, profile.start)],
+                    color: GREY,
+                    dots: false,
+                },
+            ],
+            marks,
+        };
+        if let Some(c) = canvas("s-profile") {
+            report(plot::line_chart(&c, &chart));
+        }
+    }
+
+    fn draw(&mut self, full: bool) {
+        match self.state.view {
+            View::Train => self.draw_train(full),
+            View::Lr => {
+                if full {
+                    self.draw_lr();
+                }
+            }
+            View::Step => {
+                if full {
+                    self.draw_step();
+                }
+            }
+            View::Graph => {}
+        }
+    }
+}
+
+thread_local! {
+    static LR_FRAME: RefCell<Option<Frame>> = const { RefCell::new(None) };
+}
+
+const COMPARE_STEPS: u64 = 2000;
+
+/// The schedule compared with a constant rate: the chosen one, or warm-up + cosine when the
+/// chosen one is constant.
+fn compared_schedule(lab: &super::lab_state::Lab) -> &'static str {
+    if lab.schedule == "constant" {
+        "warmup_cosine"
+    } else {
+        lab.schedule
+    }
+}
+
+/// A moving average over 10 steps (mini-batch losses are noisy), as (step, loss).
+fn smooth(losses: &[f64]) -> Vec<(f64, f64)> {
+    let w = 10usize;
+    losses
+        .iter()
+        .enumerate()
+        .map(|(i, _)| {
+            let a = i.saturating_sub(w - 1);
+            let chunk = &losses[a..=i];
+            (i as f64 + 1.0, chunk.iter().sum::<f64>() / chunk.len() as f64)
+        })
+        .collect()
+}
+
+fn range_plot(r: &RangeTest<Trainer>) {
+    let mut marks = vec![];
+    if let Some(s) = r.suggestion() {
+        let y = r.points.iter().min_by(|a, b| (a.0 - s).abs().total_cmp(&(b.0 - s).abs())).map_or(1.0, |p| p.2);
+        marks.push(Mark {
+            x: s,
+            y,
+            label: format!("suggested η = {}", fmt_short(s)),
+            color: GREEN,
+            kind: MarkKind::VLine,
+        });
+        set_attr("lr-range-plot", "data-suggestion", &s.to_string());
+    }
+    if let Some(k) = r.stopped_at {
+        if let Some(p) = r.points.get(k.saturating_sub(1)) {
+            marks.push(Mark { x: p.0, y: p.2, label: "stopped: diverging".into(), color: RED, kind: MarkKind::Cross });
+        }
+    }
+    let chart = LineChart {
+        title: "Range test: the rate grows every step".into(),
+        x_label: "learning rate η (log)".into(),
+        y_label: "smoothed loss".into(),
+        log_x: true,
+        log_y: true,
+        x_range: None,
+        y_range: None,
+        series: vec![Series {
+            label: "smoothed loss".into(),
+            points: r.points.iter().map(|p| (p.0, p.2)).collect(),
+            color: BLUE,
+            dots: false,
+        }],
+        marks,
+    };
+    if let Some(c) = canvas("lr-range-plot") {
+        report(plot::line_chart(&c, &chart));
+    }
+}
+
+/// p(class 1) as a colour: orange at 0, white at ½, blue at 1.
+fn blend(p: f64) -> (u8, u8, u8) {
+    let p = if p.is_finite() { p.clamp(0.0, 1.0) } else { 0.5 };
+    if p < 0.5 {
+        tint(ORANGE, 0.55 * (0.5 - p) * 2.0)
+    } else {
+        tint(BLUE, 0.55 * (p - 0.5) * 2.0)
+    }
+}
+
+fn tint((r, g, b): (u8, u8, u8), t: f64) -> (u8, u8, u8) {
+    let mix = |c: u8| (255.0 + (c as f64 - 255.0) * t).round() as u8;
+    (mix(r), mix(g), mix(b))
+}
+
+fn report(r: Result<Frame, String>) {
+    if let Err(e) = r {
+        web_sys::console::error_1(&format!("backprop-lab: {e}").into());
+    }
+}
+
+fn set_class(id: &str, class: &str) {
+    if let Some(e) = by_id(id) {
+        e.set_class_name(class);
+    }
+}
+
+fn show_notice(text: &str) {
+    dom::set_text("lab-notice", text);
+    dom::set_hidden("lab-notice", text.is_empty());
+}
+
+fn job_buttons(running: bool) {
+    for id in ["lr-run", "lr-range", "lr-compare"] {
+        if let Some(b) = by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlButtonElement>().ok()) {
+            b.set_disabled(running);
+        }
+    }
+    if let Some(b) = by_id("lr-cancel").and_then(|e| e.dyn_into::<web_sys::HtmlButtonElement>().ok()) {
+        b.set_disabled(!running);
+    }
+    dom::set_hidden("lr-progress", !running);
+}
+
+// ---- the frame loop ------------------------------------------------------------------------
+
+/// Runs one frame: trains (Play), advances an experiment, draws, measures; asks for the next
+/// frame while there is something to do.
+fn frame(app: &Shared, raf: &FrameCallback) {
+    let again = {
+        let mut a = app.borrow_mut();
+        a.frame += 1;
+        let t = now();
+        let budget = 16.0 * a.state.lab.speed as f64 / 100.0;
+        if a.playing && a.state.view == View::Train {
+            a.train_for(budget);
+        }
+        if a.job.is_some() {
+            a.advance_job(12.0);
+        }
+        if a.state.view == View::Train {
+            a.draw_train(false);
+        }
+        if a.state.lab.perf {
+            let examples = a.examples;
+            a.perf.frames.push(t);
+            a.perf.examples.push((t, examples));
+            a.perf.frames.retain(|&f| t - f <= 1000.0);
+            a.perf.examples.retain(|e| t - e.0 <= 1000.0);
+            let fps = a.perf.frames.len().saturating_sub(1) as f64 * 1000.0
+                / (t - a.perf.frames.first().copied().unwrap_or(t)).max(1.0);
+            let eps = a.perf.examples.first().map_or(0.0, |e| (examples - e.1) as f64 * 1000.0 / (t - e.0).max(1.0));
+            dom::set_text("perf-fps", &format!("{fps:.0}"));
+            dom::set_text("perf-eps", &format!("{:.0}", eps));
+            set_attr("perf", "data-fps", &format!("{fps:.1}"));
+            set_attr("perf", "data-examples-per-second", &format!("{eps:.0}"));
+        }
+        let again = a.playing || a.job.is_some() || a.state.lab.perf;
+        a.running = again;
+        again
+    };
+    if again {
+        if let (Some(w), Some(cb)) = (web_sys::window(), raf.borrow().as_ref()) {
+            let _ = w.request_animation_frame(cb.as_ref().unchecked_ref());
+        }
+    }
+}
+
+thread_local! {
+    static KICK: RefCell<Option<Box<dyn Fn()>>> = const { RefCell::new(None) };
+}
+
+/// Starts the frame loop if it is not running.
+fn kick(app: &Shared) {
+    if app.borrow().running {
+        return;
+    }
+    app.borrow_mut().running = true;
+    KICK.with(|k| {
+        if let Some(f) = k.borrow().as_ref() {
+            f();
+        }
+    });
+}
+
+// ---- start and events ----------------------------------------------------------------------
+
+pub fn start(state: State, notices: Vec<String>) {
+    let (trainer, message) = Lab::build_trainer(&state.lab);
+    let view = state.view;
+    let app: Shared = Rc::new(RefCell::new(Lab {
+        state,
+        trainer,
+        playing: false,
+        history: vec![],
+        frame: 0,
+        examples: 0,
+        running: false,
+        job: None,
+        sweep: None,
+        range: None,
+        compare: None,
+        contour_frame: None,
+        dragging: false,
+        net_start: None,
+        perf: Perf { frames: vec![], examples: vec![] },
+        scratch: None,
+        chunk: 8,
+    }));
+    let mut all: Vec<String> = notices;
+    all.extend(message);
+    show_notice(&all.join("\n"));
+    let id = match view {
+        View::Train => "train-view",
+        View::Lr => "lr-view",
+        _ => "step-view",
+    };
+    dom::set_hidden(id, false);
+    // the step-size view starts from a network that has trained a little
+    if view == View::Step {
+        let mut a = app.borrow_mut();
+        let steps = a.state.lab.sweep_steps;
+        a.trainer.train(steps);
+    }
+    init_controls(&app);
+    let raf: FrameCallback = Rc::new(RefCell::new(None));
+    {
+        let (a, r) = (app.clone(), raf.clone());
+        *raf.borrow_mut() = Some(Closure::new(move |_t: f64| frame(&a, &r)));
+        let r = raf.clone();
+        KICK.with(|k| {
+            *k.borrow_mut() = Some(Box::new(move || {
+                if let (Some(w), Some(cb)) = (web_sys::window(), r.borrow().as_ref()) {
+                    let _ = w.request_animation_frame(cb.as_ref().unchecked_ref());
+                }
+            }))
+        });
+    }
+    wire(&app);
+    app.borrow_mut().draw(true);
+    if app.borrow().state.lab.perf {
+        dom::set_hidden("perf", false);
+        kick(&app);
+    }
+    write_url(&app.borrow().state);
+}
+
+/// Puts the settings into the controls.
+fn init_controls(app: &Shared) {
+    let a = app.borrow();
+    let lab = &a.state.lab;
+    let ds: Vec<(&str, &str)> = DATASETS.iter().map(|d| (d.1, d.2)).collect();
+    fill_select("t-data", &ds, DATASETS.iter().find(|d| d.0 == lab.dataset).map_or("circle", |d| d.1));
+    let acts: Vec<(&str, &str)> = ACTIVATION_NAMES.iter().map(|d| (d.1, d.2)).collect();
+    fill_select("t-act", &acts, ACTIVATION_NAMES.iter().find(|d| d.0 == lab.activation).map_or("tanh", |d| d.1));
+    fill_losses(lab);
+    fill_select("t-opt", OPTIMIZER_NAMES, lab.optimizer);
+    fill_select("t-sched", SCHEDULE_NAMES, lab.schedule);
+    fill_select("s-problem", PROBLEMS, lab.problem);
+    let set = |id: &str, v: String| {
+        if let Some(i) = input(id) {
+            i.set_value(&v);
+        }
+    };
+    set("t-noise", lab.noise.to_string());
+    set("t-train", lab.train_percent.to_string());
+    set("t-lr", short_number(lab.lr));
+    set("t-lr-slider", lab.lr.log10().to_string());
+    set("t-batch", lab.batch.to_string());
+    set("t-seed", lab.seed.to_string());
+    set("t-speed", lab.speed.to_string());
+    set("lr-lo", short_number(lab.sweep_lo));
+    set("lr-hi", short_number(lab.sweep_hi));
+    set("lr-rates", lab.sweep_rates.to_string());
+    set("lr-steps", lab.sweep_steps.to_string());
+    set("s-eta", lab.eta.max(1e-3).log10().to_string());
+    set("s-mom", lab.momentum.to_string());
+    set("s-cond", lab.condition.log10().to_string());
+    if let Some(i) = input("t-logy") {
+        i.set_checked(lab.log_y);
+    }
+    if let Some(i) = input("t-grads") {
+        i.set_checked(lab.show_grads);
+    }
+    drop(a);
+    refresh_labels(app);
+    build_features(app);
+    build_hidden(app);
+}
+
+fn fill_losses(lab: &super::lab_state::Lab) {
+    let options: Vec<(&str, &str)> =
+        LOSS_NAMES.iter().filter(|l| loss_for(lab.dataset, l.0) == l.0).map(|l| (l.1, l.2)).collect();
+    let current = loss_for(lab.dataset, lab.loss);
+    fill_select("t-loss", &options, LOSS_NAMES.iter().find(|l| l.0 == current).map_or("bce", |l| l.1));
+}
+
+fn refresh_labels(app: &Shared) {
+    let a = app.borrow();
+    let lab = &a.state.lab;
+    dom::set_text("t-noise-out", &format!("{:.2}", lab.noise));
+    dom::set_text("t-train-out", &format!("{}%", lab.train_percent));
+    dom::set_text("t-speed-out", &format!("{}% of each frame", lab.speed));
+    let regression = lab.dataset.is_regression();
+    dom::set_text("t-accuracy-label", if regression { "test accuracy (n/a)" } else { "test accuracy" });
+    // the schedule's preview: lr(step) for 2,000 steps
+    let schedule = lab.schedule_config();
+    let points: Vec<(f64, f64)> = (0..=200).map(|k| (k as f64 * 10.0, schedule.lr(lab.lr, k * 10))).collect();
+    let chart = LineChart {
+        title: String::new(),
+        x_label: "step".into(),
+        y_label: "lr".into(),
+        log_x: false,
+        log_y: false,
+        x_range: Some((0.0, 2000.0)),
+        y_range: Some((0.0, lab.lr * 1.1)),
+        series: vec![Series { label: String::new(), points, color: GREEN, dots: false }],
+        marks: vec![],
+    };
+    if let Some(c) = canvas("t-sched-plot") {
+        report(plot::line_chart(&c, &chart));
+    }
+}
+
+fn build_features(app: &Shared) {
+    let Some(host) = by_id("t-features") else { return };
+    host.set_text_content(None);
+    let doc = dom::document();
+    let a = app.borrow();
+    let used = a.state.lab.used_features();
+    for &(f, name, label) in FEATURE_NAMES {
+        let (Ok(l), Ok(i)) = (doc.create_element("label"), doc.create_element("input")) else { continue };
+        let _ = i.set_attribute("type", "checkbox");
+        let _ = i.set_attribute("data-feature", name);
+        if let Ok(i) = i.clone().dyn_into::<HtmlInputElement>() {
+            i.set_checked(used.contains(&f));
+            if a.state.lab.dataset.is_regression() && f.reads_y() {
+                i.set_disabled(true);
+                l.set_class_name("off");
+                let _ = l.set_attribute("title", "This data set is y = f(x): the network only sees x.");
+            }
+        }
+        let _ = l.append_child(&i);
+        let _ = l.append_child(&doc.create_text_node(label));
+        let _ = host.append_child(&l);
+    }
+}
+
+fn build_hidden(app: &Shared) {
+    let Some(host) = by_id("t-hidden") else { return };
+    host.set_text_content(None);
+    let doc = dom::document();
+    let hidden = app.borrow().state.lab.hidden.clone();
+    let button = |text: &str, action: &str, label: &str| {
+        let b = doc.create_element("button").ok()?;
+        let _ = b.set_attribute("type", "button");
+        let _ = b.set_attribute("data-action", action);
+        let _ = b.set_attribute("aria-label", label);
+        b.set_text_content(Some(text));
+        Some(b)
+    };
+    for (l, &n) in hidden.iter().enumerate() {
+        let Ok(row) = doc.create_element("div") else { continue };
+        row.set_class_name("layer");
+        if let Ok(s) = doc.create_element("span") {
+            s.set_text_content(Some(&format!("layer {}: {n} neuron{}", l + 1, if n == 1 { "" } else { "s" })));
+            let _ = row.append_child(&s);
+        }
+        for b in [
+            button("−", &format!("less {l}"), &format!("One neuron fewer in layer {}", l + 1)),
+            button("+", &format!("more {l}"), &format!("One neuron more in layer {}", l + 1)),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let _ = row.append_child(&b);
+        }
+        let _ = host.append_child(&row);
+    }
+    if let Ok(row) = doc.create_element("div") {
+        row.set_class_name("layer");
+        for b in [
+            button("+ layer", "add", "Add a hidden layer"),
+            button("− layer", "remove", "Remove the last hidden layer"),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let _ = row.append_child(&b);
+        }
+        let _ = host.append_child(&row);
+    }
+}
+
+/// After a settings change: the URL, the labels and a redraw.
+fn changed(app: &Shared) {
+    refresh_labels(app);
+    write_url(&app.borrow().state);
+    app.borrow_mut().draw(true);
+}
+
+/// Applies a change that keeps the network (a setter on the trainer); falls back to a new
+/// trainer from the settings when the setter refuses.
+fn apply(app: &Shared, f: impl FnOnce(&mut Trainer, &super::lab_state::Lab) -> Result<(), crate::train::TrainError>) {
+    {
+        let mut a = app.borrow_mut();
+        let lab = a.state.lab.clone();
+        if f(&mut a.trainer, &lab).is_err() {
+            a.rebuild();
+        }
+        if a.trainer.steps() == 0 {
+            a.history.clear();
+        }
+    }
+    changed(app);
+}
+
+fn wire(app: &Shared) {
+    let a = app.clone();
+    on_id::<Event>("t-data", "change", move |_| {
+        let Some(v) = select("t-data").map(|s| s.value()) else { return };
+        {
+            let mut s = a.borrow_mut();
+            if let Some(d) = DATASETS.iter().find(|d| d.1 == v) {
+                s.state.lab.dataset = d.0;
+            }
+            s.state.lab.loss = loss_for(s.state.lab.dataset, s.state.lab.loss);
+            s.rebuild();
+            fill_losses(&s.state.lab);
+        }
+        build_features(&a);
+        changed(&a);
+    });
+    for (id, key) in [("t-noise", "noise"), ("t-train", "train")] {
+        let a = app.clone();
+        on_id::<Event>(id, "input", move |_| {
+            let Some(v) = input(id).map(|i| i.value()) else { return };
+            {
+                let mut s = a.borrow_mut();
+                let mut m = vec![];
+                s.state.lab.read(key, &v, &mut m);
+                let config = s.state.lab.dataset_config();
+                if s.trainer.set_dataset(config).is_err() {
+                    s.rebuild();
+                }
+            }
+            changed(&a);
+        });
+    }
+    let a = app.clone();
+    on_id::<Event>("t-features", "change", move |e: Event| {
+        let Some(t) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
+        let name = t.get_attribute("data-feature").unwrap_or_default();
+        let Some(&(f, _, _)) = FEATURE_NAMES.iter().find(|x| x.1 == name) else { return };
+        {
+            let mut s = a.borrow_mut();
+            let mut fs = s.state.lab.features.clone();
+            if t.checked() {
+                if !fs.contains(&f) {
+                    fs.push(f);
+                }
+            } else {
+                fs.retain(|&x| x != f);
+            }
+            if fs.is_empty() {
+                t.set_checked(true);
+                drop(s);
+                show_notice("The network needs at least one input feature.");
+                return;
+            }
+            // keep the table's order
+            fs.sort_by_key(|x| FEATURE_NAMES.iter().position(|e| e.0 == *x));
+            s.state.lab.features = fs;
+            let used = s.state.lab.used_features();
+            if s.trainer.set_features(used).is_err() {
+                s.rebuild();
+            }
+            s.history.clear();
+        }
+        changed(&a);
+    });
+    let a = app.clone();
+    on_id::<Event>("t-hidden", "click", move |e: Event| {
+        let Some(t) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+        let action = t.get_attribute("data-action").unwrap_or_default();
+        {
+            let mut s = a.borrow_mut();
+            let mut h = s.state.lab.hidden.clone();
+            let mut parts = action.split(' ');
+            match (parts.next(), parts.next().and_then(|k| k.parse::<usize>().ok())) {
+                (Some("more"), Some(l)) => {
+                    if let Some(n) = h.get_mut(l) {
+                        *n = (*n + 1).min(MAX_NEURONS);
+                    }
+                }
+                (Some("less"), Some(l)) => {
+                    if let Some(n) = h.get_mut(l) {
+                        *n = n.saturating_sub(1).max(1);
+                    }
+                }
+                (Some("add"), _) if h.len() < MAX_LAYERS => h.push(2),
+                (Some("remove"), _) => {
+                    h.pop();
+                }
+                _ => return,
+            }
+            s.state.lab.hidden = h.clone();
+            if s.trainer.set_hidden(h).is_err() {
+                s.rebuild();
+            }
+            s.history.clear();
+        }
+        build_hidden(&a);
+        changed(&a);
+    });
+    let a = app.clone();
+    on_id::<Event>("t-act", "change", move |_| {
+        let v = select("t-act").map(|s| s.value()).unwrap_or_default();
+        if let Some(&(act, _, _)) = ACTIVATION_NAMES.iter().find(|x| x.1 == v) {
+            a.borrow_mut().state.lab.activation = act;
+            apply(&a, |t, _| {
+                t.set_activation(act);
+                Ok(())
+            });
+        }
+    });
+    let a = app.clone();
+    on_id::<Event>("t-loss", "change", move |_| {
+        let v = select("t-loss").map(|s| s.value()).unwrap_or_default();
+        if let Some(&(loss, _, _)) = LOSS_NAMES.iter().find(|x| x.1 == v) {
+            a.borrow_mut().state.lab.loss = loss;
+            apply(&a, |t, lab| t.set_loss(loss_for(lab.dataset, loss)));
+        }
+    });
+    let a = app.clone();
+    on_id::<Event>("t-opt", "change", move |_| {
+        let v = select("t-opt").map(|s| s.value()).unwrap_or_default();
+        if let Some(&(o, _)) = OPTIMIZER_NAMES.iter().find(|x| x.0 == v) {
+            a.borrow_mut().state.lab.optimizer = o;
+            apply(&a, |t, lab| t.set_optimizer(lab.optimizer_config()));
+        }
+    });
+    let a = app.clone();
+    on_id::<Event>("t-sched", "change", move |_| {
+        let v = select("t-sched").map(|s| s.value()).unwrap_or_default();
+        if let Some(&(s, _)) = SCHEDULE_NAMES.iter().find(|x| x.0 == v) {
+            a.borrow_mut().state.lab.schedule = s;
+            apply(&a, |t, lab| t.set_schedule(lab.schedule_config()));
+        }
+    });
+    let a = app.clone();
+    on_id::<Event>("t-lr-slider", "input", move |_| {
+        let Some(v) = input("t-lr-slider").and_then(|i| i.value().parse::<f64>().ok()) else { return };
+        let lr = round3(10f64.powf(v));
+        if let Some(i) = input("t-lr") {
+            i.set_value(&short_number(lr));
+        }
+        a.borrow_mut().state.lab.lr = lr;
+        apply(&a, |t, lab| t.set_learning_rate(lab.lr));
+    });
+    let a = app.clone();
+    on_id::<Event>("t-lr", "change", move |_| {
+        let Some(i) = input("t-lr") else { return };
+        match i.value().trim().parse::<f64>() {
+            Ok(lr) if lr.is_finite() && lr > 0.0 && lr <= 100.0 => {
+                show_notice("");
+                if let Some(s) = input("t-lr-slider") {
+                    s.set_value(&lr.log10().to_string());
+                }
+                a.borrow_mut().state.lab.lr = lr;
+                apply(&a, |t, lab| t.set_learning_rate(lab.lr));
+            }
+            _ => {
+                show_notice(&format!(
+                    "“{}” is not a learning rate: type a number above 0 and at most 100, like 0.03.",
+                    i.value()
+                ));
+                i.set_value(&short_number(a.borrow().state.lab.lr));
+            }
+        }
+    });
+    for (id, key) in [("t-batch", "batch"), ("t-seed", "seed"), ("t-speed", "speed")] {
+        let a = app.clone();
+        on_id::<Event>(id, "change", move |_| {
+            let Some(i) = input(id) else { return };
+            let mut m = vec![];
+            let before = a.borrow().state.lab.clone();
+            a.borrow_mut().state.lab.read(key, i.value().trim(), &mut m);
+            if !m.is_empty() {
+                show_notice(&m.join("\n"));
+                let v = match key {
+                    "batch" => before.batch.to_string(),
+                    "seed" => before.seed.to_string(),
+                    _ => before.speed.to_string(),
+                };
+                i.set_value(&v);
+                return;
+            }
+            show_notice("");
+            match key {
+                "batch" => apply(&a, |t, lab| t.set_batch_size(lab.batch)),
+                "seed" => {
+                    a.borrow_mut().rebuild();
+                    changed(&a);
+                }
+                _ => changed(&a),
+            }
+        });
+    }
+    let a = app.clone();
+    on_id::<Event>("t-speed", "input", move |_| {
+        if let Some(v) = input("t-speed").and_then(|i| i.value().parse::<u32>().ok()) {
+            a.borrow_mut().state.lab.speed = v.clamp(1, 80);
+            refresh_labels(&a);
+        }
+    });
+    for (id, key) in [("t-logy", 0), ("t-grads", 1)] {
+        let a = app.clone();
+        on_id::<Event>(id, "change", move |_| {
+            let on = input(id).is_some_and(|i| i.checked());
+            {
+                let mut s = a.borrow_mut();
+                if key == 0 {
+                    s.state.lab.log_y = on;
+                } else {
+                    s.state.lab.show_grads = on;
+                }
+            }
+            changed(&a);
+        });
+    }
+    for id in ["t-layers", "t-lecture"] {
+        let a = app.clone();
+        on_id::<Event>(id, if id == "t-layers" { "toggle" } else { "change" }, move |_| a.borrow_mut().draw_layers());
+    }
+    // Play / Step / Reset, and the space bar
+    let a = app.clone();
+    let toggle = move || {
+        let playing = {
+            let mut s = a.borrow_mut();
+            if s.trainer.status() != Status::Ready && !s.playing {
+                // diverged or empty: nothing to play
+                s.draw_train(true);
+                return;
+            }
+            s.playing = !s.playing;
+            s.playing
+        };
+        if playing {
+            kick(&a);
+        } else {
+            a.borrow_mut().draw_train(true);
+        }
+    };
+    let toggle = Rc::new(toggle);
+    let t2 = toggle.clone();
+    on_id::<Event>("t-play", "click", move |_| t2());
+    let a = app.clone();
+    on_id::<Event>("t-step", "click", move |_| {
+        let mut s = a.borrow_mut();
+        s.playing = false;
+        s.trainer.step();
+        s.draw_train(true);
+    });
+    let a = app.clone();
+    on_id::<Event>("t-reset", "click", move |_| {
+        let mut s = a.borrow_mut();
+        s.playing = false;
+        s.trainer.reset();
+        s.history.clear();
+        s.draw_train(true);
+    });
+    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+        let a = app.clone();
+        on::<KeyboardEvent>(&doc, "keydown", move |e: KeyboardEvent| {
+            if a.borrow().state.view != View::Train || e.key() != " " {
+                return;
+            }
+            let typing = dom::document()
+                .active_element()
+                .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"));
+            if !typing {
+                e.prevent_default();
+                toggle();
+            }
+        });
+    }
+    // the plane: click a point to open its graph, click elsewhere to add one
+    let a = app.clone();
+    on_id::<MouseEvent>("t-boundary", "click", move |e: MouseEvent| {
+        let Some(c) = canvas("t-boundary") else { return };
+        let rect = c.get_bounding_client_rect();
+        let (sx, sy) = (c.width() as f64 / rect.width().max(1.0), c.height() as f64 / rect.height().max(1.0));
+        let (px, py) = ((e.client_x() as f64 - rect.left()) * sx, (e.client_y() as f64 - rect.top()) * sy);
+        let mut s = a.borrow_mut();
+        let ((x0, x1), (y0, y1)) = s.domain();
+        let (w, h) = (c.width() as f64, c.height() as f64);
+        let x = x0 + px / w * (x1 - x0);
+        let y = y1 - py / h * (y1 - y0);
+        if e.alt_key() {
+            s.trainer.remove_nearest(x, y);
+            s.draw_train(true);
+            return;
+        }
+        if !e.shift_key() {
+            // a training point under the pointer (within 7 px): backprop on it
+            let nearest = s
+                .trainer
+                .dataset()
+                .train()
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (i, ((p.x - x) / (x1 - x0) * w).hypot((p.y - y) / (y1 - y0) * h)))
+                .min_by(|a, b| a.1.total_cmp(&b.1));
+            if let Some((i, d)) = nearest {
+                if d <= 7.0 {
+                    match s.trainer.example_source(i) {
+                        Ok(source) => open_graph(&source),
+                        Err(err) => show_notice(&format!("Backprop on one example: {err}")),
+                    }
+                    return;
+                }
+            }
+        }
+        // click: the first class (orange), shift-click: the second (blue); regression ignores it
+        let label = if s.trainer.dataset().classes() == 0 || !e.shift_key() { 0.0 } else { 1.0 };
+        if let Err(err) = s.trainer.add_point(x, y, label) {
+            show_notice(&err.to_string());
+        }
+        s.draw_train(true);
+    });
+    // the learning-rate view
+    for (id, key) in [("lr-lo", "lo"), ("lr-hi", "hi"), ("lr-rates", "rates"), ("lr-steps", "steps")] {
+        let a = app.clone();
+        on_id::<Event>(id, "change", move |_| {
+            let Some(i) = input(id) else { return };
+            let mut m = vec![];
+            a.borrow_mut().state.lab.read(key, i.value().trim(), &mut m);
+            show_notice(&m.join("\n"));
+            write_url(&a.borrow().state);
+        });
+    }
+    let a = app.clone();
+    on_id::<Event>("lr-run", "click", move |_| {
+        {
+            let mut s = a.borrow_mut();
+            let lab = s.state.lab.clone();
+            let rates = log_space(lab.sweep_lo, lab.sweep_hi, lab.sweep_rates);
+            s.job = Some(Job::Sweep(LrSweep::new(s.constant_trainer(), rates, lab.sweep_steps)));
+            dom::set_text("lr-summary", "Training one network per rate…");
+        }
+        job_buttons(true);
+        kick(&a);
+    });
+    let a = app.clone();
+    on_id::<Event>("lr-range", "click", move |_| {
+        {
+            let mut s = a.borrow_mut();
+            let lab = s.state.lab.clone();
+            s.job = Some(Job::Range(RangeTest::new(s.constant_trainer(), lab.sweep_lo, lab.sweep_hi, 400)));
+        }
+        job_buttons(true);
+        kick(&a);
+    });
+    let a = app.clone();
+    on_id::<Event>("lr-compare", "click", move |_| {
+        {
+            let mut s = a.borrow_mut();
+            let mut with = s.state.lab.clone();
+            with.schedule = compared_schedule(&s.state.lab);
+            let scheduled = Lab::build_trainer(&with).0;
+            s.job = Some(Job::Compare {
+                runs: [scheduled, s.constant_trainer()],
+                curves: [vec![], vec![]],
+                total: COMPARE_STEPS,
+            });
+        }
+        job_buttons(true);
+        kick(&a);
+    });
+    let a = app.clone();
+    on_id::<Event>("lr-cancel", "click", move |_| {
+        a.borrow_mut().job = None;
+        job_buttons(false);
+        dom::set_text("lr-summary", "Cancelled.");
+    });
+    let a = app.clone();
+    on_id::<MouseEvent>("lr-plot", "click", move |e: MouseEvent| {
+        let Some(c) = canvas("lr-plot") else { return };
+        let rect = c.get_bounding_client_rect();
+        let (sx, sy) = (c.width() as f64 / rect.width().max(1.0), c.height() as f64 / rect.height().max(1.0));
+        let (px, py) = ((e.client_x() as f64 - rect.left()) * sx, (e.client_y() as f64 - rect.top()) * sy);
+        let Some((lr, _)) = LR_FRAME.with(|f| f.borrow().as_ref().and_then(|f| f.to_data(px, py))) else { return };
+        let mut state = a.borrow().state.clone();
+        state.view = View::Train;
+        state.lab.lr = round3(lr);
+        navigate(&state);
+    });
+    // the step-size view
+    let a = app.clone();
+    on_id::<Event>("s-problem", "change", move |_| {
+        let v = select("s-problem").map(|s| s.value()).unwrap_or_default();
+        if let Some(&(p, _)) = PROBLEMS.iter().find(|x| x.0 == v) {
+            let mut s = a.borrow_mut();
+            s.state.lab.problem = p;
+            s.state.lab.start = if p == "poly" { (0.0, 3.0) } else { (-4.0, 3.0) };
+            s.net_start = None;
+        }
+        changed(&a);
+    });
+    for (id, key) in [("s-eta", 0), ("s-mom", 1), ("s-cond", 2)] {
+        let a = app.clone();
+        on_id::<Event>(id, "input", move |_| {
+            let Some(v) = input(id).and_then(|i| i.value().parse::<f64>().ok()) else { return };
+            {
+                let mut s = a.borrow_mut();
+                match key {
+                    0 => s.state.lab.eta = round3(10f64.powf(v)),
+                    1 => s.state.lab.momentum = v.clamp(0.0, 0.99),
+                    _ => s.state.lab.condition = round3(10f64.powf(v)).clamp(1.0, 1000.0),
+                }
+            }
+            changed(&a);
+        });
+    }
+    let a = app.clone();
+    on_id::<PointerEvent>("s-contour", "pointerdown", move |e: PointerEvent| {
+        a.borrow_mut().dragging = true;
+        move_start(&a, &e);
+    });
+    let a = app.clone();
+    on_id::<PointerEvent>("s-contour", "pointermove", move |e: PointerEvent| {
+        if a.borrow().dragging {
+            move_start(&a, &e);
+        }
+    });
+    for kind in ["pointerup", "pointerleave"] {
+        let a = app.clone();
+        on_id::<PointerEvent>("s-contour", kind, move |_| a.borrow_mut().dragging = false);
+    }
+}
+
+fn move_start(app: &Shared, e: &PointerEvent) {
+    let Some(c) = canvas("s-contour") else { return };
+    let rect = c.get_bounding_client_rect();
+    let (sx, sy) = (c.width() as f64 / rect.width().max(1.0), c.height() as f64 / rect.height().max(1.0));
+    let (px, py) = ((e.client_x() as f64 - rect.left()) * sx, (e.client_y() as f64 - rect.top()) * sy);
+    let Some((x, y)) = app.borrow().contour_frame.as_ref().and_then(|f| f.to_data(px, py)) else { return };
+    {
+        let mut s = app.borrow_mut();
+        if s.state.lab.problem == "net" {
+            s.net_start = Some((x, y));
+        } else {
+            s.state.lab.start = (round3(x), round3(y));
+        }
+    }
+    changed(app);
+}
+
+/// Opens the graph view on an expression (a new history entry: Back returns here).
+fn open_graph(source: &str) {
+    let state = State {
+        view: View::Graph,
+        source: source.to_string(),
+        backward: super::state::Backward::All,
+        ..State::default()
+    };
+    navigate(&state);
+}
+
+fn navigate(state: &State) {
+    let Ok(params) = web_sys::UrlSearchParams::new() else { return };
+    for (k, v) in state.to_query() {
+        params.append(&k, &v);
+    }
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().assign(&format!("?{}", String::from(params.to_string())));
+    }
+}

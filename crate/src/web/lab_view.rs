@@ -1,0 +1,253 @@
+//! What the training view draws as elements: the network (neurons and weighted lines) and
+//! the layer view (each matrix of the last batch as a small heatmap). Pure Rust, tested on
+//! the host; `lab` mounts the trees.
+
+use super::view::El;
+use crate::graph::{fmt_full, fmt_short};
+use crate::tensor::{Activation, Dense, LayerSnapshot, Matrix};
+use ndarray::{array, Array1};
+
+/// Colours for signs: blue for positive, orange for negative (as the decision boundary).
+const POSITIVE: (u8, u8, u8) = (37, 99, 235);
+const NEGATIVE: (u8, u8, u8) = (234, 88, 12);
+
+fn rgb((r, g, b): (u8, u8, u8)) -> String {
+    format!("rgb({r},{g},{b})")
+}
+
+/// White blended towards the sign's colour by |v| / scale (0 → white, ≥ scale → full).
+pub fn signed_color(v: f64, scale: f64) -> String {
+    if !v.is_finite() {
+        return "rgb(120,120,120)".into();
+    }
+    let t = if scale > 0.0 { (v.abs() / scale).min(1.0) } else { 0.0 };
+    let (r, g, b) = if v >= 0.0 { POSITIVE } else { NEGATIVE };
+    let mix = |c: u8| (255.0 + (c as f64 - 255.0) * t).round() as u8;
+    rgb((mix(r), mix(g), mix(b)))
+}
+
+fn max_abs<'a>(values: impl Iterator<Item = &'a f64>) -> f64 {
+    values.filter(|v| v.is_finite()).fold(0.0, |m: f64, v| m.max(v.abs()))
+}
+
+/// The network as neurons in columns (inputs on the left, the output on the right) and one
+/// line per weight: colour by sign, width by size — or, with `show_grads`, by |∂L/∂w| of the
+/// last batch. Every line carries `data-weight`, `data-grad` and a tooltip with both.
+pub fn network_svg(layers: &[LayerSnapshot], inputs: &[String], show_grads: bool) -> El {
+    let mut columns: Vec<usize> = vec![inputs.len()];
+    columns.extend(layers.iter().map(|l| l.n_neurons));
+    let (w, h) = (560.0, 300.0);
+    let col_x = |c: usize| 40.0 + (w - 80.0) * c as f64 / (columns.len().saturating_sub(1).max(1)) as f64;
+    let row_y = |c: usize, r: usize| {
+        let n = columns[c].max(1) as f64;
+        let gap = ((h - 40.0) / n).min(46.0);
+        h / 2.0 + (r as f64 - (n - 1.0) / 2.0) * gap
+    };
+    let scale = if show_grads {
+        max_abs(layers.iter().flat_map(|l| l.dweights.data.iter()))
+    } else {
+        max_abs(layers.iter().flat_map(|l| l.weights.data.iter()))
+    };
+    let mut svg = El::svg("svg").attr("viewBox", format!("0 0 {w} {h}")).attr("role", "img").attr(
+        "aria-label",
+        if show_grads {
+            "The network; line width is the size of each weight's gradient"
+        } else {
+            "The network; line colour is each weight's sign and width its size"
+        },
+    );
+    let mut edges = El::svg("g");
+    for (l, layer) in layers.iter().enumerate() {
+        for i in 0..layer.n_inputs {
+            for j in 0..layer.n_neurons {
+                let wv = layer.weights.get(i, j).unwrap_or(f64::NAN);
+                let gv = layer.dweights.get(i, j).unwrap_or(f64::NAN);
+                let shown = if show_grads { gv } else { wv };
+                let width = if scale > 0.0 && shown.is_finite() { 0.5 + 5.0 * shown.abs() / scale } else { 0.5 };
+                let color = if show_grads { rgb((120, 60, 160)) } else { signed_color(wv.signum(), 1.0) };
+                edges = edges.child(
+                    El::svg("line")
+                        .attr("class", "edge")
+                        .attr("x1", format!("{:.1}", col_x(l)))
+                        .attr("y1", format!("{:.1}", row_y(l, i)))
+                        .attr("x2", format!("{:.1}", col_x(l + 1)))
+                        .attr("y2", format!("{:.1}", row_y(l + 1, j)))
+                        .attr("stroke", color)
+                        .attr("stroke-width", format!("{width:.2}"))
+                        .attr("stroke-opacity", "0.75")
+                        .attr("data-weight", fmt_full(wv))
+                        .attr("data-grad", fmt_full(gv))
+                        .child(El::svg("title").text(format!(
+                            "w{}_{i}_{j} = {}   ∂L/∂w = {}",
+                            l + 1,
+                            fmt_short(wv),
+                            fmt_short(gv)
+                        ))),
+                );
+            }
+        }
+    }
+    svg = svg.child(edges);
+    let mut nodes = El::svg("g");
+    for (c, &n) in columns.iter().enumerate() {
+        for r in 0..n {
+            let (x, y) = (col_x(c), row_y(c, r));
+            let (label, tip, fill) = if c == 0 {
+                let name = inputs.get(r).cloned().unwrap_or_default();
+                (name.clone(), format!("input {name}"), "#f4f6f9".to_string())
+            } else {
+                let layer = &layers[c - 1];
+                let b = layer.biases.get(0, r).unwrap_or(f64::NAN);
+                let db = layer.dbiases.get(0, r).unwrap_or(f64::NAN);
+                let kind = if c == columns.len() - 1 { "output" } else { "neuron" };
+                (
+                    String::new(),
+                    format!("{kind} {c}.{r}: bias b{c}_{r} = {}   ∂L/∂b = {}", fmt_short(b), fmt_short(db)),
+                    signed_color(b, 1.0),
+                )
+            };
+            let mut g = El::svg("g").attr("class", "neuron").attr("data-layer", c.to_string());
+            g = g.child(El::svg("title").text(tip));
+            g = g.child(
+                El::svg("circle")
+                    .attr("cx", format!("{x:.1}"))
+                    .attr("cy", format!("{y:.1}"))
+                    .attr("r", "13")
+                    .attr("fill", fill)
+                    .attr("stroke", "#1d232b")
+                    .attr("stroke-width", "1.2"),
+            );
+            if !label.is_empty() {
+                g = g.child(
+                    El::svg("text")
+                        .attr("x", format!("{x:.1}"))
+                        .attr("y", format!("{:.1}", y + 4.0))
+                        .attr("text-anchor", "middle")
+                        .attr("font-size", "11")
+                        .text(label),
+                );
+            }
+            nodes = nodes.child(g);
+        }
+    }
+    svg.child(nodes)
+}
+
+/// One matrix as a table of coloured cells with its name and shape; the value in each cell
+/// (short) and in its tooltip (full).
+pub fn heat_table(name: &str, m: &Matrix) -> El {
+    let scale = max_abs(m.data.iter());
+    let mut table = El::html("table").attr("aria-label", format!("{name}, {}×{}", m.rows(), m.cols()));
+    for r in 0..m.rows() {
+        let mut tr = El::html("tr");
+        for c in 0..m.cols() {
+            let v = m.get(r, c).unwrap_or(f64::NAN);
+            tr = tr.child(
+                El::html("td")
+                    .attr("style", format!("background:{}", signed_color(v, scale)))
+                    .attr("title", format!("{name}[{r}][{c}] = {}", fmt_full(v)))
+                    .text(fmt_short(v)),
+            );
+        }
+        table = table.child(tr);
+    }
+    El::html("div")
+        .attr("class", "heat")
+        .attr("data-matrix", name.to_string())
+        .child(
+            El::html("div")
+                .child(El::html("span").attr("class", "name").text(name.to_string()))
+                .child(El::html("span").attr("class", "shape").text(format!("{}×{}", m.rows(), m.cols()))),
+        )
+        .child(table)
+}
+
+/// Every layer's matrices for the last batch, one row of heatmaps per layer.
+pub fn layer_maps(layers: &[LayerSnapshot]) -> El {
+    let mut host = El::html("div");
+    for (l, layer) in layers.iter().enumerate() {
+        let mut row = El::html("div").attr("class", "layer-maps").child(El::html("h3").text(format!(
+            "Layer {}: {} inputs → {} neurons ({})",
+            l + 1,
+            layer.n_inputs,
+            layer.n_neurons,
+            activation_name(layer.activation)
+        )));
+        for (name, m) in [
+            ("X", &layer.inputs),
+            ("W", &layer.weights),
+            ("b", &layer.biases),
+            ("outputs", &layer.outputs),
+            ("dvalues", &layer.dvalues),
+            ("dinputs = dvalues·Wᵀ", &layer.dinputs),
+            ("dweights = Xᵀ·dvalues", &layer.dweights),
+            ("dbiases = Σ dvalues", &layer.dbiases),
+        ] {
+            row = row.child(heat_table(name, m));
+        }
+        host = host.child(row);
+    }
+    host
+}
+
+pub fn activation_name(a: Activation) -> &'static str {
+    match a {
+        Activation::Linear => "linear",
+        Activation::Sigmoid => "sigmoid",
+        Activation::Tanh => "tanh",
+        Activation::Relu => "ReLU",
+        Activation::LeakyRelu => "leaky ReLU",
+    }
+}
+
+/// The lecture's batch example: 3 neurons with 4 inputs each (weights given per neuron),
+/// biases (2, 3, 0.5), a batch of 4 inputs, and dvalues rows (1,1,1) … (4,4,4), through a
+/// linear layer: dinputs row 1 is (0.44, −0.38, −0.07, 1.37), dbiases (10, 10, 10).
+pub fn lecture_layer() -> Option<LayerSnapshot> {
+    let per_neuron = array![[0.2, 0.8, -0.5, 1.0], [0.5, -0.91, 0.26, -0.5], [-0.26, -0.27, 0.17, 0.87]];
+    let mut layer =
+        Dense::from_parameters(per_neuron.t().to_owned(), Array1::from(vec![2.0, 3.0, 0.5]), Activation::Linear)
+            .ok()?;
+    let x = array![[1.0, 2.0, 3.0, 2.5], [2.0, 5.0, -1.0, 2.0], [-1.5, 2.7, 3.3, -0.8], [-2.4, -1.0, -0.3, -2.3]];
+    layer.forward(x.view()).ok()?;
+    let dvalues = array![[1.0, 1.0, 1.0], [2.0, 2.0, 2.0], [3.0, 3.0, 3.0], [4.0, 4.0, 4.0]];
+    layer.backward(dvalues.view()).ok()?;
+    Some(layer.snapshot())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::train::{Trainer, TrainerConfig};
+
+    #[test]
+    fn the_network_has_a_line_per_weight_with_value_and_gradient() {
+        let mut t = Trainer::new(TrainerConfig { hidden: vec![3], ..TrainerConfig::default() }).unwrap();
+        t.train(5);
+        let snap = t.snapshot();
+        let svg = network_svg(&snap.layers, &["x".into(), "y".into()], false);
+        let lines: Vec<&El> = svg.walk().into_iter().filter(|e| e.tag == "line").collect();
+        assert_eq!(lines.len(), 2 * 3 + 3);
+        let w = snap.layers[0].weights.get(0, 0).unwrap();
+        assert_eq!(lines[0].get("data-weight"), Some(fmt_full(w).as_str()));
+        assert!(lines[0].text_content().contains("∂L/∂w"));
+        let circles = svg.walk().into_iter().filter(|e| e.tag == "circle").count();
+        assert_eq!(circles, 2 + 3 + 1);
+        // With gradients shown, the widths follow |dweights| instead.
+        let grads = network_svg(&snap.layers, &["x".into(), "y".into()], true);
+        assert_ne!(svg, grads);
+    }
+
+    #[test]
+    fn the_lecture_example_prints_its_numbers() {
+        let snap = lecture_layer().unwrap();
+        assert_eq!(snap.dinputs.shape, [4, 4]);
+        let row: Vec<String> = (0..4).map(|c| fmt_short(snap.dinputs.get(0, c).unwrap())).collect();
+        assert_eq!(row, ["0.44", "−0.38", "−0.07", "1.37"].map(String::from).to_vec());
+        let maps = layer_maps(&[snap]);
+        let text = maps.text_content();
+        assert!(text.contains("dinputs = dvalues·Wᵀ") && text.contains("4×3") && text.contains("10.00"), "{text}");
+        assert_eq!(signed_color(1.0, 1.0), "rgb(37,99,235)");
+        assert_eq!(signed_color(0.0, 1.0), "rgb(255,255,255)");
+    }
+}

@@ -1,0 +1,205 @@
+// The training, learning-rate and step-size views (issue 4) in headless Chromium, with the
+// core under Node (target/node-pkg) as the reference for "backprop on one example".
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { useLab, screenshot } from './support/browser.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const pkg = process.env.NODE_PKG_DIR || path.resolve(here, '..', 'target', 'node-pkg');
+const { Trainer } = createRequire(import.meta.url)(path.join(pkg, 'backprop_lab.js'));
+
+const attr = (page, sel, name) => page.locator(sel).getAttribute(name);
+const num = async (page, sel, name) => Number(await attr(page, sel, name));
+
+/** Where the point (x, y) of the plane is on the page, from the canvas's data-x0… */
+async function pointOnPage(page, x, y) {
+  const c = page.locator('#t-boundary');
+  const box = await c.boundingBox();
+  const [x0, x1, y0, y1] = await Promise.all(['data-x0', 'data-x1', 'data-y0', 'data-y1'].map((a) => num(page, '#t-boundary', a)));
+  return { x: box.x + ((x - x0) / (x1 - x0)) * box.width, y: box.y + ((y1 - y) / (y1 - y0)) * box.height };
+}
+
+describe('training view', () => {
+  const lab = useLab();
+
+  test('XOR with a fixed seed trains to ≥ 95% test accuracy; the counters and the perf overlay are live', async (t) => {
+    const page = await lab.openPage(t, 'view=train&data=xor&hidden=8,8&perf=1');
+    assert.equal(await attr(page, '#t-count-step', 'data-step'), '0');
+    await page.getByRole('button', { name: 'Play' }).click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-step]').dataset.step) >= 2000, null, { timeout: 60_000 });
+    await page.getByRole('button', { name: 'Pause' }).click();
+    const step = await num(page, '[data-step]', 'data-step');
+    const accuracy = await num(page, '[data-accuracy]', 'data-accuracy');
+    const train = await num(page, '[data-loss-train]', 'data-loss-train');
+    const test_ = await num(page, '[data-loss-test]', 'data-loss-test');
+    assert.ok(accuracy >= 0.95, `test accuracy ${accuracy} after ${step} steps`);
+    assert.ok(train > 0 && train < 0.3 && test_ > 0, `losses ${train} / ${test_}`);
+    const fps = await num(page, '#perf', 'data-fps');
+    const eps = await num(page, '#perf', 'data-examples-per-second');
+    assert.ok(fps > 0, `fps ${fps}`);
+    // A figure, not a timed test (shared machines): printed for the notes.
+    t.diagnostic(`page: ${fps.toFixed(0)} fps (last second), ${eps.toFixed(0)} examples/s, step ${step}`);
+    // the URL reproduces the view
+    const url = new URL(page.url());
+    assert.equal(url.searchParams.get('view'), 'train');
+    assert.equal(url.searchParams.get('data'), 'xor');
+    assert.equal(url.searchParams.get('hidden'), '8,8');
+    await page.locator('#t-layers summary').click();
+    await page.locator('#t-layers-host .heat').first().waitFor();
+    assert.equal(await page.locator('#t-layers-host [data-matrix="dinputs = dvalues·Wᵀ"]').count(), 3);
+    await screenshot(page, 'train-1280.png', { fullPage: true });
+  });
+
+  test('hyper-parameters change without a reset; Reset and Step work; the lecture layer prints its numbers', async (t) => {
+    const page = await lab.openPage(t, 'view=train');
+    for (let i = 0; i < 5; i++) await page.getByRole('button', { name: 'Step' }).click();
+    assert.equal(await attr(page, '[data-step]', 'data-step'), '5');
+    await page.locator('#t-lr').fill('0.1');
+    await page.locator('#t-lr').press('Enter');
+    assert.equal(await attr(page, '[data-step]', 'data-step'), '5', 'a new learning rate keeps the run');
+    assert.equal(new URL(page.url()).searchParams.get('lr'), '0.1');
+    await page.locator('#t-lr').fill('fast');
+    await page.locator('#t-lr').press('Enter');
+    await assert.doesNotReject(page.locator('#lab-notice', { hasText: 'not a learning rate' }).waitFor());
+    await page.getByRole('button', { name: 'One neuron more in layer 1' }).click();
+    assert.equal(new URL(page.url()).searchParams.get('hidden'), '5,2');
+    assert.equal(await attr(page, '[data-step]', 'data-step'), '0', 'a new shape starts again');
+    await page.getByRole('button', { name: 'Step' }).click();
+    await page.getByRole('button', { name: 'Reset' }).click();
+    assert.equal(await attr(page, '[data-step]', 'data-step'), '0');
+    await page.locator('#t-layers summary').click();
+    await page.locator('#t-lecture').check();
+    const dinputs = page.locator('#t-layers-host [data-matrix="dinputs = dvalues·Wᵀ"] tr').first();
+    assert.deepEqual(await dinputs.locator('td').allTextContents(), ['0.44', '−0.38', '−0.07', '1.37']);
+    const dbiases = page.locator('#t-layers-host [data-matrix="dbiases = Σ dvalues"] td');
+    assert.deepEqual(await dbiases.allTextContents(), ['10.00', '10.00', '10.00']);
+  });
+
+  test('clicking a training point opens its graph, with the gradients the core computes', async (t) => {
+    const page = await lab.openPage(t, 'view=train&data=xor&hidden=3');
+    for (let i = 0; i < 20; i++) await page.getByRole('button', { name: 'Step' }).click();
+    const cfg = { ...Trainer.defaultConfig(), dataset: { ...Trainer.defaultConfig().dataset, kind: 'xor' }, hidden: [3] };
+    const core = new Trainer(cfg);
+    core.train(20);
+    const [train] = core.points();
+    // the point farthest from its nearest neighbour, so the click cannot hit another
+    const gap = (p) => Math.min(...train.filter((q) => q !== p).map((q) => Math.hypot(p.x - q.x, p.y - q.y)));
+    let index = 0;
+    train.forEach((p, i) => { if (gap(p) > gap(train[index])) index = i; });
+    const want = new Map(core.exampleGradients(index));
+    const at = await pointOnPage(page, train[index].x, train[index].y);
+    await Promise.all([page.waitForURL(/view=graph|expr=/), page.mouse.click(at.x, at.y)]);
+    await page.waitForSelector('body[data-ready="1"]');
+    assert.equal(want.size, 2 * 3 + 3 + 3 + 1);
+    for (const [name, g] of want) {
+      const got = Number(await page.locator(`#graph [data-name="${name}"]`).getAttribute('data-grad'));
+      assert.ok(Math.abs(got - g) <= 1e-9 * Math.max(1, Math.abs(g)), `${name}: page ${got}, core ${g}`);
+    }
+    await screenshot(page, 'train-example-graph-1280.png');
+    // a network too big to read as gates says so
+    const big = await lab.openPage(t, 'view=train&hidden=8,8');
+    const [bigTrain] = new Trainer({ ...Trainer.defaultConfig(), hidden: [8, 8] }).points();
+    const p = await pointOnPage(big, bigTrain[0].x, bigTrain[0].y);
+    await big.mouse.click(p.x, p.y);
+    await big.locator('#lab-notice', { hasText: 'weights and biases' }).waitFor();
+    assert.match(new URL(big.url()).searchParams.get('view'), /train/);
+  });
+
+  test('clicks add and remove points; at 390 px the view fits', async (t) => {
+    const page = await lab.openPage(t, 'view=train', { viewport: { width: 390, height: 844 } });
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 390, `the page is ${width}px wide at 390`);
+    const spot = await pointOnPage(page, 0.3, 5.6);
+    const before = (await page.evaluate(() => document.querySelector('#t-boundary').toDataURL()));
+    await page.mouse.click(spot.x, spot.y);
+    const added = await page.evaluate(() => document.querySelector('#t-boundary').toDataURL());
+    assert.notEqual(added, before, 'the new point is drawn');
+    await page.keyboard.down('Alt');
+    await page.mouse.click(spot.x, spot.y);
+    await page.keyboard.up('Alt');
+    await screenshot(page, 'train-390.png', { fullPage: true });
+  });
+});
+
+describe('learning-rate view', () => {
+  const lab = useLab();
+
+  test('a sweep over 1e-4…10 marks the largest rates diverged and finds its minimum between', async (t) => {
+    const page = await lab.openPage(t, 'view=lr&data=xor&hidden=8,8&loss=mse&rates=12&steps=200');
+    await page.getByRole('button', { name: 'Run sweep' }).click();
+    await page.locator('#lr-rows tr').nth(11).waitFor({ state: 'attached', timeout: 60_000 });
+    await page.waitForFunction(() => !document.querySelector('#lr-run').disabled, null, { timeout: 60_000 });
+    const rows = await page.locator('#lr-rows tr').evaluateAll((trs) =>
+      trs.map((tr) => ({ lr: Number(tr.dataset.lr), final: Number(tr.dataset.final), diverged: tr.dataset.diverged === '1' })));
+    assert.equal(rows.length, 12);
+    assert.ok(Math.abs(rows[0].lr - 1e-4) < 1e-12 && Math.abs(rows[11].lr - 10) < 1e-9);
+    assert.ok(rows[11].diverged, `the largest rate diverged: ${JSON.stringify(rows)}`);
+    assert.ok(!rows[0].diverged);
+    const firstDiverged = rows.findIndex((r) => r.diverged);
+    assert.ok(rows.slice(firstDiverged).every((r) => r.diverged), 'every rate above the first diverged one diverges');
+    const ok = rows.slice(0, firstDiverged);
+    const best = ok.reduce((b, r, i) => (r.final < ok[b].final ? i : b), 0);
+    assert.ok(best > 0 && best < firstDiverged, `minimum at index ${best}, divergence from ${firstDiverged}`);
+    assert.equal(await num(page, '#lr-summary', 'data-best-lr'), rows[best].lr);
+    // the range test suggests a rate inside its range
+    await page.getByRole('button', { name: 'Range test' }).click();
+    await page.waitForFunction(() => document.querySelector('#lr-range-plot').dataset.suggestion, null, { timeout: 60_000 });
+    const s = await num(page, '#lr-range-plot', 'data-suggestion');
+    assert.ok(s > 1e-4 && s < 10, `suggestion ${s}`);
+    await page.waitForFunction(() => !document.querySelector('#lr-run').disabled, null, { timeout: 60_000 });
+    await page.getByRole('button', { name: 'Schedule vs constant' }).click();
+    await page.waitForFunction(() => !document.querySelector('#lr-run').disabled, null, { timeout: 60_000 });
+    await screenshot(page, 'lr-1280.png', { fullPage: true });
+    // click a rate on the plot: the training view opens with it
+    const box = await page.locator('#lr-plot').boundingBox();
+    await Promise.all([page.waitForURL(/view=train/), page.mouse.click(box.x + box.width * 0.5, box.y + box.height * 0.5)]);
+    const lr = Number(new URL(page.url()).searchParams.get('lr'));
+    assert.ok(lr > 1e-4 && lr < 10, `lr ${lr}`);
+  });
+
+  test('Cancel stops a sweep and the page stays responsive', async (t) => {
+    const page = await lab.openPage(t, 'view=lr&rates=64&steps=5000', { viewport: { width: 390, height: 844 } });
+    await page.getByRole('button', { name: 'Run sweep' }).click();
+    await page.locator('#lr-progress').waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.locator('#lr-summary', { hasText: 'Cancelled' }).waitFor();
+    assert.equal(await page.locator('#lr-progress').isHidden(), true);
+    await screenshot(page, 'lr-390.png', { fullPage: true });
+  });
+});
+
+describe('step-size view', () => {
+  const lab = useLab();
+
+  test('the URL sets the problem, step and momentum; a step beyond 2/λ diverges', async (t) => {
+    const page = await lab.openPage(t, 'view=step&problem=bowl&cond=20&eta=0.05&mom=0.5');
+    assert.equal(await page.locator('#s-problem').inputValue(), 'bowl');
+    assert.equal(await attr(page, '#s-summary', 'data-diverged'), '0');
+    const q = new URL(page.url()).searchParams;
+    assert.deepEqual([q.get('view'), q.get('cond'), q.get('eta'), q.get('mom')], ['step', '20', '0.05', '0.5']);
+    await screenshot(page, 'step-1280.png', { fullPage: true });
+    const over = await lab.openPage(t, 'view=step&problem=bowl&cond=20&eta=0.2');
+    assert.equal(await attr(over, '#s-summary', 'data-diverged'), '1');
+    assert.match(await over.locator('#s-summary').textContent(), /diverge/);
+    // dragging on the contour moves the start into the URL
+    const box = await over.locator('#s-contour').boundingBox();
+    await over.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.4);
+    await over.mouse.down();
+    await over.mouse.move(box.x + box.width * 0.65, box.y + box.height * 0.35);
+    await over.mouse.up();
+    assert.ok(new URL(over.url()).searchParams.get('start'), 'the start is in the URL');
+    const narrow = await lab.openPage(t, 'view=step&problem=poly&eta=0.03', { viewport: { width: 390, height: 844 } });
+    await screenshot(narrow, 'step-390.png', { fullPage: true });
+  });
+
+  test('a bad URL value gives a message and the default', async (t) => {
+    const page = await lab.openPage(t, 'view=train&lr=-3&data=mnist');
+    const text = await page.locator('#lab-notice').textContent();
+    assert.match(text, /lr=-3/);
+    assert.match(text, /data=mnist/);
+    assert.equal(await page.locator('#t-lr').inputValue(), '0.03');
+  });
+});
