@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/tools/node_modules/.bin:$(PATH)
 PORT ?= 8080
 
-.PHONY: serve test dist setup lint test-native test-browser node-pkg bench clean
+.PHONY: serve test dist setup lint test-native test-browser node-pkg bench bench-page clean
 
 ## serve: install what is missing, then `trunk serve` on http://127.0.0.1:$(PORT)/
 serve: setup
@@ -44,6 +44,10 @@ bench: setup
 	cargo run --quiet --release -p backprop-lab --example bench
 	$(MAKE) --no-print-directory node-pkg
 	node tools/bench-wasm.mjs $(CURDIR)/target/node-pkg
+
+## bench-page: the training view in headless Chromium: frames/s and examples/s while it plays (needs make test once for Chromium)
+bench-page: dist
+	node tools/bench-page.mjs
 
 clean:
 	rm -rf dist target/wasm32-unknown-unknown

@@ -68,6 +68,8 @@ struct Lab {
     scratch: Option<HtmlCanvasElement>,
     /// Steps per training chunk, tuned so a chunk takes about a millisecond.
     chunk: usize,
+    /// Average time a frame spends drawing, in ms.
+    draw_ms: f64,
 }
 
 type Shared = Rc<RefCell<Lab>>;
@@ -235,12 +237,18 @@ impl Lab {
             }
             Status::Ready => dom::set_hidden("t-status", true),
         }
-        self.draw_boundary();
-        let every = if self.playing { 4 } else { 1 };
-        if full || self.frame.is_multiple_of(every) {
+        // While playing, the pictures take turns so that a frame's drawing stays short: the
+        // boundary every other frame, the loss plot every sixth, the network and the layer
+        // view every thirtieth (about twice a second).
+        let due = |every: u64, phase: u64| full || !self.playing || self.frame % every == phase;
+        let (boundary, loss, network) = (due(2, 0), due(6, 3), due(30, 1));
+        if boundary {
+            self.draw_boundary();
+        }
+        if loss {
             self.draw_loss();
         }
-        if full || self.frame.is_multiple_of(every * 3) {
+        if network {
             self.draw_network();
             self.draw_layers();
         }
@@ -966,7 +974,9 @@ fn frame(app: &Shared, raf: &FrameCallback) {
         let mut a = app.borrow_mut();
         a.frame += 1;
         let t = now();
-        let budget = 16.0 * a.state.lab.speed as f64 / 100.0;
+        // The speed setting's share of a 60 Hz frame, but never so much that training plus the
+        // drawing (its recent average) overruns the frame.
+        let budget = (16.7 * a.state.lab.speed as f64 / 100.0).min(14.0 - a.draw_ms).max(1.0);
         if a.playing && a.state.view == View::Train {
             a.train_for(budget);
         }
@@ -974,7 +984,9 @@ fn frame(app: &Shared, raf: &FrameCallback) {
             a.advance_job(12.0);
         }
         if a.state.view == View::Train {
+            let t0 = now();
             a.draw_train(false);
+            a.draw_ms = 0.9 * a.draw_ms + 0.1 * (now() - t0);
         }
         if a.state.lab.perf {
             let examples = a.examples;
@@ -1041,6 +1053,7 @@ pub fn start(state: State, notices: Vec<String>) {
         perf: Perf { frames: vec![], examples: vec![] },
         scratch: None,
         chunk: 8,
+        draw_ms: 4.0,
     }));
     let mut all: Vec<String> = notices;
     all.extend(message);

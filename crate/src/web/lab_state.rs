@@ -119,7 +119,7 @@ impl Default for Lab {
             schedule: "constant",
             batch: 10,
             seed: 1,
-            speed: 40,
+            speed: 25,
             log_y: false,
             show_grads: false,
             perf: false,
