@@ -285,7 +285,53 @@ impl Lab {
             .iter()
             .map(|f| FEATURE_NAMES.iter().find(|e| e.0 == *f).map_or("?", |e| e.2).to_string())
             .collect();
-        dom::mount("t-network", &network_svg(&snap.layers, &names, self.lab().show_grads));
+        let thumbs = self.thumbnails();
+        dom::mount("t-network", &network_svg(&snap.layers, &names, self.lab().show_grads, &thumbs));
+    }
+
+    /// What each input feature and each neuron computes over the plane, as small images
+    /// (data URLs), column by column: blue where positive, orange where negative.
+    fn thumbnails(&mut self) -> Vec<Vec<String>> {
+        const N: usize = 20;
+        let ((x0, x1), _) = self.domain();
+        let features = self.trainer.config().features.len();
+        let mut columns =
+            vec![(0..features).map(|i| self.trainer.feature_grid(i, N, (x0, x1)).ok()).collect::<Vec<_>>()];
+        let sizes: Vec<usize> = self.trainer.network().layers().iter().map(|l| l.n_neurons()).collect();
+        for (l, &n) in sizes.iter().enumerate() {
+            columns.push((0..n).map(|j| self.trainer.neuron_grid(l, j, N, (x0, x1)).ok()).collect());
+        }
+        if self.scratch.is_none() {
+            self.scratch = dom::document().create_element("canvas").ok().and_then(|e| e.dyn_into().ok());
+        }
+        let Some(scratch) = &self.scratch else { return vec![] };
+        scratch.set_width(N as u32);
+        scratch.set_height(N as u32);
+        let Some(ctx) = context(scratch) else { return vec![] };
+        columns
+            .into_iter()
+            .map(|col| {
+                col.into_iter()
+                    .map(|grid| {
+                        let Some(grid) = grid else { return String::new() };
+                        let scale = grid.iter().filter(|v| v.is_finite()).fold(0.0f32, |m, v| m.max(v.abs())).max(1e-6);
+                        let mut rgba = vec![255u8; N * N * 4];
+                        for (k, &v) in grid.iter().enumerate().take(N * N) {
+                            let t = (v / scale) as f64;
+                            let (r, g, b) = if t >= 0.0 { tint(BLUE, 0.9 * t) } else { tint(ORANGE, -0.9 * t) };
+                            rgba[k * 4..k * 4 + 3].copy_from_slice(&[r, g, b]);
+                        }
+                        match ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), N as u32, N as u32) {
+                            Ok(image) => {
+                                let _ = ctx.put_image_data(&image, 0.0, 0.0);
+                                scratch.to_data_url().unwrap_or_default()
+                            }
+                            Err(_) => String::new(),
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
     }
 
     fn draw_layers(&mut self) {

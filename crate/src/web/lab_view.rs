@@ -33,11 +33,13 @@ fn max_abs<'a>(values: impl Iterator<Item = &'a f64>) -> f64 {
 /// The network as neurons in columns (inputs on the left, the output on the right) and one
 /// line per weight: colour by sign, width by size — or, with `show_grads`, by |∂L/∂w| of the
 /// last batch. Every line carries `data-weight`, `data-grad` and a tooltip with both.
-pub fn network_svg(layers: &[LayerSnapshot], inputs: &[String], show_grads: bool) -> El {
+/// `thumbs[c][r]`, where given, is an image (a data URL) of what neuron r of column c
+/// computes over the input plane (column 0: the input features), drawn on the neuron.
+pub fn network_svg(layers: &[LayerSnapshot], inputs: &[String], show_grads: bool, thumbs: &[Vec<String>]) -> El {
     let mut columns: Vec<usize> = vec![inputs.len()];
     columns.extend(layers.iter().map(|l| l.n_neurons));
     let (w, h) = (560.0, 300.0);
-    let col_x = |c: usize| 40.0 + (w - 80.0) * c as f64 / (columns.len().saturating_sub(1).max(1)) as f64;
+    let col_x = |c: usize| 56.0 + (w - 96.0) * c as f64 / (columns.len().saturating_sub(1).max(1)) as f64;
     let row_y = |c: usize, r: usize| {
         let n = columns[c].max(1) as f64;
         let gap = ((h - 40.0) / n).min(46.0);
@@ -117,7 +119,28 @@ pub fn network_svg(layers: &[LayerSnapshot], inputs: &[String], show_grads: bool
                     .attr("stroke", "#1d232b")
                     .attr("stroke-width", "1.2"),
             );
-            if !label.is_empty() {
+            if let Some(href) = thumbs.get(c).and_then(|t| t.get(r)).filter(|h| !h.is_empty()) {
+                g = g.child(
+                    El::svg("image")
+                        .attr("href", href.clone())
+                        .attr("x", format!("{:.1}", x - 12.0))
+                        .attr("y", format!("{:.1}", y - 12.0))
+                        .attr("width", "24")
+                        .attr("height", "24")
+                        .attr("preserveAspectRatio", "none")
+                        .attr("clip-path", "circle(12px)"),
+                );
+                if c == 0 {
+                    g = g.child(
+                        El::svg("text")
+                            .attr("x", format!("{:.1}", x - 17.0))
+                            .attr("y", format!("{:.1}", y + 4.0))
+                            .attr("text-anchor", "end")
+                            .attr("font-size", "11")
+                            .text(label),
+                    );
+                }
+            } else if !label.is_empty() {
                 g = g.child(
                     El::svg("text")
                         .attr("x", format!("{x:.1}"))
@@ -225,7 +248,7 @@ mod tests {
         let mut t = Trainer::new(TrainerConfig { hidden: vec![3], ..TrainerConfig::default() }).unwrap();
         t.train(5);
         let snap = t.snapshot();
-        let svg = network_svg(&snap.layers, &["x".into(), "y".into()], false);
+        let svg = network_svg(&snap.layers, &["x".into(), "y".into()], false, &[]);
         let lines: Vec<&El> = svg.walk().into_iter().filter(|e| e.tag == "line").collect();
         assert_eq!(lines.len(), 2 * 3 + 3);
         let w = snap.layers[0].weights.get(0, 0).unwrap();
@@ -234,8 +257,12 @@ mod tests {
         let circles = svg.walk().into_iter().filter(|e| e.tag == "circle").count();
         assert_eq!(circles, 2 + 3 + 1);
         // With gradients shown, the widths follow |dweights| instead.
-        let grads = network_svg(&snap.layers, &["x".into(), "y".into()], true);
+        let grads = network_svg(&snap.layers, &["x".into(), "y".into()], true, &[]);
         assert_ne!(svg, grads);
+        // Thumbnails go on the neurons they belong to.
+        let thumbs = vec![vec![String::new(); 2], vec!["data:image/png;base64,AA".to_string(); 3]];
+        let with = network_svg(&snap.layers, &["x".into(), "y".into()], false, &thumbs);
+        assert_eq!(with.walk().into_iter().filter(|e| e.tag == "image").count(), 3);
     }
 
     #[test]
