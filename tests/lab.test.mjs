@@ -144,6 +144,14 @@ describe('learning-rate view', () => {
     const best = ok.reduce((b, r, i) => (r.final < ok[b].final ? i : b), 0);
     assert.ok(best > 0 && best < firstDiverged, `minimum at index ${best}, divergence from ${firstDiverged}`);
     assert.equal(await num(page, '#lr-summary', 'data-best-lr'), rows[best].lr);
+    // pick another rate's curve: the curves plot changes
+    await page.locator('.sweep-table summary').click();
+    const curves = () => page.evaluate(() => document.querySelector('#lr-curves').toDataURL());
+    const before = await curves();
+    const unpicked = page.locator('#lr-rows input:not(:checked)').first();
+    await unpicked.check();
+    assert.notEqual(await curves(), before, 'ticking a rate adds its curve');
+    assert.ok((await page.locator('#lr-rows input:checked').count()) >= 2);
     // the range test suggests a rate inside its range
     await page.getByRole('button', { name: 'Range test' }).click();
     await page.waitForFunction(() => document.querySelector('#lr-range-plot').dataset.suggestion, null, { timeout: 60_000 });

@@ -59,6 +59,8 @@ struct Lab {
     sweep: Option<LrSweep<Trainer>>,
     range: Option<RangeTest<Trainer>>,
     compare: Option<[Vec<(f64, f64)>; 2]>,
+    /// The sweep's runs whose loss curves are shown (None: five across the range and the best).
+    picked: Option<Vec<usize>>,
     contour_frame: Option<Frame>,
     dragging: bool,
     /// Start of the descent on the live network's two weights (None: the current weights).
@@ -500,7 +502,7 @@ impl Lab {
         } else {
             // draw what there is so far
             match &self.job {
-                Some(Job::Sweep(s)) if self.frame.is_multiple_of(6) => self.sweep_plots(s),
+                Some(Job::Sweep(s)) if self.frame.is_multiple_of(6) => self.sweep_plots(s, true),
                 Some(Job::Range(r)) if self.frame.is_multiple_of(6) => range_plot(r),
                 Some(Job::Compare { curves, .. }) if self.frame.is_multiple_of(6) => self.compare_plot(curves),
                 _ => {}
@@ -513,9 +515,9 @@ impl Lab {
 
     fn draw_lr(&mut self) {
         if let Some(s) = &self.sweep {
-            self.sweep_plots(s);
+            self.sweep_plots(s, true);
         } else {
-            self.sweep_plots(&LrSweep::new(self.constant_trainer(), vec![], 1));
+            self.sweep_plots(&LrSweep::new(self.constant_trainer(), vec![], 1), true);
             dom::set_text("lr-summary", "Press “Run sweep” to train the network once for every rate.");
         }
         match &self.range {
@@ -526,7 +528,8 @@ impl Lab {
         self.compare_plot(self.compare.as_ref().unwrap_or(&empty));
     }
 
-    fn sweep_plots(&self, s: &LrSweep<Trainer>) {
+    /// The sweep's plots, and (with `table`) its table of results.
+    fn sweep_plots(&self, s: &LrSweep<Trainer>, table: bool) {
         let runs = s.runs();
         let finite_max = runs
             .iter()
@@ -595,14 +598,20 @@ impl Lab {
             }
         }
         // loss against step for five rates across the range (and the best)
-        let mut picks: Vec<usize> = (0..5).map(|k| k * runs.len().saturating_sub(1) / 4).collect();
-        if let Some(b) = best.and_then(|b| runs.iter().position(|r| r.lr == b.lr)) {
-            picks.push(b);
-        }
-        picks.sort_unstable();
-        picks.dedup();
+        let picks = match &self.picked {
+            Some(p) => p.clone(),
+            None => {
+                let mut picks: Vec<usize> = (0..5).map(|k| k * runs.len().saturating_sub(1) / 4).collect();
+                if let Some(b) = best.and_then(|b| runs.iter().position(|r| r.lr == b.lr)) {
+                    picks.push(b);
+                }
+                picks.sort_unstable();
+                picks.dedup();
+                picks
+            }
+        };
         let curves = LineChart {
-            title: "Loss against step, for some rates".into(),
+            title: "Loss against step, for the rates picked".into(),
             x_label: "step".into(),
             y_label: "mini-batch loss".into(),
             log_x: false,
@@ -667,10 +676,21 @@ impl Lab {
         }
         // the table and the summary
         let doc = dom::document();
-        if let Some(body) = by_id("lr-rows") {
+        if let Some(body) = by_id("lr-rows").filter(|_| table) {
             body.set_text_content(None);
-            for r in runs {
+            for (i, r) in runs.iter().enumerate() {
                 if let Ok(tr) = doc.create_element("tr") {
+                    if let (Ok(td), Ok(check)) = (doc.create_element("td"), doc.create_element("input")) {
+                        let _ = check.set_attribute("type", "checkbox");
+                        let _ = check.set_attribute("data-index", &i.to_string());
+                        let _ = check
+                            .set_attribute("aria-label", &format!("Show the loss curve of η = {}", fmt_short(r.lr)));
+                        if picks.contains(&i) {
+                            let _ = check.set_attribute("checked", "");
+                        }
+                        let _ = td.append_child(&check);
+                        let _ = tr.append_child(&td);
+                    }
                     let _ = tr.set_attribute("data-lr", &r.lr.to_string());
                     let _ = tr.set_attribute("data-final", &r.final_loss().to_string());
                     let _ = tr.set_attribute("data-min", &r.min_loss().to_string());
@@ -1093,6 +1113,7 @@ pub fn start(state: State, notices: Vec<String>) {
         sweep: None,
         range: None,
         compare: None,
+        picked: None,
         contour_frame: None,
         dragging: false,
         net_start: None,
@@ -1641,6 +1662,7 @@ fn wire(app: &Shared) {
             let lab = s.state.lab.clone();
             let rates = log_space(lab.sweep_lo, lab.sweep_hi, lab.sweep_rates);
             s.job = Some(Job::Sweep(LrSweep::new(s.constant_trainer(), rates, lab.sweep_steps)));
+            s.picked = None;
             dom::set_text("lr-summary", "Training one network per rate…");
         }
         job_buttons(true);
@@ -1671,6 +1693,33 @@ fn wire(app: &Shared) {
         }
         job_buttons(true);
         kick(&a);
+    });
+    let a = app.clone();
+    on_id::<Event>("lr-rows", "change", move |e: Event| {
+        let Some(t) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
+        let Some(i) = t.get_attribute("data-index").and_then(|v| v.parse::<usize>().ok()) else { return };
+        let mut s = a.borrow_mut();
+        let Some(sweep) = s.sweep.take() else { return };
+        let mut picked: Vec<usize> = s.picked.clone().unwrap_or_else(|| {
+            let rows = dom::document().query_selector_all("#lr-rows input:checked").ok();
+            let n = rows.as_ref().map_or(0, |r| r.length());
+            (0..n)
+                .filter_map(|k| {
+                    rows.as_ref()?.item(k)?.dyn_into::<web_sys::Element>().ok()?.get_attribute("data-index")
+                })
+                .filter_map(|v| v.parse().ok())
+                .collect()
+        });
+        if t.checked() {
+            picked.push(i);
+        } else {
+            picked.retain(|&k| k != i);
+        }
+        picked.sort_unstable();
+        picked.dedup();
+        s.picked = Some(picked);
+        s.sweep_plots(&sweep, false);
+        s.sweep = Some(sweep);
     });
     let a = app.clone();
     on_id::<Event>("lr-cancel", "click", move |_| {
