@@ -61,6 +61,12 @@ describe('training view', () => {
     await page.locator('#t-lr').press('Enter');
     assert.equal(await attr(page, '[data-step]', 'data-step'), '5', 'a new learning rate keeps the run');
     assert.equal(new URL(page.url()).searchParams.get('lr'), '0.1');
+    assert.equal(await page.locator('#t-beta').isHidden(), true, 'SGD has no β');
+    await page.locator('#t-opt').selectOption('momentum');
+    await page.locator('#t-beta').fill('0.5');
+    assert.equal(new URL(page.url()).searchParams.get('beta'), '0.5');
+    assert.equal(new URL(page.url()).searchParams.get('opt'), 'momentum');
+    assert.equal(await attr(page, '[data-step]', 'data-step'), '5', 'a new optimizer keeps the weights');
     await page.locator('#t-lr').fill('fast');
     await page.locator('#t-lr').press('Enter');
     await assert.doesNotReject(page.locator('#lab-notice', { hasText: 'not a learning rate' }).waitFor());

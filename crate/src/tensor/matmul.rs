@@ -52,9 +52,13 @@ fn ab_rows<T: Real, const N: usize>(a: &[T], b: &[T], bias: Option<&[T]>, c: &mu
     let start: [T; N] = bias.and_then(|v| v.try_into().ok()).unwrap_or([T::zero(); N]);
     let (b_rows, _) = b.as_chunks::<N>();
     let (c_rows, _) = c.as_chunks_mut::<N>();
-    for (i, ci) in c_rows.iter_mut().enumerate() {
+    if k == 0 {
+        c_rows.iter_mut().for_each(|ci| *ci = start);
+        return;
+    }
+    for (ci, ai) in c_rows.iter_mut().zip(a.chunks_exact(k)) {
         let mut acc = start;
-        for (&aip, bp) in a[i * k..(i + 1) * k].iter().zip(b_rows) {
+        for (&aip, bp) in ai.iter().zip(b_rows) {
             for (s, &bpj) in acc.iter_mut().zip(bp) {
                 *s = *s + aip * bpj;
             }

@@ -641,7 +641,10 @@ impl Lab {
         // the rate × step grid, 60 columns of averaged losses
         let cols = 60usize;
         let steps = self.lab().sweep_steps.max(1);
-        let values: Vec<Vec<f64>> = runs
+        // complete runs only (a diverged run is complete: its cells after divergence are marked)
+        let done: Vec<&crate::sweep::RateRun> =
+            runs.iter().filter(|r| r.diverged_at.is_some() || r.losses.len() >= steps).collect();
+        let values: Vec<Vec<f64>> = done
             .iter()
             .map(|r| {
                 (0..cols)
@@ -657,8 +660,8 @@ impl Lab {
                     .collect()
             })
             .collect();
-        let lo = runs.first().map_or(self.lab().sweep_lo, |r| r.lr);
-        let hi = runs.last().map_or(self.lab().sweep_hi, |r| r.lr);
+        let lo = done.first().map_or(self.lab().sweep_lo, |r| r.lr);
+        let hi = done.last().map_or(self.lab().sweep_hi, |r| r.lr);
         let map = Heatmap {
             title: "Loss for each rate and step".into(),
             x_label: "step".into(),
@@ -1184,6 +1187,7 @@ fn init_controls(app: &Shared) {
     set("t-batch", lab.batch.to_string());
     set("t-seed", lab.seed.to_string());
     set("t-speed", lab.speed.to_string());
+    set("t-beta", lab.beta.to_string());
     set("lr-lo", short_number(lab.sweep_lo));
     set("lr-hi", short_number(lab.sweep_hi));
     set("lr-rates", lab.sweep_rates.to_string());
@@ -1216,6 +1220,8 @@ fn refresh_labels(app: &Shared) {
     dom::set_text("t-noise-out", &format!("{:.2}", lab.noise));
     dom::set_text("t-train-out", &format!("{}%", lab.train_percent));
     dom::set_text("t-speed-out", &format!("{}% of each frame", lab.speed));
+    dom::set_text("t-beta-out", &format!("{:.2}", lab.beta));
+    dom::set_hidden("t-beta-row", lab.optimizer == "sgd");
     let regression = lab.dataset.is_regression();
     dom::set_text("t-accuracy-label", if regression { "test accuracy (n/a)" } else { "test accuracy" });
     // the schedule's preview: lr(step) for 2,000 steps
@@ -1454,6 +1460,12 @@ fn wire(app: &Shared) {
             a.borrow_mut().state.lab.optimizer = o;
             apply(&a, |t, lab| t.set_optimizer(lab.optimizer_config()));
         }
+    });
+    let a = app.clone();
+    on_id::<Event>("t-beta", "input", move |_| {
+        let Some(v) = input("t-beta").and_then(|i| i.value().parse::<f64>().ok()) else { return };
+        a.borrow_mut().state.lab.beta = v.clamp(0.0, 0.999);
+        apply(&a, |t, lab| t.set_optimizer(lab.optimizer_config()));
     });
     let a = app.clone();
     on_id::<Event>("t-sched", "change", move |_| {

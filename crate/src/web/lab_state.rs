@@ -78,6 +78,8 @@ pub struct Lab {
     /// "sgd", "momentum" or "adam".
     pub optimizer: &'static str,
     pub lr: f64,
+    /// Momentum's β, and Adam's β₁ (0–0.999).
+    pub beta: f64,
     /// A name from [`SCHEDULE_NAMES`].
     pub schedule: &'static str,
     pub batch: usize,
@@ -116,6 +118,7 @@ impl Default for Lab {
             loss: Loss::BinaryCrossEntropy,
             optimizer: "sgd",
             lr: 0.03,
+            beta: 0.9,
             schedule: "constant",
             batch: 10,
             seed: 1,
@@ -177,8 +180,13 @@ impl Lab {
     /// The optimizer with its usual parameters and this learning rate.
     pub fn optimizer_config(&self) -> OptimizerConfig {
         match self.optimizer {
-            "momentum" => OptimizerConfig::Momentum { lr: self.lr, beta: 0.9 },
-            "adam" => OptimizerConfig::adam(self.lr),
+            "momentum" => OptimizerConfig::Momentum { lr: self.lr, beta: self.beta },
+            "adam" => match OptimizerConfig::adam(self.lr) {
+                OptimizerConfig::Adam { lr, beta2, eps, .. } => {
+                    OptimizerConfig::Adam { lr, beta1: self.beta, beta2, eps }
+                }
+                other => other,
+            },
             _ => OptimizerConfig::Sgd { lr: self.lr },
         }
     }
@@ -286,6 +294,10 @@ impl Lab {
                 Some(x) => self.lr = x,
                 None => bad("the learning rate is a number from 0.000001 to 100"),
             },
+            "beta" => match num(0.0, 0.999) {
+                Some(x) => self.beta = x,
+                None => bad("β is a number from 0 to 0.999"),
+            },
             "sched" => match static_name(SCHEDULE_NAMES, v) {
                 Some(s) => self.schedule = s,
                 None => bad("there is no such schedule"),
@@ -371,6 +383,7 @@ impl Lab {
         put("loss", name_of(LOSS_NAMES, self.loss).into(), self.loss == d.loss);
         put("opt", self.optimizer.into(), self.optimizer == d.optimizer);
         put("lr", short_number(self.lr), self.lr == d.lr);
+        put("beta", short_number(self.beta), self.beta == d.beta);
         put("sched", self.schedule.into(), self.schedule == d.schedule);
         put("batch", self.batch.to_string(), self.batch == d.batch);
         put("seed", self.seed.to_string(), self.seed == d.seed);
@@ -416,6 +429,7 @@ mod tests {
             loss: Loss::SoftmaxCrossEntropy,
             optimizer: "adam",
             lr: 0.003,
+            beta: 0.95,
             schedule: "warmup_cosine",
             batch: 32,
             seed: 99,
