@@ -209,6 +209,18 @@ describe('step-size view', () => {
     await screenshot(narrow, 'step-390.png', { fullPage: true });
   });
 
+  test('the views share the live network: Step size probes the weights the training view reached', async (t) => {
+    const page = await lab.openPage(t, 'view=train&data=xor');
+    for (let i = 0; i < 7; i++) await page.getByRole('button', { name: 'Step' }).click();
+    await page.getByRole('link', { name: 'Step size' }).click();
+    await page.locator('#step-view').waitFor();
+    assert.equal(await attr(page, '#s-profile', 'data-from-step'), '7');
+    assert.equal(new URL(page.url()).searchParams.get('view'), 'step');
+    assert.equal(new URL(page.url()).searchParams.get('data'), 'xor');
+    await page.getByRole('link', { name: 'Training' }).click();
+    assert.equal(await attr(page, '[data-step]', 'data-step'), '7', 'back in the training view, the run is where it was');
+  });
+
   test('a bad URL value gives a message and the default', async (t) => {
     const page = await lab.openPage(t, 'view=train&lr=-3&data=mnist');
     const text = await page.locator('#lab-notice').textContent();

@@ -849,6 +849,7 @@ impl Lab {
     }
 
     fn draw_profile(&mut self) {
+        set_attr("s-profile", "data-from-step", &self.trainer.steps().to_string());
         let Ok(mut obj) = NetworkObjective::all(&self.trainer) else { return };
         let theta = obj.theta();
         let etas = log_space(1e-3, 30.0, 80);
@@ -1128,13 +1129,9 @@ pub fn start(state: State, notices: Vec<String>) {
     let mut all: Vec<String> = notices;
     all.extend(message);
     show_notice(&all.join("\n"));
-    let id = match view {
-        View::Train => "train-view",
-        View::Lr => "lr-view",
-        _ => "step-view",
-    };
-    dom::set_hidden(id, false);
-    // the step-size view starts from a network that has trained a little
+    dom::set_hidden(main_id(view), false);
+    // opened directly, the step-size view starts from a network that has trained a little
+    // (coming from the training view, it takes that view's network as it is)
     if view == View::Step {
         let mut a = app.borrow_mut();
         let steps = a.state.lab.sweep_steps;
@@ -1336,7 +1333,56 @@ fn apply(app: &Shared, f: impl FnOnce(&mut Trainer, &super::lab_state::Lab) -> R
     changed(app);
 }
 
+/// The `<main>` of a view.
+fn main_id(view: View) -> &'static str {
+    match view {
+        View::Train => "train-view",
+        View::Lr => "lr-view",
+        View::Step => "step-view",
+        View::Graph => "graph-view",
+    }
+}
+
+/// Switches between the three training views without reloading, so they share the live
+/// network: the step-size view probes the weights the training view has reached.
+fn switch_view(app: &Shared, view: View) {
+    let from = app.borrow().state.view;
+    if from == view {
+        return;
+    }
+    for (v, name) in super::state::VIEWS {
+        if let Some(link) = by_id(&format!("nav-{name}")) {
+            let _ = if v == view {
+                link.set_attribute("aria-current", "page")
+            } else {
+                link.remove_attribute("aria-current")
+            };
+        }
+    }
+    dom::set_hidden(main_id(from), true);
+    dom::set_hidden(main_id(view), false);
+    {
+        let mut a = app.borrow_mut();
+        a.playing = false;
+        a.state.view = view;
+        a.net_start = None;
+    }
+    write_url(&app.borrow().state);
+    app.borrow_mut().draw(true);
+}
+
 fn wire(app: &Shared) {
+    for (view, name) in [(View::Train, "train"), (View::Lr, "lr"), (View::Step, "step")] {
+        let a = app.clone();
+        on_id::<MouseEvent>(&format!("nav-{name}"), "click", move |e: MouseEvent| {
+            // a plain click switches in place; ctrl/⌘/shift-click opens the link as usual
+            if e.ctrl_key() || e.meta_key() || e.shift_key() || e.button() != 0 {
+                return;
+            }
+            e.prevent_default();
+            switch_view(&a, view);
+        });
+    }
     let a = app.clone();
     on_id::<Event>("t-data", "change", move |_| {
         let Some(v) = select("t-data").map(|s| s.value()) else { return };
