@@ -789,10 +789,13 @@ impl Lab {
         dom::set_text("s-eta-out", &fmt_short(lab.eta));
         dom::set_text("s-mom-out", &format!("{:.2}", lab.momentum));
         dom::set_text("s-cond-out", &format!("{:.0}", lab.condition));
+        dom::set_hidden("s-cond-row", lab.problem != "bowl");
         let Some((mut obj, xr, yr, start, names)) = self.objective() else {
             dom::set_text("s-summary", "The live network has fewer than two weights.");
             return;
         };
+        // a start from another surface's range is brought inside this one's
+        let start = (start.0.clamp(xr.0, xr.1), start.1.clamp(yr.0, yr.1));
         let n = 60;
         let grid = loss_grid(obj.as_mut(), xr, yr, n);
         let values: Vec<Vec<f64>> = (0..n).map(|r| grid.values[r * n..(r + 1) * n].to_vec()).collect();
