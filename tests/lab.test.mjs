@@ -212,6 +212,9 @@ describe('step-size view', () => {
   test('the views share the live network: Step size probes the weights the training view reached', async (t) => {
     const page = await lab.openPage(t, 'view=train&data=xor');
     for (let i = 0; i < 7; i++) await page.getByRole('button', { name: 'Step' }).click();
+    const href = await page.getByRole('link', { name: 'Step size' }).getAttribute('href');
+    assert.match(href, /view=step/);
+    assert.match(href, /data=xor/, 'the link to another view carries the settings');
     await page.getByRole('link', { name: 'Step size' }).click();
     await page.locator('#step-view').waitFor();
     assert.equal(await attr(page, '#s-profile', 'data-from-step'), '7');

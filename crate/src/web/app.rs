@@ -163,17 +163,30 @@ impl App {
 }
 
 /// Writes the state into the address bar (replacing the entry: no history per keystroke).
+/// In a training view, the links to the other two carry the same settings, so opening one
+/// in a new tab (or sharing it) keeps the data, network and rates.
 pub(super) fn write_url(state: &State) {
-    let Ok(params) = web_sys::UrlSearchParams::new() else { return };
+    if let Some(w) = web_sys::window() {
+        if let Ok(h) = w.history() {
+            let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&query(state)));
+        }
+    }
+    if state.view != View::Graph {
+        for (view, name) in super::state::VIEWS.into_iter().filter(|v| v.0 != View::Graph) {
+            if let Some(link) = by_id(&format!("nav-{name}")) {
+                let _ = link.set_attribute("href", &query(&State { view, ..state.clone() }));
+            }
+        }
+    }
+}
+
+/// `?` and the state's query string.
+pub(super) fn query(state: &State) -> String {
+    let Ok(params) = web_sys::UrlSearchParams::new() else { return "?".into() };
     for (k, v) in state.to_query() {
         params.append(&k, &v);
     }
-    if let Some(w) = web_sys::window() {
-        if let Ok(h) = w.history() {
-            let _ =
-                h.replace_state_with_url(&JsValue::NULL, "", Some(&format!("?{}", String::from(params.to_string()))));
-        }
-    }
+    format!("?{}", String::from(params.to_string()))
 }
 
 fn textarea() -> Option<HtmlTextAreaElement> {

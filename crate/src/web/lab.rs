@@ -1873,11 +1873,7 @@ fn open_graph(source: &str) {
 }
 
 fn navigate(state: &State) {
-    let Ok(params) = web_sys::UrlSearchParams::new() else { return };
-    for (k, v) in state.to_query() {
-        params.append(&k, &v);
-    }
     if let Some(w) = web_sys::window() {
-        let _ = w.location().assign(&format!("?{}", String::from(params.to_string())));
+        let _ = w.location().assign(&super::app::query(state));
     }
 }
