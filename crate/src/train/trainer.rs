@@ -603,9 +603,14 @@ impl Trainer {
     /// The network (in f64) on training point `index` as a scalar graph of gates, for
     /// "backprop on one example"; see [`network_graph`].
     pub fn example_graph(&self, index: usize) -> Result<(Graph, Vec<NodeId>), TrainError> {
+        let (x, target) = self.example(index)?;
+        network_graph(&self.net.convert::<f64>(), &x, &[target], self.config.loss)
+    }
+
+    /// Training point `index` as the network sees it: its features and its target.
+    fn example(&self, index: usize) -> Result<(Vec<f64>, f64), TrainError> {
         let p = self.dataset.train().get(index).ok_or(TrainError::NoSuchPoint { index })?;
-        let x: Vec<f64> = self.config.features.iter().map(|f| f.value(p.x, p.y)).collect();
-        network_graph(&self.net.convert::<f64>(), &x, &[p.label], self.config.loss)
+        Ok((self.config.features.iter().map(|f| f.value(p.x, p.y)).collect(), p.label))
     }
 
     /// [`Trainer::example_graph`] as text in the expression language (see
@@ -620,9 +625,8 @@ impl Trainer {
                  Use fewer or smaller hidden layers (for example 3 neurons) to see backprop on one example."
             )));
         }
-        let p = self.dataset.train().get(index).ok_or(TrainError::NoSuchPoint { index })?;
-        let x: Vec<f64> = self.config.features.iter().map(|f| f.value(p.x, p.y)).collect();
-        super::scalar::network_source(&self.net.convert::<f64>(), &x, &[p.label], self.config.loss)
+        let (x, target) = self.example(index)?;
+        super::scalar::network_source(&self.net.convert::<f64>(), &x, &[target], self.config.loss)
     }
 
     // ---- changing settings ---------------------------------------------------------------
