@@ -7,12 +7,14 @@
 use super::app::{on, on_id, write_url};
 use super::dom::{self, by_id};
 use super::lab_state::*;
-use super::lab_view::{layer_maps, lecture_layer, network_svg};
+use super::lab_view::{layer_maps, lecture_layer, network_svg, signed_rgb};
 use super::plot::{self, Contour, Frame, Heatmap, LineChart, Mark, MarkKind, Series};
+use super::plot_math::{lighten, Rgb};
 use super::state::{State, View};
 use crate::graph::fmt_short;
 use crate::sweep::live::NetworkObjective;
 use crate::sweep::{descent_path, log_space, loss_grid, step_profile, Bowl, LrSweep, Objective, PolyFit, RangeTest};
+use crate::tensor::LayerSnapshot;
 use crate::train::{Status, Trainer, TrainerConfig};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -23,12 +25,13 @@ use web_sys::{
     MouseEvent, PointerEvent,
 };
 
-const BLUE: (u8, u8, u8) = (37, 99, 235);
-const ORANGE: (u8, u8, u8) = (234, 88, 12);
-const RED: (u8, u8, u8) = (220, 38, 38);
-const GREEN: (u8, u8, u8) = (22, 163, 74);
-const GREY: (u8, u8, u8) = (107, 114, 128);
-const CLASS_COLORS: [(u8, u8, u8); 3] = [ORANGE, BLUE, (22, 163, 74)];
+// The page's colours (plot_math has them), by what they show here.
+const BLUE: Rgb = plot::TRAIN;
+const ORANGE: Rgb = plot::TEST;
+const RED: Rgb = plot::DIVERGED;
+const GREEN: Rgb = plot::GOOD;
+const GREY: Rgb = plot::NEUTRAL;
+const CLASS_COLORS: [Rgb; 3] = [ORANGE, BLUE, GREEN];
 /// Side of the decision-boundary grid.
 const GRID: usize = 100;
 /// Most points kept in the loss history (older ones are thinned out).
@@ -61,6 +64,8 @@ struct Lab {
     compare: Option<[Vec<(f64, f64)>; 2]>,
     /// The sweep's runs whose loss curves are shown (None: five across the range and the best).
     picked: Option<Vec<usize>>,
+    /// Where the sweep plot put its axes (drawing takes `&self`, hence the cell), for clicks.
+    lr_frame: RefCell<Option<Frame>>,
     contour_frame: Option<Frame>,
     dragging: bool,
     /// Start of the descent on the live network's two weights (None: the current weights).
@@ -214,8 +219,9 @@ impl Lab {
         let acc = self.trainer.accuracy_test();
         dom::set_text("t-accuracy", &acc.map_or("–".into(), |a| format!("{:.1}%", a * 100.0)));
         set_attr("t-accuracy", "data-accuracy", &acc.map_or(String::new(), |v| v.to_string()));
-        if let Some(b) = by_id("t-play") {
-            b.set_text_content(Some(if self.playing { "Pause" } else { "Play" }));
+        let label = if self.playing { "Pause" } else { "Play" };
+        if let Some(b) = by_id("t-play").filter(|b| b.text_content().as_deref() != Some(label)) {
+            b.set_text_content(Some(label));
             let _ = if self.playing { b.class_list().add_1("playing") } else { b.class_list().remove_1("playing") };
             let _ = b.set_attribute("aria-pressed", if self.playing { "true" } else { "false" });
         }
@@ -245,14 +251,15 @@ impl Lab {
         let due = |every: u64, phase: u64| full || !self.playing || self.frame % every == phase;
         let (boundary, loss, network) = (due(2, 0), due(6, 3), due(30, 1));
         if boundary {
-            self.draw_boundary();
+            self.draw_boundary(full);
         }
         if loss {
             self.draw_loss();
         }
         if network {
-            self.draw_network();
-            self.draw_layers();
+            let layers = self.layer_snapshots();
+            self.draw_network(&layers);
+            self.draw_layers(&layers);
         }
     }
 
@@ -278,8 +285,13 @@ impl Lab {
         report(plot::line_chart(&c, &chart));
     }
 
-    fn draw_network(&mut self) {
-        let snap = self.trainer.snapshot();
+    /// Every layer's matrices of the last batch (what the network drawing and the layer view
+    /// show; the rest of a trainer snapshot is not needed here).
+    fn layer_snapshots(&self) -> Vec<LayerSnapshot> {
+        self.trainer.network().layers().iter().map(|l| l.snapshot()).collect()
+    }
+
+    fn draw_network(&mut self, layers: &[LayerSnapshot]) {
         let names: Vec<String> = self
             .trainer
             .config()
@@ -288,7 +300,7 @@ impl Lab {
             .map(|f| FEATURE_NAMES.iter().find(|e| e.0 == *f).map_or("?", |e| e.2).to_string())
             .collect();
         let thumbs = self.thumbnails();
-        dom::mount("t-network", &network_svg(&snap.layers, &names, self.lab().show_grads, &thumbs));
+        dom::mount("t-network", &network_svg(layers, &names, self.lab().show_grads, &thumbs));
     }
 
     /// What each input feature and each neuron computes over the plane, as small images
@@ -319,8 +331,8 @@ impl Lab {
                         let scale = grid.iter().filter(|v| v.is_finite()).fold(0.0f32, |m, v| m.max(v.abs())).max(1e-6);
                         let mut rgba = vec![255u8; N * N * 4];
                         for (k, &v) in grid.iter().enumerate().take(N * N) {
-                            let t = (v / scale) as f64;
-                            let (r, g, b) = if t >= 0.0 { tint(BLUE, 0.9 * t) } else { tint(ORANGE, -0.9 * t) };
+                            // at most 90% of the full colour, so a saturated neuron stays readable
+                            let (r, g, b) = signed_rgb(v as f64, scale as f64 / 0.9);
                             rgba[k * 4..k * 4 + 3].copy_from_slice(&[r, g, b]);
                         }
                         match ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), N as u32, N as u32) {
@@ -336,14 +348,18 @@ impl Lab {
             .collect()
     }
 
-    fn draw_layers(&mut self) {
+    /// The layer view, if open: these layers, or the lecture's example when it is ticked.
+    fn draw_layers(&self, layers: &[LayerSnapshot]) {
         let open = by_id("t-layers").is_some_and(|d| d.has_attribute("open"));
         if !open {
             return;
         }
-        let lecture = input("t-lecture").is_some_and(|i| i.checked());
-        let layers = if lecture { lecture_layer().into_iter().collect() } else { self.trainer.snapshot().layers };
-        dom::mount("t-layers-host", &layer_maps(&layers));
+        if input("t-lecture").is_some_and(|i| i.checked()) {
+            let lecture: Vec<LayerSnapshot> = lecture_layer().into_iter().collect();
+            dom::mount("t-layers-host", &layer_maps(&lecture));
+        } else {
+            dom::mount("t-layers-host", &layer_maps(layers));
+        }
     }
 
     /// The domain of the plane on the canvas: x and y ranges.
@@ -352,14 +368,18 @@ impl Lab {
         (d.x, d.y)
     }
 
-    fn draw_boundary(&mut self) {
+    /// The plane; with `full` also what only changes with the data set (the caption and the
+    /// domain in `data-x0`…, which the tests use to find points).
+    fn draw_boundary(&mut self, full: bool) {
         let Some(c) = canvas("t-boundary") else { return };
         let ((x0, x1), (y0, y1)) = self.domain();
-        for (k, v) in [("data-x0", x0), ("data-x1", x1), ("data-y0", y0), ("data-y1", y1)] {
-            let _ = c.set_attribute(k, &v.to_string());
-        }
         let regression = self.state.lab.dataset.is_regression();
-        dom::set_text("t-boundary-caption", if regression { "Prediction" } else { "Decision boundary" });
+        if full {
+            for (k, v) in [("data-x0", x0), ("data-x1", x1), ("data-y0", y0), ("data-y1", y1)] {
+                let _ = c.set_attribute(k, &v.to_string());
+            }
+            dom::set_text("t-boundary-caption", if regression { "Prediction" } else { "Decision boundary" });
+        }
         if regression {
             let curve = self.trainer.predict_curve(200, (x0, x1)).unwrap_or_default();
             let pts = |test: bool| {
@@ -410,7 +430,7 @@ impl Lab {
                 let (best, p) =
                     probs.iter().enumerate().fold((0, 0.0f32), |m, (i, &p)| if p > m.1 { (i, p) } else { m });
                 let strength = ((p as f64 - 1.0 / classes as f64) / (1.0 - 1.0 / classes as f64)).clamp(0.0, 1.0);
-                tint(CLASS_COLORS[best % 3], 0.55 * strength)
+                lighten(CLASS_COLORS[best % 3], 1.0 - 0.55 * strength)
             };
             rgba[cell * 4..cell * 4 + 3].copy_from_slice(&[r, g, b]);
         }
@@ -502,8 +522,8 @@ impl Lab {
         } else {
             // draw what there is so far
             match &self.job {
-                Some(Job::Sweep(s)) if self.frame.is_multiple_of(6) => self.sweep_plots(s, true),
-                Some(Job::Range(r)) if self.frame.is_multiple_of(6) => range_plot(r),
+                Some(Job::Sweep(s)) if self.frame.is_multiple_of(6) => self.sweep_plots(Some(s), true),
+                Some(Job::Range(r)) if self.frame.is_multiple_of(6) => range_plot(Some(r)),
                 Some(Job::Compare { curves, .. }) if self.frame.is_multiple_of(6) => self.compare_plot(curves),
                 _ => {}
             }
@@ -514,23 +534,19 @@ impl Lab {
     }
 
     fn draw_lr(&mut self) {
-        if let Some(s) = &self.sweep {
-            self.sweep_plots(s, true);
-        } else {
-            self.sweep_plots(&LrSweep::new(self.constant_trainer(), vec![], 1), true);
+        // before an experiment has run, its plots are drawn empty (axes and legend)
+        self.sweep_plots(self.sweep.as_ref(), true);
+        if self.sweep.is_none() {
             dom::set_text("lr-summary", "Press “Run sweep” to train the network once for every rate.");
         }
-        match &self.range {
-            Some(r) => range_plot(r),
-            None => range_plot(&RangeTest::new(self.constant_trainer(), 1e-4, 10.0, 2)),
-        }
+        range_plot(self.range.as_ref());
         let empty = [vec![], vec![]];
         self.compare_plot(self.compare.as_ref().unwrap_or(&empty));
     }
 
     /// The sweep's plots, and (with `table`) its table of results.
-    fn sweep_plots(&self, s: &LrSweep<Trainer>, table: bool) {
-        let runs = s.runs();
+    fn sweep_plots(&self, s: Option<&LrSweep<Trainer>>, table: bool) {
+        let runs = s.map_or(&[][..], |s| s.runs());
         let finite_max = runs
             .iter()
             .flat_map(|r| r.losses.iter().copied())
@@ -549,7 +565,7 @@ impl Lab {
                 kind: MarkKind::Cross,
             })
             .collect();
-        let best = s.best();
+        let best = s.and_then(|s| s.best());
         if let Some(b) = best {
             marks.push(Mark {
                 x: b.lr,
@@ -593,7 +609,7 @@ impl Lab {
         };
         if let Some(c) = canvas("lr-plot") {
             match plot::line_chart(&c, &chart) {
-                Ok(f) => LR_FRAME.with(|cell| *cell.borrow_mut() = Some(f)),
+                Ok(f) => *self.lr_frame.borrow_mut() = Some(f),
                 Err(e) => web_sys::console::error_1(&e.into()),
             }
         }
@@ -925,11 +941,10 @@ impl Lab {
     }
 }
 
-thread_local! {
-    static LR_FRAME: RefCell<Option<Frame>> = const { RefCell::new(None) };
-}
-
 const COMPARE_STEPS: u64 = 2000;
+/// Steps the step-size view trains first when it is opened directly (not from the training
+/// view), so its profile starts from a network part-way through training.
+const STEP_VIEW_WARMUP: usize = 300;
 
 /// The schedule compared with a constant rate: the chosen one, or warm-up + cosine when the
 /// chosen one is constant.
@@ -955,10 +970,11 @@ fn smooth(losses: &[f64]) -> Vec<(f64, f64)> {
         .collect()
 }
 
-fn range_plot(r: &RangeTest<Trainer>) {
+fn range_plot(r: Option<&RangeTest<Trainer>>) {
+    let points = r.map_or(&[][..], |r| &r.points);
     let mut marks = vec![];
-    if let Some(s) = r.suggestion() {
-        let y = r.points.iter().min_by(|a, b| (a.0 - s).abs().total_cmp(&(b.0 - s).abs())).map_or(1.0, |p| p.2);
+    if let Some(s) = r.and_then(|r| r.suggestion()) {
+        let y = points.iter().min_by(|a, b| (a.0 - s).abs().total_cmp(&(b.0 - s).abs())).map_or(1.0, |p| p.2);
         marks.push(Mark {
             x: s,
             y,
@@ -968,8 +984,8 @@ fn range_plot(r: &RangeTest<Trainer>) {
         });
         set_attr("lr-range-plot", "data-suggestion", &s.to_string());
     }
-    if let Some(k) = r.stopped_at {
-        if let Some(p) = r.points.get(k.saturating_sub(1)) {
+    if let Some(k) = r.and_then(|r| r.stopped_at) {
+        if let Some(p) = points.get(k.saturating_sub(1)) {
             marks.push(Mark { x: p.0, y: p.2, label: "stopped: diverging".into(), color: RED, kind: MarkKind::Cross });
         }
     }
@@ -983,7 +999,7 @@ fn range_plot(r: &RangeTest<Trainer>) {
         y_range: None,
         series: vec![Series {
             label: "smoothed loss".into(),
-            points: r.points.iter().map(|p| (p.0, p.2)).collect(),
+            points: points.iter().map(|p| (p.0, p.2)).collect(),
             color: BLUE,
             dots: false,
         }],
@@ -998,15 +1014,10 @@ fn range_plot(r: &RangeTest<Trainer>) {
 fn blend(p: f64) -> (u8, u8, u8) {
     let p = if p.is_finite() { p.clamp(0.0, 1.0) } else { 0.5 };
     if p < 0.5 {
-        tint(ORANGE, 0.55 * (0.5 - p) * 2.0)
+        lighten(ORANGE, 1.0 - 0.55 * (0.5 - p) * 2.0)
     } else {
-        tint(BLUE, 0.55 * (p - 0.5) * 2.0)
+        lighten(BLUE, 1.0 - 0.55 * (p - 0.5) * 2.0)
     }
-}
-
-fn tint((r, g, b): (u8, u8, u8), t: f64) -> (u8, u8, u8) {
-    let mix = |c: u8| (255.0 + (c as f64 - 255.0) * t).round() as u8;
-    (mix(r), mix(g), mix(b))
 }
 
 fn report(r: Result<Frame, String>) {
@@ -1121,6 +1132,7 @@ pub fn start(state: State, notices: Vec<String>) {
         range: None,
         compare: None,
         picked: None,
+        lr_frame: RefCell::new(None),
         contour_frame: None,
         dragging: false,
         net_start: None,
@@ -1136,9 +1148,7 @@ pub fn start(state: State, notices: Vec<String>) {
     // opened directly, the step-size view starts from a network that has trained a little
     // (coming from the training view, it takes that view's network as it is)
     if view == View::Step {
-        let mut a = app.borrow_mut();
-        let steps = a.state.lab.sweep_steps;
-        a.trainer.train(steps);
+        app.borrow_mut().trainer.train(STEP_VIEW_WARMUP);
     }
     init_controls(&app);
     let raf: FrameCallback = Rc::new(RefCell::new(None));
@@ -1607,7 +1617,10 @@ fn wire(app: &Shared) {
     }
     for id in ["t-layers", "t-lecture"] {
         let a = app.clone();
-        on_id::<Event>(id, if id == "t-layers" { "toggle" } else { "change" }, move |_| a.borrow_mut().draw_layers());
+        on_id::<Event>(id, if id == "t-layers" { "toggle" } else { "change" }, move |_| {
+            let s = a.borrow();
+            s.draw_layers(&s.layer_snapshots());
+        });
     }
     // Play / Step / Reset, and the space bar
     let a = app.clone();
@@ -1779,7 +1792,7 @@ fn wire(app: &Shared) {
         picked.sort_unstable();
         picked.dedup();
         s.picked = Some(picked);
-        s.sweep_plots(&sweep, false);
+        s.sweep_plots(Some(&sweep), false);
         s.sweep = Some(sweep);
     });
     let a = app.clone();
@@ -1794,7 +1807,8 @@ fn wire(app: &Shared) {
         let rect = c.get_bounding_client_rect();
         let (sx, sy) = (c.width() as f64 / rect.width().max(1.0), c.height() as f64 / rect.height().max(1.0));
         let (px, py) = ((e.client_x() as f64 - rect.left()) * sx, (e.client_y() as f64 - rect.top()) * sy);
-        let Some((lr, _)) = LR_FRAME.with(|f| f.borrow().as_ref().and_then(|f| f.to_data(px, py))) else { return };
+        let hit = a.borrow().lr_frame.borrow().as_ref().and_then(|f| f.to_data(px, py));
+        let Some((lr, _)) = hit else { return };
         let mut state = a.borrow().state.clone();
         state.view = View::Train;
         state.lab.lr = round3(lr);

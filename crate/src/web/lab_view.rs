@@ -2,28 +2,32 @@
 //! the layer view (each matrix of the last batch as a small heatmap). Pure Rust, tested on
 //! the host; `lab` mounts the trees.
 
+use super::plot_math::{lighten, Rgb, TEST, TRAIN};
 use super::view::El;
 use crate::graph::{fmt_full, fmt_short};
 use crate::tensor::{Activation, Dense, LayerSnapshot, Matrix};
 use ndarray::{array, Array1};
 
 /// Colours for signs: blue for positive, orange for negative (as the decision boundary).
-const POSITIVE: (u8, u8, u8) = (37, 99, 235);
-const NEGATIVE: (u8, u8, u8) = (234, 88, 12);
+const POSITIVE: Rgb = TRAIN;
+const NEGATIVE: Rgb = TEST;
 
-fn rgb((r, g, b): (u8, u8, u8)) -> String {
+fn rgb((r, g, b): Rgb) -> String {
     format!("rgb({r},{g},{b})")
 }
 
 /// White blended towards the sign's colour by |v| / scale (0 → white, ≥ scale → full).
-pub fn signed_color(v: f64, scale: f64) -> String {
+pub fn signed_rgb(v: f64, scale: f64) -> Rgb {
     if !v.is_finite() {
-        return "rgb(120,120,120)".into();
+        return (120, 120, 120);
     }
     let t = if scale > 0.0 { (v.abs() / scale).min(1.0) } else { 0.0 };
-    let (r, g, b) = if v >= 0.0 { POSITIVE } else { NEGATIVE };
-    let mix = |c: u8| (255.0 + (c as f64 - 255.0) * t).round() as u8;
-    rgb((mix(r), mix(g), mix(b)))
+    lighten(if v >= 0.0 { POSITIVE } else { NEGATIVE }, 1.0 - t)
+}
+
+/// [`signed_rgb`] as a CSS colour.
+pub fn signed_color(v: f64, scale: f64) -> String {
+    rgb(signed_rgb(v, scale))
 }
 
 fn max_abs<'a>(values: impl Iterator<Item = &'a f64>) -> f64 {
