@@ -493,11 +493,31 @@ impl<T: Real> Dense<T> {
         }
         self.ensure_batch(x.nrows());
         copy_rows(x, &mut self.inputs.data);
-        // z = X·W + b, on the row-major data.
-        let dims = (x.nrows(), self.n_inputs(), self.n_neurons());
+        self.forward_kept();
+        Ok(self.outputs.view())
+    }
+
+    /// [`Dense::forward`] on the outputs of the layer below, copied straight from its buffer
+    /// (a network's training loop: no ndarray view is made or checked on the way).
+    pub(crate) fn forward_after(&mut self, below: &Self) -> Result<(), ShapeError> {
+        if below.n_neurons() != self.n_inputs() {
+            return Err(ShapeError::new(format!(
+                "the layer expects {} inputs per example but the layer below has {} neurons",
+                self.n_inputs(),
+                below.n_neurons()
+            )));
+        }
+        self.ensure_batch(below.outputs.rows);
+        self.inputs.data.copy_from_slice(&below.outputs.data);
+        self.forward_kept();
+        Ok(())
+    }
+
+    /// z = X·W + b and outputs = act(z), from the inputs the layer keeps.
+    fn forward_kept(&mut self) {
+        let dims = (self.inputs.rows, self.n_inputs(), self.n_neurons());
         loops_ab(&self.inputs.data, &self.weights.data, Some(&self.biases), &mut self.z.data, dims);
         self.activation.forward_slice(&self.z.data, &mut self.outputs.data);
-        Ok(self.outputs.view())
     }
 
     /// Backward pass, after `forward`: takes dvalues = ∂L/∂outputs (B × n_neurons), fills
@@ -520,6 +540,26 @@ impl<T: Real> Dense<T> {
             )));
         }
         copy_rows(dvalues, &mut self.dvalues.data);
+        self.backward_kept(dinputs);
+        Ok(())
+    }
+
+    /// [`Dense::backward_with`] with dvalues = the dinputs of the layer above, copied straight
+    /// from its buffer (a network's training loop).
+    pub(crate) fn backward_before(&mut self, above: &Self, dinputs: bool) -> Result<(), ShapeError> {
+        if above.dinputs.dim() != self.outputs.dim() {
+            return Err(ShapeError::new(format!(
+                "the gradient from the layer above has shape {}×{} but the layer's outputs are {}×{}",
+                above.dinputs.rows, above.dinputs.cols, self.outputs.rows, self.outputs.cols
+            )));
+        }
+        self.dvalues.data.copy_from_slice(&above.dinputs.data);
+        self.backward_kept(dinputs);
+        Ok(())
+    }
+
+    /// The backward pass from the dvalues the layer keeps; dinputs only when asked.
+    fn backward_kept(&mut self, dinputs: bool) {
         // dz = dvalues ⊙ act'(z): the chain rule through the activation.
         self.activation.backward_slice(&self.z.data, &self.outputs.data, &self.dvalues.data, &mut self.dz.data);
         let (batch, n_in, n_out) = (self.dz.rows, self.n_inputs(), self.n_neurons());
@@ -534,7 +574,7 @@ impl<T: Real> Dense<T> {
             }
         }
         if !dinputs {
-            return Ok(());
+            return;
         }
         // dinputs = dz·Wᵀ: each input gets the gradients of every neuron it feeds, weighted.
         // With Wᵀ copied out row by row, this is the forward pass's loop again.
@@ -545,7 +585,6 @@ impl<T: Real> Dense<T> {
             }
         }
         loops_ab(&self.dz.data, &self.weights_t.data, None, &mut self.dinputs.data, (batch, n_out, n_in));
-        Ok(())
     }
 
     /// Forward pass into a caller's buffer, keeping nothing: for evaluating a whole data set
@@ -701,6 +740,28 @@ mod tests {
         assert_eq!(strided, standard);
         let m = Matrix::from_view(x.view());
         assert_eq!((m.rows(), m.cols(), m.get(2, 1), m.get(3, 0)), (3, 2, Some(6.0), None));
+    }
+
+    #[test]
+    fn layer_to_layer_passes_match_the_view_api_and_check_shapes() {
+        let mut rng = Rng::new(3);
+        let (mut below, mut above) =
+            (Dense::<f64>::new(3, 2, Activation::Tanh, &mut rng), Dense::new(2, 4, Activation::Sigmoid, &mut rng));
+        let mut copy = above.clone();
+        below.forward(array![[1.0, 2.0, 3.0], [-1.0, 0.5, 0.0]].view()).unwrap();
+        above.forward_after(&below).unwrap();
+        copy.forward(below.outputs()).unwrap();
+        assert_eq!(above, copy);
+        let dloss = Array2::from_shape_fn((2, 4), |(i, j)| i as f64 - j as f64 * 0.5);
+        above.backward(dloss.view()).unwrap();
+        let mut below_copy = below.clone();
+        below.backward_before(&above, true).unwrap();
+        below_copy.backward(above.dinputs()).unwrap();
+        assert_eq!(below, below_copy);
+        // A layer that does not fit the one below (or above) is refused, not indexed past.
+        let mut wrong = Dense::<f64>::new(3, 1, Activation::Linear, &mut rng);
+        assert!(wrong.forward_after(&below).is_err());
+        assert!(wrong.backward_before(&above, true).is_err());
     }
 
     /// The lecture's batch example: 4 inputs, 3 neurons, a batch of 4, linear activation.

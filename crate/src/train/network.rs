@@ -191,7 +191,7 @@ impl<T: Real> Network<T> {
         first.forward(x)?;
         let mut below = first;
         for layer in rest {
-            layer.forward(below.outputs())?;
+            layer.forward_after(below)?;
             below = layer;
         }
         Ok(below.outputs())
@@ -213,7 +213,7 @@ impl<T: Real> Network<T> {
         last.backward_with(dloss, first_dinputs || n > 1)?;
         let mut above = last;
         for (i, layer) in rest.iter_mut().enumerate().rev() {
-            layer.backward_with(above.dinputs(), first_dinputs || i > 0)?;
+            layer.backward_before(above, first_dinputs || i > 0)?;
             above = layer;
         }
         Ok(())
