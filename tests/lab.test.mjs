@@ -50,6 +50,11 @@ describe('training view', () => {
     await page.locator('#t-layers summary').click();
     await page.locator('#t-layers-host .heat').first().waitFor();
     assert.equal(await page.locator('#t-layers-host [data-matrix="dinputs = dvalues·Wᵀ"]').count(), 3);
+    // At 1280×800 the loss plot sits under the network, beside the decision boundary, and
+    // the whole of it is on the first screen.
+    const [loss, plane] = await Promise.all(['#t-loss-plot', '#t-boundary'].map((s) => page.locator(s).boundingBox()));
+    assert.ok(loss.x + loss.width <= plane.x && loss.y < plane.y + plane.height, `loss plot ${JSON.stringify(loss)}, boundary ${JSON.stringify(plane)}`);
+    assert.ok(loss.y + loss.height <= 800, `the loss plot ends at ${loss.y + loss.height}px`);
     await screenshot(page, 'train-1280.png', { fullPage: true });
   });
 
