@@ -277,7 +277,9 @@ impl Lab {
             y_label: "loss".into(),
             log_x: false,
             log_y: self.lab().log_y,
-            x_range: None,
+            // From step 0, at least 10 steps wide: before training there is one point, which
+            // would otherwise get an axis from −1 to 1.
+            x_range: Some((0.0, self.history.last().map_or(0.0, |h| h.0).max(10.0))),
             y_range: None,
             series: vec![series("train", BLUE, |h| h.1), series("test", ORANGE, |h| h.2)],
             marks: vec![],

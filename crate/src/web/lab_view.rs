@@ -42,7 +42,10 @@ fn max_abs<'a>(values: impl Iterator<Item = &'a f64>) -> f64 {
 pub fn network_svg(layers: &[LayerSnapshot], inputs: &[String], show_grads: bool, thumbs: &[Vec<String>]) -> El {
     let mut columns: Vec<usize> = vec![inputs.len()];
     columns.extend(layers.iter().map(|l| l.n_neurons));
-    let (w, h) = (560.0, 300.0);
+    // As tall as the widest column needs (46 units a neuron, up to 300), so a small network
+    // is not drawn in a band across the middle of an empty box.
+    let widest = columns.iter().copied().max().unwrap_or(1).max(1) as f64;
+    let (w, h) = (560.0, (widest * 46.0 + 40.0).clamp(130.0, 300.0));
     let col_x = |c: usize| 56.0 + (w - 96.0) * c as f64 / (columns.len().saturating_sub(1).max(1)) as f64;
     let row_y = |c: usize, r: usize| {
         let n = columns[c].max(1) as f64;
@@ -260,6 +263,12 @@ mod tests {
         assert!(lines[0].text_content().contains("∂L/∂w"));
         let circles = svg.walk().into_iter().filter(|e| e.tag == "circle").count();
         assert_eq!(circles, 2 + 3 + 1);
+        // The drawing is as tall as its widest layer needs: 3 neurons, not the 300 of 8.
+        assert_eq!(svg.get("viewBox"), Some("0 0 560 178"));
+        let mut wide = Trainer::new(TrainerConfig { hidden: vec![8, 8], ..TrainerConfig::default() }).unwrap();
+        wide.train(1);
+        let wide_svg = network_svg(&wide.snapshot().layers, &["x".into(), "y".into()], false, &[]);
+        assert_eq!(wide_svg.get("viewBox"), Some("0 0 560 300"));
         // With gradients shown, the widths follow |dweights| instead.
         let grads = network_svg(&snap.layers, &["x".into(), "y".into()], true, &[]);
         assert_ne!(svg, grads);
