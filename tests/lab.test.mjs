@@ -14,12 +14,17 @@ const { Trainer } = createRequire(import.meta.url)(path.join(pkg, 'backprop_lab.
 const attr = (page, sel, name) => page.locator(sel).getAttribute(name);
 const num = async (page, sel, name) => Number(await attr(page, sel, name));
 
-/** Where the point (x, y) of the plane is on the page, from the canvas's data-x0… */
+/** Where the point (x, y) of the plane is on the page, from the canvas's data-x0… (the domain)
+ *  and data-plot (where it is drawn, in canvas pixels: left, top, right, bottom). */
 async function pointOnPage(page, x, y) {
   const c = page.locator('#t-boundary');
   const box = await c.boundingBox();
   const [x0, x1, y0, y1] = await Promise.all(['data-x0', 'data-x1', 'data-y0', 'data-y1'].map((a) => num(page, '#t-boundary', a)));
-  return { x: box.x + ((x - x0) / (x1 - x0)) * box.width, y: box.y + ((y1 - y) / (y1 - y0)) * box.height };
+  const [left, top, right, bottom] = (await attr(page, '#t-boundary', 'data-plot')).split(',').map(Number);
+  const [w, h] = await page.evaluate(() => [document.querySelector('#t-boundary').width, document.querySelector('#t-boundary').height]);
+  const px = left + ((x - x0) / (x1 - x0)) * (right - left);
+  const py = bottom - ((y - y0) / (y1 - y0)) * (bottom - top);
+  return { x: box.x + (px / w) * box.width, y: box.y + (py / h) * box.height };
 }
 
 describe('training view', () => {
@@ -117,6 +122,50 @@ describe('training view', () => {
     await big.mouse.click(p.x, p.y);
     await big.locator('#lab-notice', { hasText: 'weights and biases' }).waitFor();
     assert.match(new URL(big.url()).searchParams.get('view'), /train/);
+  });
+
+  test('the keyboard moves a cross on the plane, adds and removes points there, and opens a point\'s graph', async (t) => {
+    const page = await lab.openPage(t, 'view=train&data=xor&hidden=3');
+    const plane = page.locator('#t-boundary');
+    await plane.focus();
+    const [x0, x1, y0, y1] = await Promise.all(['data-x0', 'data-x1', 'data-y0', 'data-y1'].map((a) => num(page, '#t-boundary', a)));
+    const before = await page.evaluate(() => document.querySelector('#t-boundary').toDataURL());
+    for (const key of ['ArrowRight', 'ArrowRight', 'ArrowRight', 'ArrowRight', 'ArrowUp', 'ArrowUp']) await plane.press(key);
+    const cx = await num(page, '#t-boundary', 'data-cross-x');
+    const cy = await num(page, '#t-boundary', 'data-cross-y');
+    assert.ok(Math.abs(cx - ((x0 + x1) / 2 + (4 / 40) * (x1 - x0))) < 1e-9, `cross x ${cx}`);
+    assert.ok(Math.abs(cy - ((y0 + y1) / 2 + (2 / 40) * (y1 - y0))) < 1e-9, `cross y ${cy}`);
+    assert.notEqual(await page.evaluate(() => document.querySelector('#t-boundary').toDataURL()), before, 'the cross is drawn');
+    // Enter adds a point of the first class there, Shift+Enter one of the second, Delete removes the nearest
+    await plane.press('Enter');
+    const live = page.locator('#t-plane-live');
+    assert.match(await live.textContent(), /^Added a point of class 0 at/);
+    await plane.press('Shift+Enter');
+    assert.match(await live.textContent(), /^Added a point of class 1 at/);
+    await plane.press('Delete');
+    assert.match(await live.textContent(), /^Removed the point at/);
+    const removed = (await live.textContent()).match(/\(([^,]+), ([^)]+)\)/).slice(1).map((v) => Number(v.replace('−', '-')));
+    assert.ok(Math.abs(removed[0] - cx) < 0.01 && Math.abs(removed[1] - cy) < 0.01, `removed ${removed}, cross ${cx}, ${cy}`);
+    // N puts the cross on the nearest training point; Enter there opens its graph
+    await plane.press('n');
+    assert.match(await live.textContent(), /^On the training point of class/);
+    await Promise.all([page.waitForURL(/view=graph|expr=/), plane.press('Enter')]);
+    await page.waitForSelector('body[data-ready="1"]');
+    assert.ok((await page.locator('#graph [data-name]').count()) > 10, 'the graph of one example');
+  });
+
+  test('on a regression data set the plane is a scatter with axes, and a click adds the point under the pointer', async (t) => {
+    const page = await lab.openPage(t, 'view=train&data=sine&hidden=8&loss=mse');
+    assert.equal(await page.locator('#t-boundary-caption').textContent(), 'Prediction');
+    assert.match(await page.locator('#t-plane-legend').textContent(), /prediction/);
+    const [left, top, right, bottom] = (await attr(page, '#t-boundary', 'data-plot')).split(',').map(Number);
+    assert.ok(left > 10 && bottom < 400 - 10 && top >= 0 && right <= 400, `the plot sits inside its axes: ${left},${top},${right},${bottom}`);
+    const spot = await pointOnPage(page, 1.5, -0.4);
+    await page.mouse.click(spot.x, spot.y);
+    const said = await page.locator('#t-plane-live').textContent();
+    const [x, y] = said.match(/\(([^,]+), ([^)]+)\)/).slice(1).map((v) => Number(v.replace('−', '-')));
+    assert.ok(Math.abs(x - 1.5) < 0.05 && Math.abs(y + 0.4) < 0.05, said);
+    await screenshot(page, 'train-regression-1280.png');
   });
 
   test('clicks add and remove points; at 390 px the view fits', async (t) => {

@@ -1,6 +1,7 @@
 // Screenshots for looking at the page by eye (not a test):
 //   node tests/support/shoot.mjs NAME 'QUERY' [WIDTHxHEIGHT] [ACTIONS]
-// ACTIONS is a comma-separated list of button names to press ("Backward,Step") or "key:ArrowRight".
+// ACTIONS is a comma-separated list of button names to press ("Backward,Step"), "key:ArrowRight"
+// (pressed on #graph, or on the element of the last "focus:SELECTOR", e.g. "focus:#t-boundary").
 // Writes tests/artifacts/NAME.png from the built dist/ served under a sub-path.
 import { startServer } from './server.mjs';
 import { launchBrowser, ARTIFACTS_DIR } from './browser.mjs';
@@ -17,9 +18,12 @@ try {
   page.on('pageerror', (e) => console.error('pageerror:', e.message));
   await page.goto(`${server.url}?${query}`);
   await page.waitForSelector('body[data-ready="1"]', { timeout: 20000 });
+  let target = '#graph';
   for (const a of actions.split(',').filter(Boolean)) {
-    if (a.startsWith('key:')) {
-      await page.focus('#graph');
+    if (a.startsWith('focus:')) {
+      target = a.slice(6);
+    } else if (a.startsWith('key:')) {
+      await page.focus(target);
       await page.keyboard.press(a.slice(4));
     } else {
       await page.getByRole('button', { name: a, exact: true }).click();

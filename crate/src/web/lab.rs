@@ -8,7 +8,8 @@ use super::app::{on, on_id, write_url};
 use super::dom::{self, by_id};
 use super::lab_state::*;
 use super::lab_view::{layer_maps, lecture_layer, network_svg, signed_rgb};
-use super::plot::{self, Contour, Frame, Heatmap, LineChart, Mark, MarkKind, Series};
+use super::plane::{self, PlaneAct, PlaneKey};
+use super::plot::{self, Contour, Frame, Heatmap, LineChart, Mark, MarkKind, Series, Style};
 use super::plot_math::{lighten, Rgb};
 use super::state::{State, View};
 use crate::graph::fmt_short;
@@ -73,6 +74,11 @@ struct Lab {
     perf: Perf,
     /// The hidden 100×100 canvas the boundary image is put on before scaling.
     scratch: Option<HtmlCanvasElement>,
+    /// Where the plane was drawn last (the whole canvas, or inside the regression plot's
+    /// axes), for clicks and the keyboard's cross.
+    plane_frame: Option<Frame>,
+    /// The keyboard's cross on the plane, in data coordinates, while the plane has focus.
+    cross: Option<(f64, f64)>,
     /// Steps per training chunk, tuned so a chunk takes about a millisecond.
     chunk: usize,
     /// Average time a frame spends drawing, in ms.
@@ -269,7 +275,7 @@ impl Lab {
             label: label.into(),
             points: self.history.iter().map(|h| (h.0, f(h))).collect(),
             color,
-            dots: false,
+            style: Style::Line,
         };
         let chart = LineChart {
             title: "Loss against step".into(),
@@ -370,17 +376,23 @@ impl Lab {
         (d.x, d.y)
     }
 
-    /// The plane; with `full` also what only changes with the data set (the caption and the
-    /// domain in `data-x0`…, which the tests use to find points).
+    /// The plane; with `full` also what only changes with the data set (the caption, the
+    /// legend, and where the plot is in the canvas's `data-*`, which the tests use to find
+    /// points).
     fn draw_boundary(&mut self, full: bool) {
         let Some(c) = canvas("t-boundary") else { return };
         let ((x0, x1), (y0, y1)) = self.domain();
         let regression = self.state.lab.dataset.is_regression();
         if full {
-            for (k, v) in [("data-x0", x0), ("data-x1", x1), ("data-y0", y0), ("data-y1", y1)] {
-                let _ = c.set_attribute(k, &v.to_string());
-            }
             dom::set_text("t-boundary-caption", if regression { "Prediction" } else { "Decision boundary" });
+            dom::set_text(
+                "t-plane-legend",
+                if regression {
+                    "Blue dots train, orange test; the black line is the network's prediction."
+                } else {
+                    "Filled dots train, rings test."
+                },
+            );
         }
         if regression {
             let curve = self.trainer.predict_curve(200, (x0, x1)).unwrap_or_default();
@@ -405,17 +417,23 @@ impl Lab {
                             })
                             .collect(),
                         color: (29, 35, 43),
-                        dots: false,
+                        style: Style::Line,
                     },
-                    Series { label: "train".into(), points: pts(false), color: BLUE, dots: true },
-                    Series { label: "test".into(), points: pts(true), color: ORANGE, dots: true },
+                    Series { label: "train".into(), points: pts(false), color: BLUE, style: Style::Dots },
+                    Series { label: "test".into(), points: pts(true), color: ORANGE, style: Style::Dots },
                 ],
                 marks: vec![],
             };
-            report(plot::line_chart(&c, &chart));
+            match plot::line_chart(&c, &chart) {
+                Ok(frame) => self.set_plane_frame(&c, frame, full),
+                Err(e) => report(Err(e)),
+            }
+            self.draw_cross(&c);
             return;
         }
         let Some(ctx) = context(&c) else { return };
+        let frame = plane::full_canvas_frame(c.width() as f64, c.height() as f64, (x0, x1), (y0, y1));
+        self.set_plane_frame(&c, frame, full);
         let classes = self.trainer.dataset().classes();
         let values = if classes == 2 {
             self.trainer.predict_grid(GRID, (x0, x1)).unwrap_or_default()
@@ -470,6 +488,130 @@ impl Lab {
                 ctx.stroke();
             }
         }
+        self.draw_cross(&c);
+    }
+
+    /// Keeps where the plane was drawn; with `full` also puts it in the canvas's attributes,
+    /// which tests use to find a point: `data-x0`, `data-x1`, `data-y0`, `data-y1` (the axes'
+    /// ranges) and `data-plot` (left, top, right, bottom of the plot in canvas pixels).
+    fn set_plane_frame(&mut self, c: &HtmlCanvasElement, frame: Frame, full: bool) {
+        if full {
+            let (x, y) = (frame.x, frame.y);
+            for (k, v) in [("data-x0", x.lo), ("data-x1", x.hi), ("data-y0", y.lo), ("data-y1", y.hi)] {
+                let _ = c.set_attribute(k, &v.to_string());
+            }
+            let _ =
+                c.set_attribute("data-plot", &format!("{},{},{},{}", frame.left, frame.top, frame.right, frame.bottom));
+        }
+        self.plane_frame = Some(frame);
+    }
+
+    /// The keyboard's cross, while the plane has focus: a ring with ticks, dark on white.
+    fn draw_cross(&self, c: &HtmlCanvasElement) {
+        let (Some(at), Some(frame), Some(ctx)) = (self.cross, self.plane_frame.as_ref(), context(c)) else { return };
+        let (px, py) = frame.to_px(at.0, at.1);
+        if !(px.is_finite() && py.is_finite()) {
+            return;
+        }
+        for (color, width) in [("#ffffff", 4.0), ("#1d232b", 1.6)] {
+            ctx.set_stroke_style_str(color);
+            ctx.set_line_width(width);
+            ctx.begin_path();
+            let _ = ctx.arc(px, py, 9.0, 0.0, std::f64::consts::TAU);
+            for (dx, dy) in [(1.0, 0.0), (-1.0, 0.0), (0.0, 1.0), (0.0, -1.0)] {
+                ctx.move_to(px + dx * 5.0, py + dy * 5.0);
+                ctx.line_to(px + dx * 14.0, py + dy * 14.0);
+            }
+            ctx.stroke();
+        }
+    }
+
+    /// A click (or Enter, Shift+Enter, Delete) at (x, y) of the plane. Returns what happened,
+    /// in words, for the screen-reader announcement.
+    fn plane_act(&mut self, at: (f64, f64), act: PlaneAct) -> String {
+        let Some(frame) = self.plane_frame.clone() else { return String::new() };
+        let spot = format!("({}, {})", fmt_short(at.0), fmt_short(at.1));
+        if act == PlaneAct::Remove {
+            let said = match self.trainer.remove_nearest(at.0, at.1) {
+                Some(p) => format!("Removed the point at ({}, {}).", fmt_short(p.x), fmt_short(p.y)),
+                None => "There is no point to remove.".to_string(),
+            };
+            self.draw_train(true);
+            return said;
+        }
+        if act == PlaneAct::Primary {
+            if let Some(i) = plane::hit(self.trainer.dataset().train(), &frame, at) {
+                match self.trainer.example_source(i) {
+                    Ok(source) => open_graph(&source),
+                    Err(err) => show_notice(&format!("Backprop on one example: {err}")),
+                }
+                return format!("Opened the graph of the training point near {spot}.");
+            }
+        }
+        // the first class (orange) or the second (blue); regression ignores the class
+        let classes = self.trainer.dataset().classes();
+        let label = if classes == 0 || act == PlaneAct::Primary { 0.0 } else { 1.0 };
+        let said = match self.trainer.add_point(at.0, at.1, label) {
+            Ok(()) if classes == 0 => format!("Added a point at {spot}."),
+            Ok(()) => format!("Added a point of class {} at {spot}.", label as u8),
+            Err(err) => {
+                show_notice(&err.to_string());
+                err.to_string()
+            }
+        };
+        self.draw_train(true);
+        said
+    }
+
+    /// A key pressed on the focused plane; returns whether the plane used it.
+    fn plane_key(&mut self, key: PlaneKey) -> bool {
+        let Some(frame) = self.plane_frame.clone() else { return false };
+        let at = self.cross.unwrap_or_else(|| plane::centre(&frame));
+        let said = match key {
+            PlaneKey::Move(right, up) => {
+                self.cross = Some(plane::move_cross(&frame, at, (right, up)));
+                self.draw_boundary(false);
+                String::new()
+            }
+            PlaneKey::Snap => match plane::nearest(self.trainer.dataset().train(), &frame, at) {
+                Some((i, _)) => {
+                    let p = self.trainer.dataset().train()[i];
+                    self.cross = Some((p.x, p.y));
+                    self.draw_boundary(false);
+                    let class = if self.trainer.dataset().classes() == 0 {
+                        String::new()
+                    } else {
+                        format!(" of class {}", p.label)
+                    };
+                    format!(
+                        "On the training point{class} at ({}, {}): Enter opens its graph.",
+                        fmt_short(p.x),
+                        fmt_short(p.y)
+                    )
+                }
+                None => "There are no training points.".to_string(),
+            },
+            PlaneKey::Act(act) => {
+                self.cross = Some(at);
+                self.plane_act(at, act)
+            }
+        };
+        self.announce_cross(&said);
+        true
+    }
+
+    /// The cross's position in `data-cross-x`/`-y` and, with what just happened, in the
+    /// plane's live region for screen readers.
+    fn announce_cross(&self, said: &str) {
+        let Some(at) = self.cross else { return };
+        set_attr("t-boundary", "data-cross-x", &at.0.to_string());
+        set_attr("t-boundary", "data-cross-y", &at.1.to_string());
+        let text = if said.is_empty() {
+            format!("Cross at ({}, {}).", fmt_short(at.0), fmt_short(at.1))
+        } else {
+            said.to_string()
+        };
+        dom::set_text("t-plane-live", &text);
     }
 
     // ---- learning-rate view ----------------------------------------------------------------
@@ -598,13 +740,13 @@ impl Lab {
                     label: "final loss".into(),
                     points: runs.iter().filter(ok).map(|r| (r.lr, r.final_loss())).collect(),
                     color: BLUE,
-                    dots: true,
+                    style: Style::LineAndDots,
                 },
                 Series {
                     label: "minimum loss".into(),
                     points: runs.iter().filter(ok).map(|r| (r.lr, r.min_loss())).collect(),
                     color: ORANGE,
-                    dots: true,
+                    style: Style::LineAndDots,
                 },
             ],
             marks,
@@ -648,7 +790,7 @@ impl Lab {
                     ),
                     points: smooth(&r.losses),
                     color: plot::PALETTE[k % plot::PALETTE.len()],
-                    dots: false,
+                    style: Style::Line,
                 })
                 .collect(),
             marks: vec![],
@@ -758,12 +900,12 @@ impl Lab {
             x_range: Some((0.0, COMPARE_STEPS as f64)),
             y_range: None,
             series: vec![
-                Series { label: name.to_string(), points: curves[0].clone(), color: GREEN, dots: false },
+                Series { label: name.to_string(), points: curves[0].clone(), color: GREEN, style: Style::Line },
                 Series {
                     label: format!("constant η = {}", fmt_short(self.lab().lr)),
                     points: curves[1].clone(),
                     color: BLUE,
-                    dots: false,
+                    style: Style::Line,
                 },
             ],
             marks: vec![],
@@ -910,12 +1052,14 @@ impl Lab {
             x_range: Some((1e-3, 30.0)),
             y_range: None,
             series: vec![
-                Series { label: "L(θ − η∇L)".into(), points: profile.points.clone(), color: BLUE, dots: false },
+                Series {
+                    label: "L(θ − η∇L)".into(), points: profile.points.clone(), color: BLUE, style: Style::Line
+                },
                 Series {
                     label: "loss at the start".into(),
                     points: vec![(1e-3, profile.start), (30.0, profile.start)],
                     color: GREY,
-                    dots: false,
+                    style: Style::Line,
                 },
             ],
             marks,
@@ -1003,7 +1147,7 @@ fn range_plot(r: Option<&RangeTest<Trainer>>) {
             label: "smoothed loss".into(),
             points: points.iter().map(|p| (p.0, p.2)).collect(),
             color: BLUE,
-            dots: false,
+            style: Style::Line,
         }],
         marks,
     };
@@ -1140,6 +1284,8 @@ pub fn start(state: State, notices: Vec<String>) {
         net_start: None,
         perf: Perf { frames: vec![], examples: vec![] },
         scratch: None,
+        plane_frame: None,
+        cross: None,
         chunk: 8,
         draw_ms: 4.0,
     }));
@@ -1247,7 +1393,7 @@ fn refresh_labels(app: &Shared) {
         log_y: false,
         x_range: Some((0.0, 2000.0)),
         y_range: Some((0.0, lab.lr * 1.1)),
-        series: vec![Series { label: String::new(), points, color: GREEN, dots: false }],
+        series: vec![Series { label: String::new(), points, color: GREEN, style: Style::Line }],
         marks: vec![],
     };
     if let Some(c) = canvas("t-sched-plot") {
@@ -1676,7 +1822,8 @@ fn wire(app: &Shared) {
             }
         });
     }
-    // the plane: click a point to open its graph, click elsewhere to add one
+    // the plane: click a point to open its graph, click elsewhere to add one; the keyboard
+    // moves a cross and acts where it is
     let a = app.clone();
     on_id::<MouseEvent>("t-boundary", "click", move |e: MouseEvent| {
         let Some(c) = canvas("t-boundary") else { return };
@@ -1684,42 +1831,34 @@ fn wire(app: &Shared) {
         let (sx, sy) = (c.width() as f64 / rect.width().max(1.0), c.height() as f64 / rect.height().max(1.0));
         let (px, py) = ((e.client_x() as f64 - rect.left()) * sx, (e.client_y() as f64 - rect.top()) * sy);
         let mut s = a.borrow_mut();
-        let ((x0, x1), (y0, y1)) = s.domain();
-        let (w, h) = (c.width() as f64, c.height() as f64);
-        let x = x0 + px / w * (x1 - x0);
-        let y = y1 - py / h * (y1 - y0);
-        if e.alt_key() {
-            s.trainer.remove_nearest(x, y);
-            s.draw_train(true);
+        let Some(at) = s.plane_frame.as_ref().and_then(|f| f.to_data(px, py)) else { return };
+        let said = s.plane_act(at, PlaneAct::for_click(e.shift_key(), e.alt_key()));
+        dom::set_text("t-plane-live", &said);
+    });
+    let a = app.clone();
+    on_id::<KeyboardEvent>("t-boundary", "keydown", move |e: KeyboardEvent| {
+        if e.ctrl_key() || e.meta_key() {
             return;
         }
-        if !e.shift_key() {
-            // a training point under the pointer (within 7 px): backprop on it
-            let nearest = s
-                .trainer
-                .dataset()
-                .train()
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (i, ((p.x - x) / (x1 - x0) * w).hypot((p.y - y) / (y1 - y0) * h)))
-                .min_by(|a, b| a.1.total_cmp(&b.1));
-            if let Some((i, d)) = nearest {
-                if d <= 7.0 {
-                    match s.trainer.example_source(i) {
-                        Ok(source) => open_graph(&source),
-                        Err(err) => show_notice(&format!("Backprop on one example: {err}")),
-                    }
-                    return;
-                }
-            }
+        let Some(key) = PlaneKey::for_key(&e.key(), e.shift_key()) else { return };
+        if a.borrow_mut().plane_key(key) {
+            e.prevent_default();
         }
-        // click: the first class (orange), shift-click: the second (blue); regression ignores it
-        let label = if s.trainer.dataset().classes() == 0 || !e.shift_key() { 0.0 } else { 1.0 };
-        if let Err(err) = s.trainer.add_point(x, y, label) {
-            show_notice(&err.to_string());
-        }
-        s.draw_train(true);
     });
+    for (event, focused) in [("focus", true), ("blur", false)] {
+        let a = app.clone();
+        on_id::<Event>("t-boundary", event, move |_| {
+            // The cross is for the keyboard: a click's focus does not show it (a key will).
+            let keyboard = canvas("t-boundary").is_some_and(|c| c.matches(":focus-visible").unwrap_or(false));
+            let mut s = a.borrow_mut();
+            s.cross =
+                if focused && keyboard { s.cross.or_else(|| s.plane_frame.as_ref().map(plane::centre)) } else { None };
+            s.draw_boundary(false);
+            if focused {
+                s.announce_cross("");
+            }
+        });
+    }
     // the learning-rate view
     for (id, key) in [("lr-lo", "lo"), ("lr-hi", "hi"), ("lr-rates", "rates"), ("lr-steps", "steps")] {
         let a = app.clone();

@@ -4,6 +4,7 @@
 
 pub mod lab_state;
 pub mod lab_view;
+pub mod plane;
 pub mod plot_math;
 pub mod state;
 pub mod view;

@@ -29,8 +29,19 @@ pub struct Series {
     /// Non-finite points (and ≤ 0 ones on a log axis) are skipped and split the line.
     pub points: Vec<(f64, f64)>,
     pub color: (u8, u8, u8),
-    /// Draw a small dot at every point as well as the line.
-    pub dots: bool,
+    pub style: Style,
+}
+
+/// How a [`Series`] is drawn.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Style {
+    /// A line through the points in order (a point alone between gaps gets a dot).
+    #[default]
+    Line,
+    /// The line and a small dot at every point.
+    LineAndDots,
+    /// Dots only: a scatter plot, for points in no particular order.
+    Dots,
 }
 
 /// How a [`Mark`] is drawn.
@@ -465,7 +476,12 @@ pub fn line_chart(canvas: &HtmlCanvasElement, chart: &LineChart) -> Result<Frame
     let (line_w, dot_r, key_w) = (sf.width(2.0), sf.px(2.5).max(1), sf.px(18.0));
     for s in &chart.series {
         let pts: Vec<Unit> = s.points.iter().map(|&p| unit(p)).collect();
-        let lines = pm::polylines(&pts);
+        // a scatter's points are in no order: each stands alone
+        let lines = if s.style == Style::Dots {
+            pts.iter().filter(|p| pm::in_unit(**p)).map(|&p| vec![p]).collect()
+        } else {
+            pm::polylines(&pts)
+        };
         let style = stroke(s.color, line_w);
         let dot = fill(s.color);
         let anno = ctx
@@ -474,20 +490,29 @@ pub fn line_chart(canvas: &HtmlCanvasElement, chart: &LineChart) -> Result<Frame
         if !s.label.is_empty() {
             labels.push(&s.label);
             anno.label(s.label.clone());
-            if s.dots {
-                anno.legend(move |(lx, ly)| {
-                    EmptyElement::at((lx, ly))
-                        + PathElement::new(vec![(0, 0), (key_w, 0)], style)
-                        + Circle::new((key_w / 2, 0), dot_r, dot)
-                });
-            } else {
-                anno.legend(move |(lx, ly)| PathElement::new(vec![(lx, ly), (lx + key_w, ly)], style));
+            match s.style {
+                Style::Line => {
+                    anno.legend(move |(lx, ly)| PathElement::new(vec![(lx, ly), (lx + key_w, ly)], style));
+                }
+                Style::LineAndDots => {
+                    anno.legend(move |(lx, ly)| {
+                        EmptyElement::at((lx, ly))
+                            + PathElement::new(vec![(0, 0), (key_w, 0)], style)
+                            + Circle::new((key_w / 2, 0), dot_r, dot)
+                    });
+                }
+                Style::Dots => {
+                    anno.legend(move |(lx, ly)| EmptyElement::at((lx, ly)) + Circle::new((key_w / 2, 0), dot_r, dot));
+                }
             }
         }
         // dots at every point shown, and at points standing alone between gaps
         let lone = lines.iter().filter_map(|l| if let [p] = l.as_slice() { Some(*p) } else { None });
-        let dots: Vec<Unit> =
-            if s.dots { pts.iter().copied().filter(|p| pm::in_unit(*p)).collect() } else { lone.collect() };
+        let dots: Vec<Unit> = if s.style == Style::LineAndDots {
+            pts.iter().copied().filter(|p| pm::in_unit(*p)).collect()
+        } else {
+            lone.collect()
+        };
         ctx.draw_series(dots.iter().map(|p| Circle::new(*p, dot_r, dot))).map_err(drawing_error)?;
         drawn.extend(lines);
     }
