@@ -260,6 +260,9 @@ describe('step-size view', () => {
     await over.mouse.up();
     assert.ok(new URL(over.url()).searchParams.get('start'), 'the start is in the URL');
     const narrow = await lab.openPage(t, 'view=step&problem=poly&eta=0.03', { viewport: { width: 390, height: 844 } });
+    // at 390 px the η slider comes first, with the contour plot it drives right under it
+    const [slider, contour] = await Promise.all(['#s-eta', '#s-contour'].map((s) => narrow.locator(s).boundingBox()));
+    assert.ok(slider.y < contour.y && contour.y < 844 - 100, `slider at ${slider.y}px, contour from ${contour.y}px`);
     await screenshot(narrow, 'step-390.png', { fullPage: true });
   });
 
