@@ -47,7 +47,9 @@ pub(super) fn loops_ab<T: Real>(a: &[T], b: &[T], bias: Option<&[T]>, c: &mut [T
     }
 }
 
-/// [`loops_ab`] for N columns: row i of c = bias + Σ_p a[i][p] · (row p of b).
+/// [`loops_ab`] for N columns: row i of c = bias + Σ_p a[i][p] · (row p of b). Two rows of c
+/// at a time, so each row of b is loaded once for both (the products and their order are
+/// the same as one row at a time).
 fn ab_rows<T: Real, const N: usize>(a: &[T], b: &[T], bias: Option<&[T]>, c: &mut [T], k: usize) {
     let start: [T; N] = bias.and_then(|v| v.try_into().ok()).unwrap_or([T::zero(); N]);
     let (b_rows, _) = b.as_chunks::<N>();
@@ -56,7 +58,21 @@ fn ab_rows<T: Real, const N: usize>(a: &[T], b: &[T], bias: Option<&[T]>, c: &mu
         c_rows.iter_mut().for_each(|ci| *ci = start);
         return;
     }
-    for (ci, ai) in c_rows.iter_mut().zip(a.chunks_exact(k)) {
+    let mut c_pairs = c_rows.chunks_exact_mut(2);
+    let mut a_pairs = a.chunks_exact(2 * k);
+    for (cc, aa) in (&mut c_pairs).zip(&mut a_pairs) {
+        let (a0, a1) = aa.split_at(k);
+        let (mut s0, mut s1) = (start, start);
+        for ((&x0, &x1), bp) in a0.iter().zip(a1).zip(b_rows) {
+            for j in 0..N {
+                s0[j] = s0[j] + x0 * bp[j];
+                s1[j] = s1[j] + x1 * bp[j];
+            }
+        }
+        cc[0] = s0;
+        cc[1] = s1;
+    }
+    for (ci, ai) in c_pairs.into_remainder().iter_mut().zip(a_pairs.remainder().chunks_exact(k)) {
         let mut acc = start;
         for (&aip, bp) in ai.iter().zip(b_rows) {
             for (s, &bpj) in acc.iter_mut().zip(bp) {
@@ -104,19 +120,70 @@ pub(super) fn loops_atb<T: Real>(a: &[T], b: &[T], c: &mut [T], (m, k, n): (usiz
     }
 }
 
-/// [`loops_atb`] for N columns: row i of c = Σ_p a[p][i] · (row p of b).
+/// [`loops_atb`] for N columns: row i of c = Σ_p a[p][i] · (row p of b). Two rows of c at a
+/// time, as in [`ab_rows`].
 fn atb_rows<T: Real, const N: usize>(a: &[T], b: &[T], c: &mut [T], m: usize) {
     let (b_rows, _) = b.as_chunks::<N>();
     let (c_rows, _) = c.as_chunks_mut::<N>();
-    for (i, ci) in c_rows.iter_mut().enumerate() {
+    let a_rows = || a.chunks_exact(m.max(1)).zip(b_rows);
+    let mut c_pairs = c_rows.chunks_exact_mut(2);
+    for (pair, cc) in (&mut c_pairs).enumerate() {
+        let i = 2 * pair;
+        let (mut s0, mut s1) = ([T::zero(); N], [T::zero(); N]);
+        for (ap, bp) in a_rows() {
+            // a[p][i], a[p][i + 1]: i + 1 < m = ap.len()
+            let (x0, x1) = (ap[i], ap[i + 1]);
+            for j in 0..N {
+                s0[j] = s0[j] + x0 * bp[j];
+                s1[j] = s1[j] + x1 * bp[j];
+            }
+        }
+        cc[0] = s0;
+        cc[1] = s1;
+    }
+    let done = c_pairs.into_remainder().len();
+    let done = c_rows.len() - done;
+    for (i, ci) in c_rows.iter_mut().enumerate().skip(done) {
         let mut acc = [T::zero(); N];
-        for (ap, bp) in a.chunks_exact(m.max(1)).zip(b_rows) {
+        for (ap, bp) in a_rows() {
             let api = ap[i]; // a[p][i]: i < m = ap.len(), a check the compiler lifts out of the loop
             for (s, &bpj) in acc.iter_mut().zip(bp) {
                 *s = *s + api * bpj;
             }
         }
         *ci = acc;
+    }
+}
+
+/// c (n) ← the sum of the rows of a (k×n), in row order: dbiases = Σ rows of dz. The width
+/// as a constant up to 8 keeps the sums in registers.
+pub(super) fn sum_rows<T: Real>(a: &[T], c: &mut [T]) {
+    fn fixed<T: Real, const N: usize>(a: &[T], c: &mut [T]) {
+        let mut acc = [T::zero(); N];
+        for row in a.as_chunks::<N>().0 {
+            for (s, &v) in acc.iter_mut().zip(row) {
+                *s = *s + v;
+            }
+        }
+        c.copy_from_slice(&acc);
+    }
+    match c.len() {
+        1 => fixed::<T, 1>(a, c),
+        2 => fixed::<T, 2>(a, c),
+        3 => fixed::<T, 3>(a, c),
+        4 => fixed::<T, 4>(a, c),
+        5 => fixed::<T, 5>(a, c),
+        6 => fixed::<T, 6>(a, c),
+        7 => fixed::<T, 7>(a, c),
+        8 => fixed::<T, 8>(a, c),
+        n => {
+            c.fill(T::zero());
+            for row in a.chunks_exact(n.max(1)) {
+                for (s, &v) in c.iter_mut().zip(row) {
+                    *s = *s + v;
+                }
+            }
+        }
     }
 }
 
@@ -198,8 +265,11 @@ mod tests {
     #[test]
     fn products_agree_with_ndarray_on_every_path() {
         let mut rng = Rng::new(5);
-        // n ≤ 8 (constant-width loops), 12 (general loops), 40 × 40 (ndarray's gemm).
-        for (m, k, n) in [(3, 4, 1), (10, 8, 8), (5, 2, 7), (4, 6, 12), (0, 3, 2), (3, 0, 2), (6, 40, 40)] {
+        // n ≤ 8 (constant-width loops, with odd and even row counts for their two-row
+        // blocks), 12 (general loops), 40 × 40 (ndarray's gemm).
+        for (m, k, n) in
+            [(3, 4, 1), (10, 8, 8), (5, 2, 7), (7, 5, 3), (1, 1, 8), (4, 6, 12), (0, 3, 2), (3, 0, 2), (6, 40, 40)]
+        {
             let a = Array2::from_shape_simple_fn((m, k), || rng.range(-1.0, 1.0));
             let b = Array2::from_shape_simple_fn((k, n), || rng.range(-1.0, 1.0));
             let bias = Array1::from_shape_simple_fn(n, || rng.range(-1.0, 1.0));
@@ -221,6 +291,16 @@ mod tests {
             assert!(close(&d, &a.t().dot(&x), 1e-12), "aᵀ·b");
             mat_mul_at(at.t(), x.view(), d.view_mut()).unwrap();
             assert!(close(&d, &a.t().dot(&x), 1e-12));
+            let mut sums = vec![0.0; n];
+            sum_rows(b.as_slice().unwrap(), &mut sums);
+            assert!(
+                close(
+                    &Array1::from(sums).insert_axis(ndarray::Axis(0)),
+                    &b.sum_axis(ndarray::Axis(0)).insert_axis(ndarray::Axis(0)),
+                    1e-12
+                ),
+                "Σ rows"
+            );
         }
         let (a, b) = (Array2::<f32>::zeros((2, 3)), Array2::<f32>::zeros((2, 3)));
         let mut c = Array2::<f32>::zeros((2, 3));

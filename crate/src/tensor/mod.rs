@@ -26,7 +26,7 @@ pub use math::{exp_f32, ln_1p_f32, tanh_f32};
 pub use matmul::{mat_mul, mat_mul_at, mat_mul_bt};
 pub use rng::Rng;
 
-use matmul::{loops_ab, loops_atb};
+use matmul::{loops_ab, loops_atb, sum_rows};
 
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, LinalgScalar, ScalarOperand};
 use num_traits::Float;
@@ -566,22 +566,17 @@ impl<T: Real> Dense<T> {
         // dweights = Xᵀ·dz: each weight W[i][j] gets Σ over the batch of input i × dz of neuron j.
         loops_atb(&self.inputs.data, &self.dz.data, &mut self.dweights.data, (n_in, batch, n_out));
         // dbiases = Σ rows of dz: a bias is added to every example, so its gradients add up.
-        let db = &mut self.dbiases;
-        db.fill(T::zero());
-        for row in self.dz.data.chunks_exact(n_out.max(1)) {
-            for (b, &g) in db.iter_mut().zip(row) {
-                *b = *b + g;
-            }
-        }
+        sum_rows(&self.dz.data, &mut self.dbiases);
         if !dinputs {
             return;
         }
         // dinputs = dz·Wᵀ: each input gets the gradients of every neuron it feeds, weighted.
         // With Wᵀ copied out row by row, this is the forward pass's loop again.
-        let wt = &mut self.weights_t.data;
-        for (i, row) in self.weights.data.chunks_exact(n_out.max(1)).enumerate() {
-            for (j, &w) in row.iter().enumerate() {
-                wt[j * n_in + i] = w;
+        // Row j of Wᵀ is column j of W: every n_out-th weight from the j-th.
+        let w = &self.weights.data;
+        for (j, row) in self.weights_t.data.chunks_exact_mut(n_in.max(1)).enumerate() {
+            for (t, &wij) in row.iter_mut().zip(w.iter().skip(j).step_by(n_out.max(1))) {
+                *t = wij;
             }
         }
         loops_ab(&self.dz.data, &self.weights_t.data, None, &mut self.dinputs.data, (batch, n_out, n_in));
