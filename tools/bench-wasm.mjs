@@ -24,7 +24,7 @@ function bestOf(reps, f) {
 }
 
 const steps = 200_000;
-const trainMs = bestOf(5, () => {
+const trainMs = bestOf(10, () => {
   const t = reference();
   const start = performance.now();
   t.train(steps);

@@ -36,7 +36,7 @@ fn main() {
         return;
     }
     let steps = 200_000;
-    let secs = best_of(5, || {
+    let secs = best_of(10, || {
         let mut t = reference();
         let start = Instant::now();
         t.train(steps);
