@@ -1,0 +1,469 @@
+//! The learning-rate view: the sweep (loss against rate, the rate × step heatmap, the
+//! table of every rate), the range test and the schedule-against-constant comparison. Each
+//! runs as a `Job` a slice per frame.
+
+use super::*;
+
+impl Lab {
+    /// A copy of the settings' trainer with a constant rate, for the experiments.
+    fn constant_trainer(&self) -> Trainer {
+        let mut lab = self.state.lab.clone();
+        lab.schedule = "constant";
+        Self::build_trainer(&lab).0
+    }
+
+    pub(super) fn advance_job(&mut self, budget_ms: f64) {
+        let start = now();
+        let mut finished = false;
+        let mut fraction = 0.0;
+        if let Some(job) = &mut self.job {
+            while now() - start < budget_ms && !finished {
+                let p = match job {
+                    Job::Sweep(s) => {
+                        let p = s.advance(200);
+                        (p.done, p.total)
+                    }
+                    Job::Range(r) => {
+                        let p = r.advance(50);
+                        (p.done, p.total)
+                    }
+                    Job::Compare { runs, curves, total } => {
+                        for (run, curve) in runs.iter_mut().zip(curves.iter_mut()) {
+                            run.train(20);
+                            curve.push((run.steps() as f64, run.loss_train().unwrap_or(f64::NAN)));
+                        }
+                        let done = runs.iter().map(|r| r.steps()).min().unwrap_or(0);
+                        let stopped = runs.iter().all(|r| r.status() != Status::Ready);
+                        (if stopped { *total as usize } else { done as usize }, *total as usize)
+                    }
+                };
+                fraction = if p.1 == 0 { 1.0 } else { p.0 as f64 / p.1 as f64 };
+                finished = p.0 >= p.1;
+            }
+        }
+        if let Some(bar) = by_id("lr-progress") {
+            let _ = bar.set_attribute("value", &fraction.to_string());
+        }
+        if finished {
+            match self.job.take() {
+                Some(Job::Sweep(s)) => self.sweep = Some(s),
+                Some(Job::Range(r)) => self.range = Some(r),
+                Some(Job::Compare { curves, .. }) => self.compare = Some(curves),
+                None => {}
+            }
+            job_buttons(false);
+        } else {
+            // draw what there is so far
+            match &self.job {
+                Some(Job::Sweep(s)) if self.frame.is_multiple_of(6) => self.sweep_plots(Some(s), true),
+                Some(Job::Range(r)) if self.frame.is_multiple_of(6) => range_plot(Some(r)),
+                Some(Job::Compare { curves, .. }) if self.frame.is_multiple_of(6) => self.compare_plot(curves),
+                _ => {}
+            }
+        }
+        if finished {
+            self.draw_lr();
+        }
+    }
+
+    pub(super) fn draw_lr(&mut self) {
+        // before an experiment has run, its plots are drawn empty (axes and legend)
+        self.sweep_plots(self.sweep.as_ref(), true);
+        if self.sweep.is_none() {
+            dom::set_text("lr-summary", "Press “Run sweep” to train the network once for every rate.");
+        }
+        range_plot(self.range.as_ref());
+        let empty = [vec![], vec![]];
+        self.compare_plot(self.compare.as_ref().unwrap_or(&empty));
+    }
+
+    /// The sweep's plots, and (with `table`) its table of results.
+    fn sweep_plots(&self, s: Option<&LrSweep<Trainer>>, table: bool) {
+        let runs = s.map_or(&[][..], |s| s.runs());
+        let finite_max = runs
+            .iter()
+            .flat_map(|r| r.losses.iter().copied())
+            .filter(|v| v.is_finite())
+            .fold(f64::NEG_INFINITY, f64::max);
+        let top = if finite_max.is_finite() { finite_max } else { 1.0 };
+        let mut marks: Vec<Mark> = runs
+            .iter()
+            .filter(|r| r.diverged_at.is_some())
+            .enumerate()
+            .map(|(k, r)| Mark {
+                x: r.lr,
+                y: top,
+                label: if k == 0 { "diverged".into() } else { String::new() },
+                color: RED,
+                kind: MarkKind::Cross,
+            })
+            .collect();
+        let best = s.and_then(|s| s.best());
+        if let Some(b) = best {
+            marks.push(Mark {
+                x: b.lr,
+                y: b.final_loss(),
+                label: format!("best: η = {}", fmt_short(b.lr)),
+                color: GREEN,
+                kind: MarkKind::Dot,
+            });
+        }
+        marks.push(Mark {
+            x: self.lab().lr,
+            y: top,
+            label: "Training view's rate".into(),
+            color: GREY,
+            kind: MarkKind::VLine,
+        });
+        let ok = |r: &&crate::sweep::RateRun| r.diverged_at.is_none();
+        let chart = LineChart {
+            title: "Loss after training, against learning rate".into(),
+            x_label: "learning rate η (log)".into(),
+            y_label: "loss".into(),
+            log_x: true,
+            log_y: true,
+            x_range: Some((self.lab().sweep_lo, self.lab().sweep_hi)),
+            y_range: None,
+            series: vec![
+                Series {
+                    label: "final loss".into(),
+                    points: runs.iter().filter(ok).map(|r| (r.lr, r.final_loss())).collect(),
+                    color: BLUE,
+                    style: Style::LineAndDots,
+                },
+                Series {
+                    label: "minimum loss".into(),
+                    points: runs.iter().filter(ok).map(|r| (r.lr, r.min_loss())).collect(),
+                    color: ORANGE,
+                    style: Style::LineAndDots,
+                },
+            ],
+            marks,
+        };
+        if let Some(c) = canvas("lr-plot") {
+            match plot::line_chart(&c, &chart) {
+                Ok(f) => *self.lr_frame.borrow_mut() = Some(f),
+                Err(e) => web_sys::console::error_1(&e.into()),
+            }
+        }
+        // loss against step for five rates across the range (and the best)
+        let picks = match &self.picked {
+            Some(p) => p.clone(),
+            None => {
+                let mut picks: Vec<usize> = (0..5).map(|k| k * runs.len().saturating_sub(1) / 4).collect();
+                if let Some(b) = best.and_then(|b| runs.iter().position(|r| r.lr == b.lr)) {
+                    picks.push(b);
+                }
+                picks.sort_unstable();
+                picks.dedup();
+                picks
+            }
+        };
+        let curves = LineChart {
+            title: "Loss against step, for the rates picked".into(),
+            x_label: "step".into(),
+            y_label: "mini-batch loss".into(),
+            log_x: false,
+            log_y: true,
+            x_range: Some((0.0, self.lab().sweep_steps as f64)),
+            y_range: None,
+            series: picks
+                .iter()
+                .filter_map(|&i| runs.get(i))
+                .enumerate()
+                .map(|(k, r)| Series {
+                    label: format!(
+                        "η = {}{}",
+                        fmt_short(r.lr),
+                        if r.diverged_at.is_some() { " (diverged)" } else { "" }
+                    ),
+                    points: smooth(&r.losses),
+                    color: plot::PALETTE[k % plot::PALETTE.len()],
+                    style: Style::Line,
+                })
+                .collect(),
+            marks: vec![],
+        };
+        if let Some(c) = canvas("lr-curves") {
+            report(plot::line_chart(&c, &curves));
+        }
+        // the rate × step grid, 60 columns of averaged losses
+        let cols = 60usize;
+        let steps = self.lab().sweep_steps.max(1);
+        // complete runs only (a diverged run is complete: its cells after divergence are marked)
+        let done: Vec<&crate::sweep::RateRun> =
+            runs.iter().filter(|r| r.diverged_at.is_some() || r.losses.len() >= steps).collect();
+        let values: Vec<Vec<f64>> = done
+            .iter()
+            .map(|r| {
+                (0..cols)
+                    .map(|c| {
+                        let (a, b) = (c * steps / cols, ((c + 1) * steps / cols).max(c * steps / cols + 1));
+                        let chunk: Vec<f64> = r.losses.iter().skip(a).take(b - a).copied().collect();
+                        if chunk.is_empty() || chunk.iter().any(|v| !v.is_finite()) {
+                            f64::NAN
+                        } else {
+                            chunk.iter().sum::<f64>() / chunk.len() as f64
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let lo = done.first().map_or(self.lab().sweep_lo, |r| r.lr);
+        let hi = done.last().map_or(self.lab().sweep_hi, |r| r.lr);
+        let map = Heatmap {
+            title: "Loss for each rate and step".into(),
+            x_label: "step".into(),
+            y_label: "learning rate η (log)".into(),
+            values,
+            x_range: (0.0, steps as f64),
+            y_range: (lo, hi.max(lo * 1.0001)),
+            log_x: false,
+            log_y: true,
+            log_color: true,
+            clamp: None,
+        };
+        if let Some(c) = canvas("lr-heat") {
+            report(plot::heatmap(&c, &map));
+        }
+        // the table and the summary
+        let doc = dom::document();
+        if let Some(body) = by_id("lr-rows").filter(|_| table) {
+            body.set_text_content(None);
+            for (i, r) in runs.iter().enumerate() {
+                if let Ok(tr) = doc.create_element("tr") {
+                    if let (Ok(td), Ok(check)) = (doc.create_element("td"), doc.create_element("input")) {
+                        let _ = check.set_attribute("type", "checkbox");
+                        let _ = check.set_attribute("data-index", &i.to_string());
+                        let _ = check
+                            .set_attribute("aria-label", &format!("Show the loss curve of η = {}", fmt_short(r.lr)));
+                        if picks.contains(&i) {
+                            let _ = check.set_attribute("checked", "");
+                        }
+                        let _ = td.append_child(&check);
+                        let _ = tr.append_child(&td);
+                    }
+                    let _ = tr.set_attribute("data-lr", &r.lr.to_string());
+                    let _ = tr.set_attribute("data-final", &r.final_loss().to_string());
+                    let _ = tr.set_attribute("data-min", &r.min_loss().to_string());
+                    let _ = tr.set_attribute("data-diverged", if r.diverged_at.is_some() { "1" } else { "0" });
+                    for text in [
+                        fmt_short(r.lr),
+                        fmt_short(r.final_loss()),
+                        fmt_short(r.min_loss()),
+                        r.diverged_at.map_or("no".into(), |s| format!("at step {s}")),
+                    ] {
+                        if let Ok(td) = doc.create_element("td") {
+                            td.set_text_content(Some(&text));
+                            let _ = tr.append_child(&td);
+                        }
+                    }
+                    let _ = body.append_child(&tr);
+                }
+            }
+        }
+        if !runs.is_empty() {
+            let first_diverged = runs.iter().find(|r| r.diverged_at.is_some()).map(|r| r.lr);
+            let mut text = match best {
+                Some(b) => format!("Lowest final loss {} at η = {}.", fmt_short(b.final_loss()), fmt_short(b.lr)),
+                None => "Every rate diverged.".into(),
+            };
+            if let Some(d) = first_diverged {
+                text.push_str(&format!(" From η = {} the runs diverge.", fmt_short(d)));
+            }
+            if let Some(b) = best {
+                set_attr("lr-summary", "data-best-lr", &b.lr.to_string());
+            }
+            dom::set_text("lr-summary", &text);
+        }
+    }
+
+    fn compare_plot(&self, curves: &[Vec<(f64, f64)>; 2]) {
+        let name = SCHEDULE_NAMES.iter().find(|s| s.0 == compared_schedule(self.lab())).map_or("schedule", |s| s.1);
+        let chart = LineChart {
+            title: "Schedule against constant rate".into(),
+            x_label: "step".into(),
+            y_label: "training loss".into(),
+            log_x: false,
+            log_y: true,
+            x_range: Some((0.0, COMPARE_STEPS as f64)),
+            y_range: None,
+            series: vec![
+                Series { label: name.to_string(), points: curves[0].clone(), color: GREEN, style: Style::Line },
+                Series {
+                    label: format!("constant η = {}", fmt_short(self.lab().lr)),
+                    points: curves[1].clone(),
+                    color: BLUE,
+                    style: Style::Line,
+                },
+            ],
+            marks: vec![],
+        };
+        if let Some(c) = canvas("lr-compare-plot") {
+            report(plot::line_chart(&c, &chart));
+        }
+    }
+}
+
+const COMPARE_STEPS: u64 = 2000;
+
+/// The schedule compared with a constant rate: the chosen one, or warm-up + cosine when the
+/// chosen one is constant.
+fn compared_schedule(lab: &crate::web::lab_state::Lab) -> &'static str {
+    if lab.schedule == "constant" {
+        "warmup_cosine"
+    } else {
+        lab.schedule
+    }
+}
+
+/// A moving average over 10 steps (mini-batch losses are noisy), as (step, loss).
+fn smooth(losses: &[f64]) -> Vec<(f64, f64)> {
+    let w = 10usize;
+    losses
+        .iter()
+        .enumerate()
+        .map(|(i, _)| {
+            let a = i.saturating_sub(w - 1);
+            let chunk = &losses[a..=i];
+            (i as f64 + 1.0, chunk.iter().sum::<f64>() / chunk.len() as f64)
+        })
+        .collect()
+}
+
+fn range_plot(r: Option<&RangeTest<Trainer>>) {
+    let points = r.map_or(&[][..], |r| &r.points);
+    let mut marks = vec![];
+    if let Some(s) = r.and_then(|r| r.suggestion()) {
+        let y = points.iter().min_by(|a, b| (a.0 - s).abs().total_cmp(&(b.0 - s).abs())).map_or(1.0, |p| p.2);
+        marks.push(Mark {
+            x: s,
+            y,
+            label: format!("suggested η = {}", fmt_short(s)),
+            color: GREEN,
+            kind: MarkKind::VLine,
+        });
+        set_attr("lr-range-plot", "data-suggestion", &s.to_string());
+    }
+    if let Some(k) = r.and_then(|r| r.stopped_at) {
+        if let Some(p) = points.get(k.saturating_sub(1)) {
+            marks.push(Mark { x: p.0, y: p.2, label: "stopped: diverging".into(), color: RED, kind: MarkKind::Cross });
+        }
+    }
+    let chart = LineChart {
+        title: "Range test: the rate grows every step".into(),
+        x_label: "learning rate η (log)".into(),
+        y_label: "smoothed loss".into(),
+        log_x: true,
+        log_y: true,
+        x_range: None,
+        y_range: None,
+        series: vec![Series {
+            label: "smoothed loss".into(),
+            points: points.iter().map(|p| (p.0, p.2)).collect(),
+            color: BLUE,
+            style: Style::Line,
+        }],
+        marks,
+    };
+    if let Some(c) = canvas("lr-range-plot") {
+        report(plot::line_chart(&c, &chart));
+    }
+}
+
+/// The learning-rate view's events.
+pub(super) fn wire(app: &Shared) {
+    for (id, key) in [("lr-lo", "lo"), ("lr-hi", "hi"), ("lr-rates", "rates"), ("lr-steps", "steps")] {
+        let a = app.clone();
+        on_id::<Event>(id, "change", move |_| {
+            let Some(i) = input(id) else { return };
+            let mut m = vec![];
+            a.borrow_mut().state.lab.read(key, i.value().trim(), &mut m);
+            show_notice(&m.join("\n"));
+            write_url(&a.borrow().state);
+        });
+    }
+    let a = app.clone();
+    on_id::<Event>("lr-run", "click", move |_| {
+        {
+            let mut s = a.borrow_mut();
+            let lab = s.state.lab.clone();
+            let rates = log_space(lab.sweep_lo, lab.sweep_hi, lab.sweep_rates);
+            s.job = Some(Job::Sweep(LrSweep::new(s.constant_trainer(), rates, lab.sweep_steps)));
+            s.picked = None;
+            dom::set_text("lr-summary", "Training one network per rate…");
+        }
+        job_buttons(true);
+        kick(&a);
+    });
+    let a = app.clone();
+    on_id::<Event>("lr-range", "click", move |_| {
+        {
+            let mut s = a.borrow_mut();
+            let lab = s.state.lab.clone();
+            s.job = Some(Job::Range(RangeTest::new(s.constant_trainer(), lab.sweep_lo, lab.sweep_hi, 400)));
+        }
+        job_buttons(true);
+        kick(&a);
+    });
+    let a = app.clone();
+    on_id::<Event>("lr-compare", "click", move |_| {
+        {
+            let mut s = a.borrow_mut();
+            let mut with = s.state.lab.clone();
+            with.schedule = compared_schedule(&s.state.lab);
+            let scheduled = Lab::build_trainer(&with).0;
+            s.job = Some(Job::Compare {
+                runs: [scheduled, s.constant_trainer()],
+                curves: [vec![], vec![]],
+                total: COMPARE_STEPS,
+            });
+        }
+        job_buttons(true);
+        kick(&a);
+    });
+    let a = app.clone();
+    on_id::<Event>("lr-rows", "change", move |e: Event| {
+        let Some(t) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
+        let Some(i) = t.get_attribute("data-index").and_then(|v| v.parse::<usize>().ok()) else { return };
+        let mut s = a.borrow_mut();
+        let Some(sweep) = s.sweep.take() else { return };
+        let mut picked: Vec<usize> = s.picked.clone().unwrap_or_else(|| {
+            let rows = dom::document().query_selector_all("#lr-rows input:checked").ok();
+            let n = rows.as_ref().map_or(0, |r| r.length());
+            (0..n)
+                .filter_map(|k| {
+                    rows.as_ref()?.item(k)?.dyn_into::<web_sys::Element>().ok()?.get_attribute("data-index")
+                })
+                .filter_map(|v| v.parse().ok())
+                .collect()
+        });
+        if t.checked() {
+            picked.push(i);
+        } else {
+            picked.retain(|&k| k != i);
+        }
+        picked.sort_unstable();
+        picked.dedup();
+        s.picked = Some(picked);
+        s.sweep_plots(Some(&sweep), false);
+        s.sweep = Some(sweep);
+    });
+    let a = app.clone();
+    on_id::<Event>("lr-cancel", "click", move |_| {
+        a.borrow_mut().job = None;
+        job_buttons(false);
+        dom::set_text("lr-summary", "Cancelled.");
+    });
+    let a = app.clone();
+    on_id::<MouseEvent>("lr-plot", "click", move |e: MouseEvent| {
+        let Some(c) = canvas("lr-plot") else { return };
+        let (px, py) = canvas_px(&c, &e);
+        let hit = a.borrow().lr_frame.borrow().as_ref().and_then(|f| f.to_data(px, py));
+        let Some((lr, _)) = hit else { return };
+        let mut state = a.borrow().state.clone();
+        state.view = View::Train;
+        state.lab.lr = round3(lr);
+        navigate(&state);
+    });
+}

@@ -1,0 +1,219 @@
+//! The step-size view: the loss surface (a bowl, the polynomial fit, or two weights of the
+//! live network) with the gradient-descent path from a start you drag, and the loss after one
+//! step θ − η·∇L against η from the live network's weights.
+
+use super::*;
+
+impl Lab {
+    fn objective(&self) -> Option<Surface> {
+        let lab = self.lab();
+        match lab.problem {
+            "poly" => Some((
+                Box::new(PolyFit { fixed: 2, fixed_value: 0.0 }),
+                (-1.0, 7.0),
+                (-4.0, 4.0),
+                lab.start,
+                ["θ₀", "θ₁"],
+            )),
+            "net" => {
+                let obj = NetworkObjective::pair(&self.trainer, 0, 1).ok()?;
+                let theta = obj.theta();
+                let (a, b) = (theta.first().copied().unwrap_or(0.0), theta.get(1).copied().unwrap_or(0.0));
+                let start = self.net_start.unwrap_or((a, b));
+                Some((Box::new(obj), (a - 3.0, a + 3.0), (b - 3.0, b + 3.0), start, ["w1_0_0", "w1_0_1"]))
+            }
+            _ => Some((
+                Box::new(Bowl { kappa: lab.condition, angle: 0.5 }),
+                (-5.0, 5.0),
+                (-5.0, 5.0),
+                lab.start,
+                ["a", "b"],
+            )),
+        }
+    }
+
+    pub(super) fn draw_step(&mut self) {
+        let lab = self.lab().clone();
+        dom::set_text("s-eta-out", &fmt_short(lab.eta));
+        dom::set_text("s-mom-out", &format!("{:.2}", lab.momentum));
+        dom::set_text("s-cond-out", &format!("{:.0}", lab.condition));
+        dom::set_hidden("s-cond-row", lab.problem != "bowl");
+        let Some((mut obj, xr, yr, start, names)) = self.objective() else {
+            dom::set_text("s-summary", "The live network has fewer than two weights.");
+            return;
+        };
+        // a start from another surface's range is brought inside this one's
+        let start = (start.0.clamp(xr.0, xr.1), start.1.clamp(yr.0, yr.1));
+        let n = 60;
+        let grid = loss_grid(obj.as_mut(), xr, yr, n);
+        let values: Vec<Vec<f64>> = (0..n).map(|r| grid.values[r * n..(r + 1) * n].to_vec()).collect();
+        let path = descent_path(obj.as_mut(), &[start.0, start.1], lab.eta, lab.momentum, 60);
+        let pts: Vec<(f64, f64)> =
+            path.points.iter().map(|p| (p.first().copied().unwrap_or(0.0), p.get(1).copied().unwrap_or(0.0))).collect();
+        let minimum = match lab.problem {
+            "bowl" => Some((0.0, 0.0)),
+            "poly" => Some((3.0, 0.0)),
+            _ => None,
+        };
+        let contour = Contour {
+            title: PROBLEMS.iter().find(|p| p.0 == lab.problem).map_or("", |p| p.1).to_string(),
+            x_label: names[0].into(),
+            y_label: names[1].into(),
+            values,
+            x_range: xr,
+            y_range: yr,
+            path: pts,
+            path_label: format!("gradient descent, η = {}", fmt_short(lab.eta)),
+            minimum,
+        };
+        if let Some(c) = canvas("s-contour") {
+            match plot::contour(&c, &contour) {
+                Ok(f) => self.contour_frame = Some(f),
+                Err(e) => web_sys::console::error_1(&e.into()),
+            }
+        }
+        let last = path.losses.last().copied().unwrap_or(f64::NAN);
+        let first = path.losses.first().copied().unwrap_or(f64::NAN);
+        let mut text = match path.diverged_at {
+            Some(k) => format!("η = {}: diverges at step {k} — every step overshoots by more than it gains.", fmt_short(lab.eta)),
+            None if last < 1e-3 * first.max(1e-12) => {
+                let k = path.losses.iter().position(|&l| l < 1e-3 * first.max(1e-12)).unwrap_or(0);
+                format!("η = {}: reaches the bottom (loss below 1/1000 of the start) in {k} steps.", fmt_short(lab.eta))
+            }
+            None => format!(
+                "η = {}: after 60 steps the loss went from {} to {} — still crawling; a bigger step would get there sooner.",
+                fmt_short(lab.eta),
+                fmt_short(first),
+                fmt_short(last)
+            ),
+        };
+        if lab.problem == "bowl" {
+            text.push_str(&format!(
+                " Here λmax = {}, so steps beyond 2/λmax = {} diverge.",
+                fmt_short(lab.condition),
+                fmt_short(2.0 / lab.condition)
+            ));
+        }
+        dom::set_text("s-summary", &text);
+        set_attr("s-summary", "data-diverged", if path.diverged_at.is_some() { "1" } else { "0" });
+        self.draw_profile();
+    }
+
+    fn draw_profile(&mut self) {
+        set_attr("s-profile", "data-from-step", &self.trainer.steps().to_string());
+        let Ok(mut obj) = NetworkObjective::all(&self.trainer) else { return };
+        let theta = obj.theta();
+        let etas = log_space(1e-3, 30.0, 80);
+        let profile = step_profile(&mut obj, &theta, &etas);
+        let mut marks = vec![Mark {
+            x: self.trainer.current_lr(),
+            y: profile.start,
+            label: "the Training view's rate".into(),
+            color: GREY,
+            kind: MarkKind::VLine,
+        }];
+        if let Some(b) = profile.best {
+            let y = profile.points.iter().find(|p| p.0 == b).map_or(profile.start, |p| p.1);
+            marks.push(Mark {
+                x: b,
+                y,
+                label: format!("best η = {}", fmt_short(b)),
+                color: GREEN,
+                kind: MarkKind::Dot,
+            });
+        }
+        if let Some(o) = profile.overshoot {
+            marks.push(Mark {
+                x: o,
+                y: profile.start,
+                label: format!("overshoots from η = {}", fmt_short(o)),
+                color: RED,
+                kind: MarkKind::VLine,
+            });
+        }
+        let chart = LineChart {
+            title: format!("One step along −∇L from step {}", self.trainer.steps()),
+            x_label: "step size η (log)".into(),
+            y_label: "loss after the step".into(),
+            log_x: true,
+            log_y: true,
+            x_range: Some((1e-3, 30.0)),
+            y_range: None,
+            series: vec![
+                Series {
+                    label: "L(θ − η∇L)".into(), points: profile.points.clone(), color: BLUE, style: Style::Line
+                },
+                Series {
+                    label: "loss at the start".into(),
+                    points: vec![(1e-3, profile.start), (30.0, profile.start)],
+                    color: GREY,
+                    style: Style::Line,
+                },
+            ],
+            marks,
+        };
+        if let Some(c) = canvas("s-profile") {
+            report(plot::line_chart(&c, &chart));
+        }
+    }
+}
+
+/// The step-size view's events.
+pub(super) fn wire(app: &Shared) {
+    let a = app.clone();
+    on_id::<Event>("s-problem", "change", move |_| {
+        let v = select("s-problem").map(|s| s.value()).unwrap_or_default();
+        if let Some(&(p, _)) = PROBLEMS.iter().find(|x| x.0 == v) {
+            let mut s = a.borrow_mut();
+            s.state.lab.problem = p;
+            s.state.lab.start = if p == "poly" { (0.0, 3.0) } else { (-4.0, 3.0) };
+            s.net_start = None;
+        }
+        changed(&a);
+    });
+    for (id, key) in [("s-eta", 0), ("s-mom", 1), ("s-cond", 2)] {
+        let a = app.clone();
+        on_id::<Event>(id, "input", move |_| {
+            let Some(v) = input(id).and_then(|i| i.value().parse::<f64>().ok()) else { return };
+            {
+                let mut s = a.borrow_mut();
+                match key {
+                    0 => s.state.lab.eta = round3(10f64.powf(v)),
+                    1 => s.state.lab.momentum = v.clamp(0.0, 0.99),
+                    _ => s.state.lab.condition = round3(10f64.powf(v)).clamp(1.0, 1000.0),
+                }
+            }
+            changed(&a);
+        });
+    }
+    let a = app.clone();
+    on_id::<PointerEvent>("s-contour", "pointerdown", move |e: PointerEvent| {
+        a.borrow_mut().dragging = true;
+        move_start(&a, &e);
+    });
+    let a = app.clone();
+    on_id::<PointerEvent>("s-contour", "pointermove", move |e: PointerEvent| {
+        if a.borrow().dragging {
+            move_start(&a, &e);
+        }
+    });
+    for kind in ["pointerup", "pointerleave"] {
+        let a = app.clone();
+        on_id::<PointerEvent>("s-contour", kind, move |_| a.borrow_mut().dragging = false);
+    }
+}
+
+fn move_start(app: &Shared, e: &PointerEvent) {
+    let Some(c) = canvas("s-contour") else { return };
+    let (px, py) = canvas_px(&c, e);
+    let Some((x, y)) = app.borrow().contour_frame.as_ref().and_then(|f| f.to_data(px, py)) else { return };
+    {
+        let mut s = app.borrow_mut();
+        if s.state.lab.problem == "net" {
+            s.net_start = Some((x, y));
+        } else {
+            s.state.lab.start = (round3(x), round3(y));
+        }
+    }
+    changed(app);
+}
