@@ -75,8 +75,10 @@ describe('JS API', () => {
       last = p.done;
       if (p.finished) break;
     }
-    const { rates, runs, best } = sweep.result();
+    const { rates, runs, best, start_loss } = sweep.result();
     assert.equal(runs.length, 12);
+    const fresh = regression();
+    assert.equal(start_loss, fresh.lossTrain(), 'the loss before training is the start of every run');
     assert.ok(runs.at(-1).diverged_at !== null && runs.at(-2).diverged_at !== null, 'the two largest rates diverge');
     assert.equal(runs[0].diverged_at, null, 'the smallest rate does not');
     assert.ok(best > rates[0] && best < runs.find((r) => r.diverged_at !== null).lr, `best ${best} lies between the crawl and the first diverged rate`);

@@ -228,6 +228,25 @@ describe('learning-rate view', () => {
     assert.ok(lr > 1e-4 && lr < 10, `lr ${lr}`);
   });
 
+  test('with cross-entropy, rates too large to learn end above the loss before training and are marked so', async (t) => {
+    // Cross-entropy grows only linearly in the logits: large rates thrash without blowing up.
+    const page = await lab.openPage(t, 'view=lr&lo=0.01&hi=30&rates=8&steps=300');
+    await page.getByRole('button', { name: 'Run sweep' }).click();
+    await page.locator('#lr-rows tr').nth(7).waitFor({ state: 'attached', timeout: 60_000 });
+    await page.waitForFunction(() => !document.querySelector('#lr-run').disabled, null, { timeout: 60_000 });
+    const rows = await page.locator('#lr-rows tr').evaluateAll((trs) =>
+      trs.map((tr) => ({ lr: Number(tr.dataset.lr), final: Number(tr.dataset.final), worse: tr.dataset.worse === '1', diverged: tr.dataset.diverged === '1', text: tr.textContent })));
+    const start = rows[0].final; // 0.01 barely moves: a little under the start
+    assert.ok(!rows[0].worse && !rows[0].diverged, JSON.stringify(rows[0]));
+    const worse = rows.filter((r) => r.worse);
+    assert.ok(worse.length >= 1, `some large rate ends worse: ${JSON.stringify(rows)}`);
+    for (const r of worse) {
+      assert.ok(!r.diverged && r.final > start && r.text.includes('ended above its start'), JSON.stringify(r));
+    }
+    assert.match(await page.locator('#lr-summary').textContent(), /ended above the loss before training/);
+    await screenshot(page, 'lr-worse-1280.png');
+  });
+
   test('Cancel stops a sweep and the page stays responsive', async (t) => {
     const page = await lab.openPage(t, 'view=lr&rates=64&steps=5000', { viewport: { width: 390, height: 844 } });
     await page.getByRole('button', { name: 'Run sweep' }).click();

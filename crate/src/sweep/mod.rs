@@ -91,6 +91,13 @@ impl RateRun {
     pub fn min_loss(&self) -> f64 {
         self.losses.iter().copied().filter(|l| l.is_finite()).fold(f64::INFINITY, f64::min)
     }
+
+    /// Whether the run finished (without diverging) with a loss above `start`, the loss before
+    /// training: the rate is too large even though nothing blew up (with cross-entropy the
+    /// loss grows only linearly in the logits, so it can thrash for ever below any threshold).
+    pub fn ended_worse(&self, start: f64) -> bool {
+        self.diverged_at.is_none() && self.full_loss.or(self.losses.last().copied()).is_some_and(|l| l > start)
+    }
 }
 
 /// The learning-rate sweep: K rates, all from the same start (a clone of `base`), S steps each.
@@ -100,6 +107,8 @@ pub struct LrSweep<T: Trainable> {
     base: T,
     rates: Vec<f64>,
     steps: usize,
+    /// The loss on the whole training set before any step (the same start for every rate).
+    start_loss: Option<f64>,
     runs: Vec<RateRun>,
     /// The run in progress: its index in `rates` and its trainer.
     current: Option<(usize, T)>,
@@ -107,7 +116,14 @@ pub struct LrSweep<T: Trainable> {
 
 impl<T: Trainable> LrSweep<T> {
     pub fn new(base: T, rates: Vec<f64>, steps: usize) -> Self {
-        LrSweep { base, rates, steps, runs: Vec::new(), current: None }
+        let start_loss = base.clone().full_loss();
+        LrSweep { base, rates, steps, start_loss, runs: Vec::new(), current: None }
+    }
+
+    /// The loss on the whole training set before training, where the runs measure it: every
+    /// rate starts there, so a run that ends above it made things worse.
+    pub fn start_loss(&self) -> Option<f64> {
+        self.start_loss
     }
 
     /// Steps done out of all (a diverged run counts as complete).

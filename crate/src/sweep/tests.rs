@@ -15,6 +15,24 @@ impl Trainable for Quadratic {
     }
 }
 
+/// Steps of size lr down |θ|: a large rate jumps across 0 and back for ever, bounded, so it
+/// never counts as diverged but can end above where it started.
+#[derive(Clone, Debug)]
+struct Absolute {
+    theta: f64,
+}
+
+impl Trainable for Absolute {
+    fn step_with_lr(&mut self, lr: f64) -> Option<f64> {
+        let loss = self.theta.abs();
+        self.theta -= lr * self.theta.signum();
+        Some(loss)
+    }
+    fn full_loss(&mut self) -> Option<f64> {
+        Some(self.theta.abs())
+    }
+}
+
 struct OneD {
     a: f64,
 }
@@ -130,4 +148,22 @@ fn objectives_gradients_match_finite_differences() {
     assert!(PolyFit { fixed: 2, fixed_value: 0.0 }.loss(&[3.0, 0.0]).abs() < 1e-15);
     let grid = loss_grid(&mut Bowl { kappa: 2.0, angle: 0.0 }, (-1.0, 1.0), (-1.0, 1.0), 3);
     assert_eq!(grid.values, [1.5, 1.0, 1.5, 0.5, 0.0, 0.5, 1.5, 1.0, 1.5]);
+}
+
+#[test]
+fn a_rate_that_thrashes_without_blowing_up_ends_worse_than_it_started() {
+    let mut sweep = LrSweep::new(Absolute { theta: 0.5 }, vec![0.01, 3.0], 61);
+    assert_eq!(sweep.start_loss(), Some(0.5));
+    sweep.advance(usize::MAX);
+    let [slow, fast] = sweep.runs() else { panic!("two runs: {:?}", sweep.runs()) };
+    // 0.5 → −2.5 → 0.5 → … : after an odd number of steps it is at −2.5
+    assert!(fast.diverged_at.is_none() && fast.full_loss == Some(2.5), "{fast:?}");
+    assert!(fast.ended_worse(0.5) && !slow.ended_worse(0.5), "{slow:?}");
+    // a diverged run is not "worse", it is diverged; a run that cannot measure the loss on
+    // the whole set is judged by its last step
+    let diverged = RateRun { lr: 9.0, losses: vec![1.0], diverged_at: Some(1), full_loss: None };
+    assert!(!diverged.ended_worse(0.5));
+    let last_step = RateRun { lr: 1.0, losses: vec![0.4, 0.7], diverged_at: None, full_loss: None };
+    assert!(last_step.ended_worse(0.5));
+    assert_eq!(LrSweep::new(Quadratic { a: 1.0, theta: 1.0 }, vec![0.1], 5).start_loss(), None);
 }

@@ -240,15 +240,22 @@ impl JsLrSweep {
         to_js(&JsProgress::from(self.inner.advance(budget)))
     }
 
-    /// `{rates, runs: [{lr, losses, diverged_at, full_loss}], best}` so far.
+    /// `{rates, runs: [{lr, losses, diverged_at, full_loss}], best, start_loss}` so far
+    /// (`start_loss`: the loss on the training set before any step, the same for every rate).
     pub fn result(&self) -> Result<JsValue, JsError> {
         #[derive(Serialize)]
         struct Out<'a> {
             rates: &'a [f64],
             runs: &'a [sweep::RateRun],
             best: Option<f64>,
+            start_loss: Option<f64>,
         }
-        to_js(&Out { rates: self.inner.rates(), runs: self.inner.runs(), best: self.inner.best().map(|r| r.lr) })
+        to_js(&Out {
+            rates: self.inner.rates(),
+            runs: self.inner.runs(),
+            best: self.inner.best().map(|r| r.lr),
+            start_loss: self.inner.start_loss(),
+        })
     }
 }
 

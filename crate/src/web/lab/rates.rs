@@ -116,28 +116,40 @@ impl Lab {
             kind: MarkKind::VLine,
         });
         let ok = |r: &&crate::sweep::RateRun| r.diverged_at.is_none();
+        let start = s.and_then(|s| s.start_loss());
+        let (lo, hi) = (self.lab().sweep_lo, self.lab().sweep_hi);
+        let mut series = vec![
+            Series {
+                label: "final loss".into(),
+                points: runs.iter().filter(ok).map(|r| (r.lr, r.final_loss())).collect(),
+                color: BLUE,
+                style: Style::LineAndDots,
+            },
+            Series {
+                label: "minimum loss".into(),
+                points: runs.iter().filter(ok).map(|r| (r.lr, r.min_loss())).collect(),
+                color: ORANGE,
+                style: Style::LineAndDots,
+            },
+        ];
+        // every rate starts from the same loss: a final loss above this line made things worse
+        if let Some(l) = start {
+            series.push(Series {
+                label: "loss before training".into(),
+                points: vec![(lo, l), (hi, l)],
+                color: GREY,
+                style: Style::Line,
+            });
+        }
         let chart = LineChart {
             title: "Loss after training, against learning rate".into(),
             x_label: "learning rate η (log)".into(),
             y_label: "loss".into(),
             log_x: true,
             log_y: true,
-            x_range: Some((self.lab().sweep_lo, self.lab().sweep_hi)),
+            x_range: Some((lo, hi)),
             y_range: None,
-            series: vec![
-                Series {
-                    label: "final loss".into(),
-                    points: runs.iter().filter(ok).map(|r| (r.lr, r.final_loss())).collect(),
-                    color: BLUE,
-                    style: Style::LineAndDots,
-                },
-                Series {
-                    label: "minimum loss".into(),
-                    points: runs.iter().filter(ok).map(|r| (r.lr, r.min_loss())).collect(),
-                    color: ORANGE,
-                    style: Style::LineAndDots,
-                },
-            ],
+            series,
             marks,
         };
         if let Some(c) = canvas("lr-plot") {
@@ -247,11 +259,17 @@ impl Lab {
                     let _ = tr.set_attribute("data-final", &r.final_loss().to_string());
                     let _ = tr.set_attribute("data-min", &r.min_loss().to_string());
                     let _ = tr.set_attribute("data-diverged", if r.diverged_at.is_some() { "1" } else { "0" });
+                    let worse = start.is_some_and(|l| r.ended_worse(l));
+                    let _ = tr.set_attribute("data-worse", if worse { "1" } else { "0" });
                     for text in [
                         fmt_short(r.lr),
                         fmt_short(r.final_loss()),
                         fmt_short(r.min_loss()),
-                        r.diverged_at.map_or("no".into(), |s| format!("at step {s}")),
+                        match r.diverged_at {
+                            Some(s) => format!("diverged at step {s}"),
+                            None if worse => "ended above its start".into(),
+                            None => "–".into(),
+                        },
                     ] {
                         if let Ok(td) = doc.create_element("td") {
                             td.set_text_content(Some(&text));
@@ -270,6 +288,16 @@ impl Lab {
             };
             if let Some(d) = first_diverged {
                 text.push_str(&format!(" From η = {} the runs diverge.", fmt_short(d)));
+            }
+            let worse: Vec<f64> =
+                runs.iter().filter(|r| start.is_some_and(|l| r.ended_worse(l))).map(|r| r.lr).collect();
+            if let (Some(&w), Some(l)) = (worse.first(), start) {
+                text.push_str(&format!(
+                    " {} of the rates, from η = {}, ended above the loss before training ({}): too large, though nothing blew up.",
+                    worse.len(),
+                    fmt_short(w),
+                    fmt_short(l)
+                ));
             }
             if let Some(b) = best {
                 set_attr("lr-summary", "data-best-lr", &b.lr.to_string());
