@@ -71,5 +71,11 @@ describe('page', () => {
     assert.ok((await readNodes(page)).length > 0, 'in embed mode the graph has nodes');
     assertGrads(await pressBackward(page), EX1.grads, { label: 'embed mode: ' });
     await screenshot(page, 'embed.png');
+    // The training view embedded at 900×600 keeps its two columns: settings beside the network.
+    const train = await lab.openPage(t, 'view=train&embed=1', { viewport: { width: 900, height: 600 } });
+    assert.equal(await train.locator('header').first().isVisible(), false);
+    const [settings, stage] = await Promise.all(['#train-view .controls', '#train-view .train-stage'].map((s) => train.locator(s).boundingBox()));
+    assert.ok(settings.x + settings.width <= stage.x && stage.y < settings.y + 50, `settings ${JSON.stringify(settings)}, stage ${JSON.stringify(stage)}`);
+    await screenshot(train, 'embed-train.png');
   });
 });
