@@ -278,6 +278,10 @@ describe('step-size view', () => {
     await over.mouse.move(box.x + box.width * 0.65, box.y + box.height * 0.35);
     await over.mouse.up();
     assert.ok(new URL(over.url()).searchParams.get('start'), 'the start is in the URL');
+    // opened directly, after 300 warm-up steps on the circle the gradient is small: the probe
+    // reaches past 30 to where the step overshoots
+    const far = await num(page, '#s-profile', 'data-overshoot');
+    assert.ok(far > 30 && far > (await num(page, '#s-profile', 'data-best')), `overshoot from ${far}`);
     const narrow = await lab.openPage(t, 'view=step&problem=poly&eta=0.03', { viewport: { width: 390, height: 844 } });
     // at 390 px the η slider comes first, with the contour plot it drives right under it
     const [slider, contour] = await Promise.all(['#s-eta', '#s-contour'].map((s) => narrow.locator(s).boundingBox()));
@@ -294,6 +298,10 @@ describe('step-size view', () => {
     await page.getByRole('link', { name: 'Step size' }).click();
     await page.locator('#step-view').waitFor();
     assert.equal(await attr(page, '#s-profile', 'data-from-step'), '7');
+    // the probe goes as far as it takes to overshoot (the loss need not be convex along the
+    // line: the best η can lie beyond a first bump)
+    const [best, over] = await Promise.all(['data-best', 'data-overshoot'].map((a) => num(page, '#s-profile', a)));
+    assert.ok(best > 0 && over > 0 && Number.isFinite(over), `best η ${best}, overshoot from ${over}`);
     assert.equal(new URL(page.url()).searchParams.get('view'), 'step');
     assert.equal(new URL(page.url()).searchParams.get('data'), 'xor');
     await page.getByRole('link', { name: 'Training' }).click();

@@ -318,5 +318,25 @@ pub fn step_profile(obj: &mut dyn Objective, theta: &[f64], etas: &[f64]) -> Ste
     StepProfile { start, points, best, overshoot }
 }
 
+/// How far a step along −∇L from θ must go to overshoot: the first of `candidates`
+/// (ascending) whose step ends above the loss at θ (or is not finite), else the last. A page
+/// probes up to it, so the profile shows the whole valley; with a small gradient (late in
+/// training) that can take steps far larger than any learning rate used.
+pub fn overshooting_step(obj: &mut dyn Objective, theta: &[f64], candidates: &[f64]) -> Option<f64> {
+    let n = obj.dim().min(theta.len());
+    let mut g = vec![0.0; obj.dim()];
+    obj.grad(theta, &mut g);
+    let start = obj.loss(theta);
+    let mut probe = theta.to_vec();
+    let mut overshoots = |eta: f64| {
+        for i in 0..n {
+            probe[i] = theta[i] - eta * g[i];
+        }
+        let l = obj.loss(&probe);
+        !l.is_finite() || l > start
+    };
+    candidates.iter().copied().find(|&eta| overshoots(eta)).or(candidates.last().copied())
+}
+
 #[cfg(test)]
 mod tests;

@@ -167,3 +167,15 @@ fn a_rate_that_thrashes_without_blowing_up_ends_worse_than_it_started() {
     assert!(last_step.ended_worse(0.5));
     assert_eq!(LrSweep::new(Quadratic { a: 1.0, theta: 1.0 }, vec![0.1], 5).start_loss(), None);
 }
+
+#[test]
+fn the_probe_goes_as_far_as_the_first_overshoot() {
+    // L(θ − η·g) = ½(1 − η)² from θ = 1: above the start ½ exactly for η > 2
+    let mut obj = OneD { a: 1.0 };
+    assert_eq!(overshooting_step(&mut obj, &[1.0], &[0.5, 1.0, 3.0, 10.0]), Some(3.0));
+    assert_eq!(overshooting_step(&mut obj, &[1.0], &[0.5, 1.0]), Some(1.0), "none overshoots: the last");
+    assert_eq!(overshooting_step(&mut obj, &[1.0], &[]), None);
+    // a flatter bowl needs a longer step
+    let mut flat = OneD { a: 0.01 };
+    assert_eq!(overshooting_step(&mut flat, &[1.0], &[30.0, 300.0, 3000.0]), Some(300.0));
+}

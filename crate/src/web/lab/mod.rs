@@ -18,7 +18,9 @@ use super::plot_math::{lighten, Rgb};
 use super::state::{State, View};
 use crate::graph::fmt_short;
 use crate::sweep::live::NetworkObjective;
-use crate::sweep::{descent_path, log_space, loss_grid, step_profile, Bowl, LrSweep, Objective, PolyFit, RangeTest};
+use crate::sweep::{
+    descent_path, log_space, loss_grid, overshooting_step, step_profile, Bowl, LrSweep, Objective, PolyFit, RangeTest,
+};
 use crate::tensor::LayerSnapshot;
 use crate::train::{Status, Trainer, TrainerConfig};
 use std::cell::RefCell;

@@ -103,8 +103,13 @@ impl Lab {
         set_attr("s-profile", "data-from-step", &self.trainer.steps().to_string());
         let Ok(mut obj) = NetworkObjective::all(&self.trainer) else { return };
         let theta = obj.theta();
-        let etas = log_space(1e-3, 30.0, 80);
+        // up to 30, or further (by decades, to 3·10⁵) until a step overshoots, so the valley
+        // and its far side are in the picture even when the gradient has become small
+        let hi = overshooting_step(&mut obj, &theta, &[30.0, 300.0, 3e3, 3e4, 3e5]).unwrap_or(30.0);
+        let etas = log_space(1e-3, hi, 80 + 16 * (hi / 30.0).log10().round() as usize);
         let profile = step_profile(&mut obj, &theta, &etas);
+        set_attr("s-profile", "data-best", &profile.best.map_or(String::new(), |b| b.to_string()));
+        set_attr("s-profile", "data-overshoot", &profile.overshoot.map_or(String::new(), |o| o.to_string()));
         let mut marks = vec![Mark {
             x: self.trainer.current_lr(),
             y: profile.start,
@@ -137,7 +142,7 @@ impl Lab {
             y_label: "loss after the step".into(),
             log_x: true,
             log_y: true,
-            x_range: Some((1e-3, 30.0)),
+            x_range: Some((1e-3, hi)),
             y_range: None,
             series: vec![
                 Series {
@@ -145,7 +150,7 @@ impl Lab {
                 },
                 Series {
                     label: "loss at the start".into(),
-                    points: vec![(1e-3, profile.start), (30.0, profile.start)],
+                    points: vec![(1e-3, profile.start), (hi, profile.start)],
                     color: GREY,
                     style: Style::Line,
                 },
