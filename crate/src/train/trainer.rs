@@ -1149,6 +1149,132 @@ mod tests {
         assert_eq!(t.current_lr(), 0.0);
     }
 
+    mod any_input {
+        use super::*;
+        use crate::tensor::ACTIVATIONS;
+        use crate::train::data::{DATASET_KINDS, FEATURES};
+        use crate::train::loss::LOSSES;
+        use proptest::prelude::*;
+
+        /// Numbers as a page or a script might send them: ordinary, tiny, huge, negative,
+        /// and not numbers at all.
+        fn wild() -> impl Strategy<Value = f64> {
+            prop_oneof![
+                4 => -2.0f64..2.0,
+                1 => Just(0.0),
+                1 => Just(1e30),
+                1 => Just(-1e-30),
+                1 => Just(f64::NAN),
+                1 => Just(f64::INFINITY),
+                1 => 1e-6f64..1e3,
+            ]
+        }
+
+        /// Mostly a sensible value from `range`, now and then a wild one.
+        fn mostly(range: std::ops::Range<f64>) -> impl Strategy<Value = f64> {
+            prop_oneof![9 => range, 1 => wild()]
+        }
+
+        fn config() -> impl Strategy<Value = TrainerConfig> {
+            (
+                (0..DATASET_KINDS.len(), 0usize..700, mostly(0.0..1.0), mostly(0.0..0.9), any::<u64>()),
+                proptest::sample::subsequence(FEATURES.to_vec(), 0..=FEATURES.len()),
+                proptest::collection::vec(prop_oneof![9 => 1usize..12, 1 => Just(0usize)], 0..5),
+                (0..ACTIVATIONS.len(), 0..LOSSES.len()),
+                (0..3usize, mostly(-4.0..1.5), mostly(0.0..0.99)),
+                (0..5usize, 0usize..50, mostly(0.1..1.0)),
+                (prop_oneof![9 => 1usize..40, 1 => Just(0usize)], any::<u64>()),
+            )
+                .prop_map(
+                    |(
+                        data,
+                        features,
+                        hidden,
+                        (act, loss),
+                        (opt, log_lr, beta),
+                        (sched, every, factor),
+                        (batch, seed),
+                    )| {
+                        // 10^log_lr for the sensible draws (1e-4 … 30); a wild draw stays wild
+                        let lr = if (-4.0..1.5).contains(&log_lr) { 10f64.powf(log_lr) } else { log_lr };
+                        TrainerConfig {
+                            dataset: DatasetConfig {
+                                kind: DATASET_KINDS[data.0],
+                                points: data.1,
+                                noise: data.2,
+                                test_fraction: data.3,
+                                seed: data.4,
+                            },
+                            features,
+                            hidden,
+                            activation: ACTIVATIONS[act],
+                            loss: LOSSES[loss],
+                            optimizer: match opt {
+                                0 => OptimizerConfig::Sgd { lr },
+                                1 => OptimizerConfig::Momentum { lr, beta },
+                                _ => OptimizerConfig::Adam { lr, beta1: beta, beta2: 0.999, eps: 1e-8 },
+                            },
+                            schedule: match sched {
+                                0 => Schedule::Constant,
+                                1 => Schedule::StepDecay { every, factor },
+                                2 => Schedule::Exponential { gamma: factor },
+                                3 => Schedule::WarmupCosine { warmup: every, total: 2 * every, min_lr: factor },
+                                _ => Schedule::WarmupLinear { warmup: 2 * every, total: every, min_lr: factor },
+                            },
+                            batch_size: batch,
+                            seed,
+                        }
+                    },
+                )
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+            /// Whatever the settings, a trainer is made or refused with a message; a made one
+            /// trains, reports, draws and edits its data without panicking, and its numbers
+            /// are finite or it says it diverged.
+            #[test]
+            fn any_settings_give_a_trainer_or_a_message(config in config(), x in wild(), y in wild(), more in config()) {
+                let mut t = match Trainer::new(config) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        prop_assert!(!e.to_string().is_empty());
+                        return Ok(());
+                    }
+                };
+                let status = t.train(25);
+                match status {
+                    Status::Ready => {
+                        let loss = t.loss_train();
+                        prop_assert!(loss.is_none_or(|l| l.is_finite()), "{loss:?} while ready");
+                    }
+                    Status::Diverged { step, .. } => prop_assert!((1..=25).contains(&step)),
+                    Status::NoData => prop_assert!(t.dataset().train().is_empty()),
+                }
+                let _ = t.evaluate(true);
+                let _ = t.snapshot();
+                let _ = t.predict_grid(7, (x, y));
+                let _ = t.neuron_grid(0, 0, 5, (-1.0, 1.0));
+                let _ = t.feature_grid(0, 5, (-1.0, 1.0));
+                let _ = t.predict_curve(9, (y, x));
+                let _ = t.example_source(0);
+                let _ = t.add_point(x, y, 1.0);
+                let _ = t.remove_nearest(y, x);
+                let _ = t.set_learning_rate(x);
+                let _ = t.set_optimizer(more.optimizer);
+                let _ = t.set_schedule(more.schedule);
+                let _ = t.set_batch_size(more.batch_size);
+                let _ = t.set_loss(more.loss);
+                let _ = t.set_features(more.features);
+                let _ = t.set_hidden(more.hidden);
+                let _ = t.set_dataset(more.dataset);
+                let _ = t.train(5);
+                let _ = t.snapshot();
+            }
+        }
+    }
+
     /// Speed of the training loop: `cargo test --release -- --ignored --nocapture speed`.
     #[test]
     #[ignore]
