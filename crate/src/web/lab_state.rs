@@ -480,6 +480,76 @@ mod tests {
         assert_eq!(m.len(), q.len(), "{m:?}");
     }
 
+    mod any_query {
+        use super::*;
+        use proptest::prelude::*;
+
+        const KEYS: [&str; 26] = [
+            "data", "noise", "train", "features", "hidden", "act", "loss", "opt", "lr", "beta", "sched", "batch",
+            "seed", "speed", "logy", "grads", "perf", "lo", "hi", "rates", "steps", "problem", "cond", "eta", "mom",
+            "start",
+        ];
+
+        /// Values a URL might carry: numbers, lists, names, junk.
+        fn value() -> impl Strategy<Value = String> {
+            prop_oneof![
+                (-1e3f64..1e3).prop_map(|v| v.to_string()),
+                (0u32..600).prop_map(|v| v.to_string()),
+                proptest::collection::vec(0u32..20, 0..6).prop_map(|v| v
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(",")),
+                proptest::sample::select(vec![
+                    "x,y",
+                    "x",
+                    "sin_x,y",
+                    "xor",
+                    "spiral3",
+                    "quadratic",
+                    "sine",
+                    "adam",
+                    "momentum",
+                    "softmax",
+                    "mse",
+                    "relu",
+                    "warmup_cosine",
+                    "net",
+                    "poly",
+                    "bowl",
+                    "NaN",
+                    "inf",
+                    "-0",
+                    "1e400",
+                    "",
+                    "1,",
+                ])
+                .prop_map(String::from),
+                "[ -~]{0,12}",
+            ]
+        }
+
+        proptest! {
+            /// Whatever a URL says, the settings read from it (with a message for each value
+            /// refused) describe a trainer the core accepts: the page never has nothing to show.
+            #[test]
+            fn any_query_gives_settings_the_trainer_accepts(
+                pairs in proptest::collection::vec((proptest::sample::select(KEYS.to_vec()), value()), 0..12)
+            ) {
+                let q: Vec<(String, String)> = pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+                let (lab, _messages) = read_all(&q);
+                let made = Trainer::new(lab.trainer_config());
+                prop_assert!(made.is_ok(), "{:?} from {q:?}", made.err().map(|e| e.to_string()));
+                // and what it writes reads back the same
+                let mut again = vec![];
+                lab.write(&mut again);
+                let (back, m) = read_all(&again);
+                prop_assert!(m.is_empty(), "{m:?}");
+                prop_assert_eq!(back, lab);
+            }
+        }
+    }
+
     #[test]
     fn every_dataset_gets_a_loss_the_trainer_accepts() {
         for &(kind, _, _) in DATASETS {
