@@ -278,6 +278,7 @@ describe('step-size view', () => {
     await over.mouse.move(box.x + box.width * 0.65, box.y + box.height * 0.35);
     await over.mouse.up();
     assert.ok(new URL(over.url()).searchParams.get('start'), 'the start is in the URL');
+    assert.equal(await over.locator('#s-contour').evaluate((c) => getComputedStyle(c).touchAction), 'none', 'a finger drags the start, not the page');
     // opened directly, after 300 warm-up steps on the circle the gradient is small: the probe
     // reaches past 30 to where the step overshoots
     const far = await num(page, '#s-profile', 'data-overshoot');

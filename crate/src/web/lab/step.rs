@@ -193,6 +193,10 @@ pub(super) fn wire(app: &Shared) {
     }
     let a = app.clone();
     on_id::<PointerEvent>("s-contour", "pointerdown", move |e: PointerEvent| {
+        // keep the drag while the pointer wanders off the plot
+        if let Some(c) = canvas("s-contour") {
+            let _ = c.set_pointer_capture(e.pointer_id());
+        }
         a.borrow_mut().dragging = true;
         move_start(&a, &e);
     });
@@ -202,7 +206,7 @@ pub(super) fn wire(app: &Shared) {
             move_start(&a, &e);
         }
     });
-    for kind in ["pointerup", "pointerleave"] {
+    for kind in ["pointerup", "pointercancel", "pointerleave"] {
         let a = app.clone();
         on_id::<PointerEvent>("s-contour", kind, move |_| a.borrow_mut().dragging = false);
     }
