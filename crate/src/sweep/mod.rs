@@ -13,6 +13,8 @@
 pub mod live;
 pub mod surface;
 
+use crate::train::exploded;
+
 pub use surface::{descent_path, loss_grid, Bowl, DescentPath, Grid2, PolyFit};
 
 /// A training run the experiments can drive.
@@ -48,9 +50,6 @@ impl Progress {
         self.done >= self.total
     }
 }
-
-/// A loss counts as diverged when it is not finite or grows beyond this factor of the first.
-pub const DIVERGENCE_FACTOR: f64 = 1e4;
 
 /// `n` learning rates spaced evenly in log scale from `lo` to `hi` (both included).
 /// Returns an empty list for `n == 0` or for bounds that are not positive and finite.
@@ -164,9 +163,8 @@ impl<T: Trainable> LrSweep<T> {
                 left -= 1;
                 let first = run.losses.first().copied();
                 match trainer.step_with_lr(run.lr) {
-                    Some(l) if l.is_finite() && first.is_none_or(|f| l <= f.abs().max(1e-12) * DIVERGENCE_FACTOR) => {
-                        run.losses.push(l)
-                    }
+                    // the trainer's own rule (a `Trainable` need not apply it itself)
+                    Some(l) if !exploded(first.unwrap_or(l), l) => run.losses.push(l),
                     _ => {
                         run.diverged_at = Some(run.losses.len());
                         finished = true;

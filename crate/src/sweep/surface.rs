@@ -139,8 +139,7 @@ pub fn descent_path(obj: &mut dyn Objective, start: &[f64], lr: f64, momentum: f
             theta[i] -= lr * v[i];
         }
         let l = obj.loss(&theta);
-        let exploded = !l.is_finite() || l > first.abs().max(1.0) * super::DIVERGENCE_FACTOR * 100.0;
-        if exploded {
+        if crate::train::exploded(first, l) {
             path.diverged_at = Some(step);
             break;
         }

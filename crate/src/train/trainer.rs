@@ -36,8 +36,16 @@ pub const MAX_FEATURES: usize = 16;
 pub const MAX_GRID: usize = 512;
 /// Most parameters for which [`Trainer::example_source`] writes the network out as gates.
 pub const MAX_EXAMPLE_PARAMS: usize = 64;
-/// A loss above this many times the first step's loss counts as diverged.
+/// A loss above this many times the first loss (taken as at least 10⁻³) counts as diverged:
+/// the one rule of the trainer, the learning-rate sweep and the descent paths ([`exploded`]).
 pub const DIVERGENCE_FACTOR: f64 = 1e6;
+
+/// Whether a run whose first loss was `first` has diverged at `loss`: not finite, or above
+/// [`DIVERGENCE_FACTOR`] × max(|first|, 10⁻³) (so a run that starts near zero is not flagged
+/// for a wobble).
+pub fn exploded(first: f64, loss: f64) -> bool {
+    !loss.is_finite() || loss > DIVERGENCE_FACTOR * first.abs().max(1e-3)
+}
 
 /// Everything that defines a training run. Missing fields read from serde take the defaults.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -358,7 +366,7 @@ impl Trainer {
         self.step += 1;
         self.batch_loss = Some(loss);
         let first = *self.first_loss.get_or_insert(loss);
-        if !loss.is_finite() || loss > DIVERGENCE_FACTOR * first.max(1e-3) {
+        if exploded(first, loss) {
             self.status = Status::Diverged { step: self.step, loss };
             return self.status;
         }
@@ -911,6 +919,14 @@ mod tests {
             assert!(acc >= 0.95, "seed {seed}: test accuracy {acc} after 2000 steps");
             assert!(t.loss_test().unwrap() < 0.3);
         }
+    }
+
+    #[test]
+    fn one_divergence_rule() {
+        assert!(!exploded(0.7, 0.7e6) && exploded(0.7, 0.7e6 * 1.001));
+        assert!(!exploded(0.0, 999.0) && exploded(0.0, 1001.0), "a start near zero counts as 10⁻³");
+        assert!(exploded(-2.0, 2.1e6), "by size");
+        assert!(exploded(1.0, f64::NAN) && exploded(1.0, f64::INFINITY) && !exploded(1.0, 0.5));
     }
 
     #[test]
