@@ -34,6 +34,22 @@ describe('page', () => {
     }
   });
 
+  test('a loading note shows until the app starts, and says why when it cannot start', async (t) => {
+    const page = await lab.openPage(t, exprQuery(EX1.source));
+    assert.equal(await page.locator('#boot').isVisible(), false, 'started: the note is gone');
+    // the wasm module does not arrive (a dropped connection, or a browser without wasm SIMD)
+    const context = await lab.browser.newContext({ viewport: { width: 800, height: 500 } });
+    t.after(() => context.close());
+    const broken = await context.newPage();
+    await broken.route('**/*.wasm', (route) => route.abort());
+    await broken.goto(`${lab.url}?view=train`);
+    const note = broken.locator('#boot-text.boot-failed');
+    await note.waitFor({ timeout: 15_000 });
+    assert.match(await note.textContent(), /could not start .*WebAssembly SIMD/s);
+    assert.equal(await broken.locator('body').getAttribute('data-ready'), null);
+    await screenshot(broken, 'boot-failed.png');
+  });
+
   test('the graph view of example 2 after Backward at 1280×800 and 390×844', async (t) => {
     const wide = await lab.openPage(t, exprQuery(EX2.source), { viewport: { width: 1280, height: 800 } });
     assertGrads(await pressBackward(wide), EX2.grads);
