@@ -54,7 +54,10 @@ describe('training view', () => {
     assert.equal(url.searchParams.get('hidden'), '8,8');
     await page.locator('#t-layers summary').click();
     await page.locator('#t-layers-host .heat').first().waitFor();
-    assert.equal(await page.locator('#t-layers-host [data-matrix="dinputs = dvalues·Wᵀ"]').count(), 3);
+    // two tanh layers (their products use dz) and the linear output layer (the lecture's)
+    assert.equal(await page.locator('#t-layers-host [data-matrix="dinputs = dz·Wᵀ"]').count(), 2);
+    assert.equal(await page.locator('#t-layers-host [data-matrix="dz = dvalues ⊙ tanh′(z)"]').count(), 2);
+    assert.equal(await page.locator('#t-layers-host [data-matrix="dinputs = dvalues·Wᵀ"]').count(), 1);
     // At 1280×800 the loss plot sits under the network, beside the decision boundary, and
     // the whole of it is on the first screen.
     const [loss, plane] = await Promise.all(['#t-loss-plot', '#t-boundary'].map((s) => page.locator(s).boundingBox()));

@@ -157,6 +157,9 @@ pub struct Trainer {
     dataset: Dataset,
     net: Network<f32>,
     optimizer: Optimizer<f32>,
+    /// The weights and biases of each layer as the last full step's batch used them, before
+    /// that step's update ([`Trainer::batch_layers`]); empty until such a step.
+    used: Vec<(Vec<f32>, Vec<f32>)>,
     /// Draws the shuffled orders.
     rng: Rng,
     /// Indices of training points in this epoch's order; `cursor` is the next one.
@@ -276,6 +279,7 @@ impl Trainer {
             dataset,
             net,
             optimizer,
+            used: Vec::new(),
         };
         trainer.load_data();
         trainer.restart();
@@ -327,6 +331,7 @@ impl Trainer {
             }
         }
         self.optimizer.reset(&self.net);
+        self.used.clear();
         self.rng = Rng::new(self.config.seed ^ 0xA5A5_A5A5_A5A5_A5A5);
         self.new_order();
         self.step = 0;
@@ -370,6 +375,9 @@ impl Trainer {
             self.status = Status::Diverged { step: self.step, loss };
             return self.status;
         }
+        if full {
+            self.keep_used_parameters();
+        }
         // The schedule's rate is finite and ≥ 0 for a valid schedule, so this cannot fail.
         let _ = self.optimizer.step(&mut self.net, lr);
         self.version += 1;
@@ -379,6 +387,19 @@ impl Trainer {
             self.status = Status::Ready;
         }
         self.status
+    }
+
+    /// Copies the parameters this step's batch used, before the update changes them (full
+    /// steps only: the buffers are reused, nothing is allocated once they have their size).
+    fn keep_used_parameters(&mut self) {
+        let layers = self.net.layers();
+        self.used.resize_with(layers.len(), Default::default);
+        for (layer, (w, b)) in layers.iter().zip(&mut self.used) {
+            w.clear();
+            w.extend(layer.weights().iter());
+            b.clear();
+            b.extend(layer.biases().iter());
+        }
     }
 
     /// Up to `steps` steps (fewer if training stops); returns the status.
@@ -488,6 +509,26 @@ impl Trainer {
     /// Fraction of test points classified correctly (`None` for regression).
     pub fn accuracy_test(&mut self) -> Option<f64> {
         self.evaluate(true).accuracy
+    }
+
+    /// Every layer's matrices of the last batch with the weights and biases that batch used
+    /// (the network's own have had the step's update since), so that z = X·W + b and
+    /// dinputs = dz·Wᵀ hold for the numbers shown together. Before the first step, the
+    /// network's parameters.
+    pub fn batch_layers(&self) -> Vec<LayerSnapshot> {
+        let layers = self.net.layers().iter().enumerate();
+        layers
+            .map(|(i, layer)| {
+                let mut s = layer.snapshot();
+                let fits =
+                    |(w, b): &&(Vec<f32>, Vec<f32>)| w.len() == s.weights.data.len() && b.len() == s.biases.data.len();
+                if let Some((w, b)) = self.used.get(i).filter(fits) {
+                    s.weights.data = w.iter().map(|&v| f64::from(v)).collect();
+                    s.biases.data = b.iter().map(|&v| f64::from(v)).collect();
+                }
+                s
+            })
+            .collect()
     }
 
     /// Everything a view shows, as plain data.

@@ -203,16 +203,37 @@ pub fn layer_maps(layers: &[LayerSnapshot]) -> El {
             layer.n_neurons,
             activation_name(layer.activation)
         )));
-        for (name, m) in [
-            ("X", &layer.inputs),
-            ("W", &layer.weights),
-            ("b", &layer.biases),
-            ("outputs", &layer.outputs),
-            ("dvalues", &layer.dvalues),
-            ("dinputs = dvalues·Wᵀ", &layer.dinputs),
-            ("dweights = Xᵀ·dvalues", &layer.dweights),
-            ("dbiases = Σ dvalues", &layer.dbiases),
-        ] {
+        // A linear layer is the lecture's dense layer: the gradient it gets is the one its
+        // products use. Behind an activation f the products use dz = dvalues ⊙ f′(z) instead,
+        // so those layers also show z and dz, and their formulas say dz.
+        let linear = layer.activation == Activation::Linear;
+        let f = activation_name(layer.activation);
+        let matrices: Vec<(String, &Matrix)> = if linear {
+            vec![
+                ("X".into(), &layer.inputs),
+                ("W".into(), &layer.weights),
+                ("b".into(), &layer.biases),
+                ("outputs".into(), &layer.outputs),
+                ("dvalues".into(), &layer.dvalues),
+                ("dinputs = dvalues·Wᵀ".into(), &layer.dinputs),
+                ("dweights = Xᵀ·dvalues".into(), &layer.dweights),
+                ("dbiases = Σ dvalues".into(), &layer.dbiases),
+            ]
+        } else {
+            vec![
+                ("X".into(), &layer.inputs),
+                ("W".into(), &layer.weights),
+                ("b".into(), &layer.biases),
+                ("z = X·W + b".into(), &layer.z),
+                (format!("outputs = {f}(z)"), &layer.outputs),
+                ("dvalues".into(), &layer.dvalues),
+                (format!("dz = dvalues ⊙ {f}′(z)"), &layer.dz),
+                ("dinputs = dz·Wᵀ".into(), &layer.dinputs),
+                ("dweights = Xᵀ·dz".into(), &layer.dweights),
+                ("dbiases = Σ dz".into(), &layer.dbiases),
+            ]
+        };
+        for (name, m) in &matrices {
             row = row.child(heat_table(name, m));
         }
         host = host.child(row);
@@ -279,6 +300,44 @@ mod tests {
     }
 
     #[test]
+    fn behind_an_activation_the_products_are_labelled_with_dz_and_are_dz_products() {
+        let mut t = Trainer::new(TrainerConfig { hidden: vec![3], ..TrainerConfig::default() }).unwrap();
+        t.train(3);
+        let layers = t.batch_layers();
+        let text = layer_maps(&layers).text_content();
+        for label in ["z = X·W + b", "dz = dvalues ⊙ tanh′(z)", "dinputs = dz·Wᵀ", "dweights = Xᵀ·dz", "dbiases = Σ dz"]
+        {
+            assert!(text.contains(label), "{label} in {text}");
+        }
+        assert!(text.contains("dinputs = dvalues·Wᵀ"), "the linear output layer keeps the lecture's labels");
+        // and the numbers are what the labels say, with the W the batch used: z = X·W + b,
+        // dinputs = dz·Wᵀ (not dvalues·Wᵀ)
+        let l = &layers[0];
+        for r in 0..l.inputs.rows() {
+            for j in 0..l.n_neurons {
+                let z =
+                    (0..l.n_inputs).map(|i| l.inputs.get(r, i).unwrap() * l.weights.get(i, j).unwrap()).sum::<f64>()
+                        + l.biases.get(0, j).unwrap();
+                assert!((z - l.z.get(r, j).unwrap()).abs() < 1e-5, "z[{r}][{j}]");
+            }
+        }
+        let product = |g: &Matrix, r: usize, i: usize| {
+            (0..l.n_neurons).map(|j| g.get(r, j).unwrap() * l.weights.get(i, j).unwrap()).sum::<f64>()
+        };
+        let (mut worst_dz, mut worst_dvalues) = (0.0f64, 0.0f64);
+        for r in 0..l.inputs.rows() {
+            for i in 0..l.n_inputs {
+                let shown = l.dinputs.get(r, i).unwrap();
+                worst_dz = worst_dz.max((shown - product(&l.dz, r, i)).abs());
+                worst_dvalues = worst_dvalues.max((shown - product(&l.dvalues, r, i)).abs());
+            }
+        }
+        assert!(worst_dz < 1e-6 && worst_dvalues > 1e-4, "dz: {worst_dz}, dvalues: {worst_dvalues}");
+        // the network's own weights have moved on by the step's update
+        assert_ne!(t.network().layers()[0].weights()[[0, 0]] as f64, l.weights.get(0, 0).unwrap());
+    }
+
+    #[test]
     fn the_lecture_example_prints_its_numbers() {
         let snap = lecture_layer().unwrap();
         assert_eq!(snap.dinputs.shape, [4, 4]);
@@ -287,6 +346,7 @@ mod tests {
         let maps = layer_maps(&[snap]);
         let text = maps.text_content();
         assert!(text.contains("dinputs = dvalues·Wᵀ") && text.contains("4×3") && text.contains("10.00"), "{text}");
+        assert!(!text.contains("dz"), "a linear layer is the lecture's: no dz");
         assert_eq!(signed_color(1.0, 1.0), "rgb(37,99,235)");
         assert_eq!(signed_color(0.0, 1.0), "rgb(255,255,255)");
     }

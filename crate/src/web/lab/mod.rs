@@ -277,9 +277,9 @@ impl Lab {
             self.draw_loss();
         }
         if network {
-            let layers = self.layer_snapshots();
-            self.draw_network(&layers);
-            self.draw_layers(&layers);
+            let now: Vec<LayerSnapshot> = self.trainer.network().layers().iter().map(|l| l.snapshot()).collect();
+            self.draw_network(&now);
+            self.draw_layers(&self.layer_snapshots());
         }
     }
 
@@ -307,10 +307,12 @@ impl Lab {
         report(plot::line_chart(&c, &chart));
     }
 
-    /// Every layer's matrices of the last batch (what the network drawing and the layer view
-    /// show; the rest of a trainer snapshot is not needed here).
+    /// Every layer's matrices of the last batch, with the weights and biases that batch used,
+    /// for the layer view: its numbers fit together (z = X·W + b, dinputs = dz·Wᵀ). The
+    /// network drawing shows the weights as they are now (as the boundary and a point's graph
+    /// use them), one update further on.
     fn layer_snapshots(&self) -> Vec<LayerSnapshot> {
-        self.trainer.network().layers().iter().map(|l| l.snapshot()).collect()
+        self.trainer.batch_layers()
     }
 
     fn draw_network(&mut self, layers: &[LayerSnapshot]) {
