@@ -45,6 +45,13 @@ describe('JS API', () => {
     }
     assert.equal(s.optimizer.kind, 'adam');
     assert.equal(s.optimizer.t, 3);
+    // batchLayers: the same batch with the W and b it used, so z = X·W + b holds (the
+    // snapshot's weights have had Adam's update since)
+    const [used] = t.batchLayers();
+    assert.deepEqual(used.z.data, first.z.data);
+    const z00 = used.inputs.data[0] * used.weights.data[0] + used.inputs.data[1] * used.weights.data[3] + used.biases.data[0];
+    assert.ok(Math.abs(z00 - used.z.data[0]) < 1e-6, `z[0][0] ${used.z.data[0]} vs X·W + b ${z00}`);
+    assert.notDeepEqual(used.weights.data, first.weights.data, 'the snapshot has the weights after the update');
     assert.ok(s.optimizer.layers.length === 2 && s.optimizer.layers[0].length === 2, 'Adam keeps m and v per layer');
   });
 

@@ -101,6 +101,13 @@ impl JsTrainer {
         to_js(&self.inner.snapshot())
     }
 
+    /// The layers as in `snapshot().layers`, but with the weights and biases the last batch
+    /// used (before its update), so its matrices fit together: z = X·W + b, dinputs = dz·Wᵀ.
+    #[wasm_bindgen(js_name = batchLayers)]
+    pub fn batch_layers(&self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.batch_layers())
+    }
+
     /// Backprop on training point `index` through the scalar graph of gates: every weight and
     /// bias as `[name, gradient]` (names as in the graph view: `w1_0_2`, `b1_0`, …).
     #[wasm_bindgen(js_name = exampleGradients)]
