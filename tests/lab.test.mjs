@@ -149,6 +149,12 @@ describe('training view', () => {
     assert.match(await live.textContent(), /^Removed the point at/);
     const removed = (await live.textContent()).match(/\(([^,]+), ([^)]+)\)/).slice(1).map((v) => Number(v.replace('−', '-')));
     assert.ok(Math.abs(removed[0] - cx) < 0.01 && Math.abs(removed[1] - cy) < 0.01, `removed ${removed}, cross ${cx}, ${cy}`);
+    // digits add a point of that class; XOR has two, so 2 is refused with a message
+    await plane.press('1');
+    assert.match(await live.textContent(), /^Added a point of class 1 at/);
+    await plane.press('Delete');
+    await plane.press('2');
+    assert.match(await live.textContent(), /not a class: classes are 0 to 1/);
     // N puts the cross on the nearest training point; Enter there opens its graph
     await plane.press('n');
     assert.match(await live.textContent(), /^On the training point of class/);

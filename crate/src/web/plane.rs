@@ -21,6 +21,9 @@ pub enum PlaneAct {
     Second,
     /// Alt-click / Delete: remove the nearest point.
     Remove,
+    /// The digit keys 0, 1, 2: add a point of that class (the only way to the third class of
+    /// the three-class sets).
+    Class(u8),
 }
 
 impl PlaneAct {
@@ -58,6 +61,9 @@ impl PlaneKey {
             "Enter" => PlaneKey::Act(PlaneAct::for_click(shift, false)),
             "Delete" | "Backspace" => PlaneKey::Act(PlaneAct::Remove),
             "n" | "N" => PlaneKey::Snap,
+            "0" => PlaneKey::Act(PlaneAct::Class(0)),
+            "1" => PlaneKey::Act(PlaneAct::Class(1)),
+            "2" => PlaneKey::Act(PlaneAct::Class(2)),
             _ => return None,
         })
     }
@@ -127,6 +133,8 @@ mod tests {
         assert_eq!(PlaneKey::for_key("Delete", false), Some(PlaneKey::Act(PlaneAct::Remove)));
         assert_eq!(PlaneKey::for_key("ArrowUp", false), Some(PlaneKey::Move(0, 1)));
         assert_eq!(PlaneKey::for_key("n", false), Some(PlaneKey::Snap));
+        assert_eq!(PlaneKey::for_key("2", false), Some(PlaneKey::Act(PlaneAct::Class(2))));
+        assert_eq!(PlaneKey::for_key("3", false), None);
         assert_eq!(PlaneKey::for_key(" ", false), None, "space stays Play/Pause");
         assert_eq!(PlaneKey::for_key("Tab", false), None, "Tab still leaves the plane");
     }

@@ -564,9 +564,14 @@ impl Lab {
                 return format!("Opened the graph of the training point near {spot}.");
             }
         }
-        // the first class (orange) or the second (blue); regression ignores the class
+        // the first class (orange), the second (blue) or the one named; regression ignores it
         let classes = self.trainer.dataset().classes();
-        let label = if classes == 0 || act == PlaneAct::Primary { 0.0 } else { 1.0 };
+        let label = match act {
+            _ if classes == 0 => 0.0,
+            PlaneAct::Class(k) => f64::from(k),
+            PlaneAct::Second => 1.0,
+            _ => 0.0,
+        };
         let said = match self.trainer.add_point(at.0, at.1, label) {
             Ok(()) if classes == 0 => format!("Added a point at {spot}."),
             Ok(()) => format!("Added a point of class {} at {spot}.", label as u8),
