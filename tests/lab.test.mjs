@@ -213,6 +213,11 @@ describe('learning-rate view', () => {
     const best = ok.reduce((b, r, i) => (r.final < ok[b].final ? i : b), 0);
     assert.ok(best > 0 && best < firstDiverged, `minimum at index ${best}, divergence from ${firstDiverged}`);
     assert.equal(await num(page, '#lr-summary', 'data-best-lr'), rows[best].lr);
+    // each rate in the table is a link that trains with it (the plot's click, from the keyboard)
+    const link = new URL(await page.locator('#lr-rows tr').nth(best).locator('a').getAttribute('href'), page.url());
+    assert.equal(link.searchParams.get('view'), 'train');
+    assert.ok(Math.abs(Number(link.searchParams.get('lr')) / rows[best].lr - 1) < 0.01, `${link} for ${rows[best].lr}`);
+    assert.equal(link.searchParams.get('data'), 'xor', 'with the rest of the settings');
     // pick another rate's curve: the curves plot changes
     await page.locator('.sweep-table summary').click();
     const curves = () => page.evaluate(() => document.querySelector('#lr-curves').toDataURL());

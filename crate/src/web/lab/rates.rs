@@ -261,8 +261,18 @@ impl Lab {
                     let _ = tr.set_attribute("data-diverged", if r.diverged_at.is_some() { "1" } else { "0" });
                     let worse = start.is_some_and(|l| r.ended_worse(l));
                     let _ = tr.set_attribute("data-worse", if worse { "1" } else { "0" });
+                    // the rate: a link that trains with it (what a click on the plot does)
+                    if let (Ok(td), Ok(link)) = (doc.create_element("td"), doc.create_element("a")) {
+                        let mut state = self.state.clone();
+                        state.view = View::Train;
+                        state.lab.lr = round3(r.lr);
+                        let _ = link.set_attribute("href", &crate::web::app::query(&state));
+                        let _ = link.set_attribute("title", "Train with this rate");
+                        link.set_text_content(Some(&fmt_short(r.lr)));
+                        let _ = td.append_child(&link);
+                        let _ = tr.append_child(&td);
+                    }
                     for text in [
-                        fmt_short(r.lr),
                         fmt_short(r.final_loss()),
                         fmt_short(r.min_loss()),
                         match r.diverged_at {
