@@ -177,6 +177,18 @@ describe('training view', () => {
     await screenshot(page, 'train-regression-1280.png');
   });
 
+  test('on a touch screen the plane\'s keyboard hints are not shown; with a mouse they are', async (t) => {
+    const desktop = await lab.openPage(t, 'view=train');
+    assert.equal(await desktop.locator('.keyboard-help').isVisible(), true);
+    const context = await lab.browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+    t.after(() => context.close());
+    const phone = await context.newPage();
+    await phone.goto(`${lab.url}?view=train`);
+    await phone.waitForSelector('body[data-ready="1"]');
+    assert.equal(await phone.locator('.keyboard-help').isVisible(), false);
+    assert.equal(await phone.locator('#t-boundary-help').isVisible(), true, 'the rest of the help stays');
+  });
+
   test('clicks add and remove points; at 390 px the view fits', async (t) => {
     const page = await lab.openPage(t, 'view=train', { viewport: { width: 390, height: 844 } });
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
