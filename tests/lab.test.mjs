@@ -155,6 +155,10 @@ describe('training view', () => {
     await plane.press('Delete');
     await plane.press('2');
     assert.match(await live.textContent(), /not a class: classes are 0 to 1/);
+    assert.match(await page.locator('#lab-notice').textContent(), /not a class/);
+    await plane.press('0');
+    assert.equal(await page.locator('#lab-notice').isVisible(), false, 'the refusal goes once a point goes in');
+    await plane.press('Delete');
     // N puts the cross on the nearest training point; Enter there opens its graph
     await plane.press('n');
     assert.match(await live.textContent(), /^On the training point of class/);

@@ -572,13 +572,13 @@ impl Lab {
             PlaneAct::Second => 1.0,
             _ => 0.0,
         };
-        let said = match self.trainer.add_point(at.0, at.1, label) {
+        let added = self.trainer.add_point(at.0, at.1, label);
+        // a refusal stays on screen until the next point goes in
+        show_notice(&added.as_ref().err().map_or(String::new(), |e| e.to_string()));
+        let said = match added {
             Ok(()) if classes == 0 => format!("Added a point at {spot}."),
             Ok(()) => format!("Added a point of class {} at {spot}.", label as u8),
-            Err(err) => {
-                show_notice(&err.to_string());
-                err.to_string()
-            }
+            Err(err) => err.to_string(),
         };
         self.draw_train(true);
         said
