@@ -542,7 +542,7 @@ impl Lab {
         }
     }
 
-    /// A click (or Enter, Shift+Enter, Delete) at (x, y) of the plane. Returns what happened,
+    /// A click (or Enter, Shift+Enter, a digit, Delete) at (x, y) of the plane. Returns what happened,
     /// in words, for the screen-reader announcement.
     fn plane_act(&mut self, at: (f64, f64), act: PlaneAct) -> String {
         let Some(frame) = self.plane_frame.clone() else { return String::new() };
