@@ -97,6 +97,19 @@ describe('training view', () => {
     assert.deepEqual(await dbiases.allTextContents(), ['10.00', '10.00', '10.00']);
   });
 
+  test('a run that blows up is shown as diverged: the message, short numbers, a mark on the loss plot', async (t) => {
+    const page = await lab.openPage(t, 'view=train&lr=10&loss=mse');
+    await page.getByRole('button', { name: 'Play' }).click();
+    await page.locator('#t-status').filter({ hasText: 'Diverged' }).waitFor({ timeout: 20_000 });
+    const at = await attr(page, '#t-loss-plot', 'data-diverged-at');
+    assert.ok(Number(at) >= 1, `the loss plot marks step ${at}`);
+    assert.match(await page.locator('#t-loss-train').textContent(), /^\d(\.\d)?e\d+$/, 'a blown-up loss in short scientific form');
+    assert.equal(await page.getByRole('button', { name: 'Play' }).isVisible(), true, 'stopped');
+    await page.getByRole('button', { name: 'Reset' }).click();
+    assert.equal(await attr(page, '#t-loss-plot', 'data-diverged-at'), '', 'Reset clears it');
+    assert.equal(await page.locator('#t-status').isVisible(), false);
+  });
+
   test('clicking a training point opens its graph, with the gradients the core computes', async (t) => {
     const page = await lab.openPage(t, 'view=train&data=xor&hidden=3');
     for (let i = 0; i < 20; i++) await page.getByRole('button', { name: 'Step' }).click();

@@ -241,6 +241,16 @@ pub fn layer_maps(layers: &[LayerSnapshot]) -> El {
     host
 }
 
+/// A loss for the counters: four decimals in the usual range (0.6931, 0.0012), short
+/// scientific notation outside it (4.1e7 when a run blows up, 3.2e−6 near zero), – for none.
+pub fn loss_text(v: Option<f64>) -> String {
+    match v {
+        None => "–".into(),
+        Some(v) if v == 0.0 || (v.is_finite() && (1e-4..1e4).contains(&v.abs())) => format!("{v:.4}"),
+        Some(v) => fmt_short(v),
+    }
+}
+
 pub fn activation_name(a: Activation) -> &'static str {
     match a {
         Activation::Linear => "linear",
@@ -335,6 +345,19 @@ mod tests {
         assert!(worst_dz < 1e-6 && worst_dvalues > 1e-4, "dz: {worst_dz}, dvalues: {worst_dvalues}");
         // the network's own weights have moved on by the step's update
         assert_ne!(t.network().layers()[0].weights()[[0, 0]] as f64, l.weights.get(0, 0).unwrap());
+    }
+
+    #[test]
+    fn losses_read_well_at_every_size() {
+        assert_eq!(loss_text(Some(0.5204)), "0.5204");
+        assert_eq!(loss_text(Some(0.0012)), "0.0012");
+        assert_eq!(loss_text(Some(0.0)), "0.0000");
+        assert_eq!(loss_text(None), "–");
+        for (v, not) in [(40813176.0, "40813176.0000"), (3.2e-6, "0.0000")] {
+            let t = loss_text(Some(v));
+            assert!(t != not && t.contains('e') && t.len() <= 8, "{v}: {t}");
+        }
+        assert_eq!(loss_text(Some(f64::INFINITY)), fmt_short(f64::INFINITY));
     }
 
     #[test]

@@ -11,7 +11,7 @@ mod step;
 use super::app::{on, on_id, write_url};
 use super::dom::{self, by_id};
 use super::lab_state::*;
-use super::lab_view::{layer_maps, lecture_layer, network_svg, signed_rgb};
+use super::lab_view::{layer_maps, lecture_layer, loss_text, network_svg, signed_rgb};
 use super::plane::{self, PlaneAct, PlaneKey};
 use super::plot::{self, Contour, Frame, Heatmap, LineChart, Mark, MarkKind, Series, Style};
 use super::plot_math::{lighten, Rgb};
@@ -145,10 +145,6 @@ fn fill_select(id: &str, options: &[(&str, &str)], selected: &str) {
     sel.set_value(selected);
 }
 
-fn fmt_loss(v: Option<f64>) -> String {
-    v.map_or("–".into(), |v| if v.is_finite() { format!("{v:.4}") } else { fmt_short(v) })
-}
-
 /// A rate for the URL and the text field: three significant digits.
 fn round3(v: f64) -> f64 {
     if !(v.is_finite() && v > 0.0) {
@@ -232,9 +228,9 @@ impl Lab {
         set_attr("t-count-step", "data-step", &step.to_string());
         dom::set_text("t-count-epoch", &self.trainer.epoch().to_string());
         let (train, test) = (self.trainer.loss_train(), self.trainer.loss_test());
-        dom::set_text("t-loss-train", &fmt_loss(train));
+        dom::set_text("t-loss-train", &loss_text(train));
         set_attr("t-loss-train", "data-loss-train", &train.map_or(String::new(), |v| v.to_string()));
-        dom::set_text("t-loss-test", &fmt_loss(test));
+        dom::set_text("t-loss-test", &loss_text(test));
         set_attr("t-loss-test", "data-loss-test", &test.map_or(String::new(), |v| v.to_string()));
         let acc = self.trainer.accuracy_test();
         dom::set_text("t-accuracy", &acc.map_or("–".into(), |a| format!("{:.1}%", a * 100.0)));
@@ -302,9 +298,23 @@ impl Lab {
             x_range: Some((0.0, self.history.last().map_or(0.0, |h| h.0).max(10.0))),
             y_range: None,
             series: vec![series("train", BLUE, |h| h.1), series("test", ORANGE, |h| h.2)],
-            marks: vec![],
+            marks: self.divergence_mark().into_iter().collect(),
         };
+        let diverged = match self.trainer.status() {
+            Status::Diverged { step, .. } => step.to_string(),
+            _ => String::new(),
+        };
+        let _ = c.set_attribute("data-diverged-at", &diverged);
         report(plot::line_chart(&c, &chart));
+    }
+
+    /// A red ✕ where the run diverged, on the end of the training-loss line (its last finite
+    /// value; the mini-batch loss that tripped the rule when there is none).
+    fn divergence_mark(&self) -> Option<Mark> {
+        let Status::Diverged { step, loss } = self.trainer.status() else { return None };
+        let last = self.history.iter().rev().map(|h| h.1).find(|v| v.is_finite());
+        let y = last.or(loss.is_finite().then_some(loss))?;
+        Some(Mark { x: step as f64, y, label: format!("diverged at step {step}"), color: RED, kind: MarkKind::Cross })
     }
 
     /// Every layer's matrices of the last batch, with the weights and biases that batch used,
