@@ -9,7 +9,7 @@ use ndarray::Array2;
 impl Trainable for Trainer {
     fn step_with_lr(&mut self, lr: f64) -> Option<f64> {
         self.set_learning_rate(lr).ok()?;
-        match self.step() {
+        match self.step_unseen() {
             Status::Ready => self.batch_loss(),
             _ => None,
         }

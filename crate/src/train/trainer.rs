@@ -350,7 +350,15 @@ impl Trainer {
         self.step_with(true)
     }
 
-    /// One step; `full`: also the first layer's dinputs, which only a view reads.
+    /// One step for a run no view looks into (the sweep's copies): like [`Trainer::step`],
+    /// without what only the layer view reads (the first layer's dinputs, the parameters the
+    /// batch used).
+    pub(crate) fn step_unseen(&mut self) -> Status {
+        self.step_with(false)
+    }
+
+    /// One step; `full`: also what only a view reads (the first layer's dinputs, the
+    /// parameters the batch used).
     fn step_with(&mut self, full: bool) -> Status {
         if let Status::Diverged { .. } = self.status {
             return self.status;
