@@ -275,7 +275,7 @@ impl Lab {
         if network {
             let now: Vec<LayerSnapshot> = self.trainer.network().layers().iter().map(|l| l.snapshot()).collect();
             self.draw_network(&now);
-            self.draw_layers(&self.layer_snapshots());
+            self.draw_layers();
         }
     }
 
@@ -315,14 +315,6 @@ impl Lab {
         let last = self.history.iter().rev().map(|h| h.1).find(|v| v.is_finite());
         let y = last.or(loss.is_finite().then_some(loss))?;
         Some(Mark { x: step as f64, y, label: format!("diverged at step {step}"), color: RED, kind: MarkKind::Cross })
-    }
-
-    /// Every layer's matrices of the last batch, with the weights and biases that batch used,
-    /// for the layer view: its numbers fit together (z = X·W + b, dinputs = dz·Wᵀ). The
-    /// network drawing shows the weights as they are now (as the boundary and a point's graph
-    /// use them), one update further on.
-    fn layer_snapshots(&self) -> Vec<LayerSnapshot> {
-        self.trainer.batch_layers()
     }
 
     fn draw_network(&mut self, layers: &[LayerSnapshot]) {
@@ -382,18 +374,21 @@ impl Lab {
             .collect()
     }
 
-    /// The layer view, if open: these layers, or the lecture's example when it is ticked.
-    fn draw_layers(&self, layers: &[LayerSnapshot]) {
+    /// The layer view, if open (its snapshots are made only then): every layer's matrices of
+    /// the last batch with the weights and biases that batch used, so its numbers fit together
+    /// (z = X·W + b, dinputs = dz·Wᵀ) — the network drawing shows the weights as they are now,
+    /// one update further on — or the lecture's example when it is ticked.
+    fn draw_layers(&self) {
         let open = by_id("t-layers").is_some_and(|d| d.has_attribute("open"));
         if !open {
             return;
         }
-        if input("t-lecture").is_some_and(|i| i.checked()) {
-            let lecture: Vec<LayerSnapshot> = lecture_layer().into_iter().collect();
-            dom::mount("t-layers-host", &layer_maps(&lecture));
+        let layers = if input("t-lecture").is_some_and(|i| i.checked()) {
+            lecture_layer().into_iter().collect()
         } else {
-            dom::mount("t-layers-host", &layer_maps(layers));
-        }
+            self.trainer.batch_layers()
+        };
+        dom::mount("t-layers-host", &layer_maps(&layers));
     }
 
     /// The domain of the plane on the canvas: x and y ranges.
@@ -1277,8 +1272,7 @@ fn wire(app: &Shared) {
     for id in ["t-layers", "t-lecture"] {
         let a = app.clone();
         on_id::<Event>(id, if id == "t-layers" { "toggle" } else { "change" }, move |_| {
-            let s = a.borrow();
-            s.draw_layers(&s.layer_snapshots());
+            a.borrow().draw_layers();
         });
     }
     // Play / Step / Reset, and the space bar
