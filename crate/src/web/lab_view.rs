@@ -208,31 +208,22 @@ pub fn layer_maps(layers: &[LayerSnapshot]) -> El {
         // so those layers also show z and dz, and their formulas say dz.
         let linear = layer.activation == Activation::Linear;
         let f = activation_name(layer.activation);
-        let matrices: Vec<(String, &Matrix)> = if linear {
-            vec![
-                ("X".into(), &layer.inputs),
-                ("W".into(), &layer.weights),
-                ("b".into(), &layer.biases),
-                ("outputs".into(), &layer.outputs),
-                ("dvalues".into(), &layer.dvalues),
-                ("dinputs = dvalues·Wᵀ".into(), &layer.dinputs),
-                ("dweights = Xᵀ·dvalues".into(), &layer.dweights),
-                ("dbiases = Σ dvalues".into(), &layer.dbiases),
-            ]
+        // the gradient the products use
+        let g = if linear { "dvalues" } else { "dz" };
+        let mut matrices: Vec<(String, &Matrix)> =
+            vec![("X".into(), &layer.inputs), ("W".into(), &layer.weights), ("b".into(), &layer.biases)];
+        if linear {
+            matrices.push(("outputs".into(), &layer.outputs));
+            matrices.push(("dvalues".into(), &layer.dvalues));
         } else {
-            vec![
-                ("X".into(), &layer.inputs),
-                ("W".into(), &layer.weights),
-                ("b".into(), &layer.biases),
-                ("z = X·W + b".into(), &layer.z),
-                (format!("outputs = {f}(z)"), &layer.outputs),
-                ("dvalues".into(), &layer.dvalues),
-                (format!("dz = dvalues ⊙ {f}′(z)"), &layer.dz),
-                ("dinputs = dz·Wᵀ".into(), &layer.dinputs),
-                ("dweights = Xᵀ·dz".into(), &layer.dweights),
-                ("dbiases = Σ dz".into(), &layer.dbiases),
-            ]
-        };
+            matrices.push(("z = X·W + b".into(), &layer.z));
+            matrices.push((format!("outputs = {f}(z)"), &layer.outputs));
+            matrices.push(("dvalues".into(), &layer.dvalues));
+            matrices.push((format!("dz = dvalues ⊙ {f}′(z)"), &layer.dz));
+        }
+        matrices.push((format!("dinputs = {g}·Wᵀ"), &layer.dinputs));
+        matrices.push((format!("dweights = Xᵀ·{g}"), &layer.dweights));
+        matrices.push((format!("dbiases = Σ {g}"), &layer.dbiases));
         for (name, m) in &matrices {
             row = row.child(heat_table(name, m));
         }
