@@ -295,45 +295,59 @@ pub struct StepProfile {
     pub overshoot: Option<f64>,
 }
 
+/// The loss along −∇L from θ: `at(η)` = L(θ − η·g), with g = ∇L(θ) and `start` = L(θ).
+struct Line<'a> {
+    obj: &'a mut dyn Objective,
+    theta: &'a [f64],
+    g: Vec<f64>,
+    probe: Vec<f64>,
+    start: f64,
+}
+
+impl<'a> Line<'a> {
+    fn new(obj: &'a mut dyn Objective, theta: &'a [f64]) -> Self {
+        let mut g = vec![0.0; obj.dim()];
+        obj.grad(theta, &mut g);
+        let start = obj.loss(theta);
+        Line { obj, theta, g, probe: theta.to_vec(), start }
+    }
+
+    fn at(&mut self, eta: f64) -> f64 {
+        for ((p, &t), &g) in self.probe.iter_mut().zip(self.theta).zip(&self.g) {
+            *p = t - eta * g;
+        }
+        self.obj.loss(&self.probe)
+    }
+
+    /// Whether a step that ends at `loss` overshoots: above the start, or not a number.
+    fn overshoots(&self, loss: f64) -> bool {
+        loss.is_nan() || loss > self.start
+    }
+}
+
 /// Probes the loss along −∇L at θ for the step sizes `etas` (ascending).
 pub fn step_profile(obj: &mut dyn Objective, theta: &[f64], etas: &[f64]) -> StepProfile {
-    let n = obj.dim().min(theta.len());
-    let mut g = vec![0.0; obj.dim()];
-    obj.grad(theta, &mut g);
-    let start = obj.loss(theta);
-    let mut probe = theta.to_vec();
-    let points: Vec<(f64, f64)> = etas
-        .iter()
-        .map(|&eta| {
-            for i in 0..n {
-                probe[i] = theta[i] - eta * g[i];
-            }
-            (eta, obj.loss(&probe))
-        })
-        .collect();
+    let mut line = Line::new(obj, theta);
+    let points: Vec<(f64, f64)> = etas.iter().map(|&eta| (eta, line.at(eta))).collect();
     let best = points.iter().filter(|p| p.1.is_finite()).min_by(|a, b| a.1.total_cmp(&b.1)).map(|p| p.0);
-    let overshoot = points.iter().find(|p| p.0 > 0.0 && (p.1.is_nan() || p.1 > start)).map(|p| p.0);
-    StepProfile { start, points, best, overshoot }
+    let overshoot = points.iter().find(|p| p.0 > 0.0 && line.overshoots(p.1)).map(|p| p.0);
+    StepProfile { start: line.start, points, best, overshoot }
 }
 
 /// How far a step along −∇L from θ must go to overshoot: the first of `candidates`
-/// (ascending) whose step ends above the loss at θ (or is not finite), else the last. A page
-/// probes up to it, so the profile shows the whole valley; with a small gradient (late in
+/// (ascending) whose step ends above the loss at θ (or is not a number), else the last. A
+/// page probes up to it, so the profile shows the whole valley; with a small gradient (late in
 /// training) that can take steps far larger than any learning rate used.
 pub fn overshooting_step(obj: &mut dyn Objective, theta: &[f64], candidates: &[f64]) -> Option<f64> {
-    let n = obj.dim().min(theta.len());
-    let mut g = vec![0.0; obj.dim()];
-    obj.grad(theta, &mut g);
-    let start = obj.loss(theta);
-    let mut probe = theta.to_vec();
-    let mut overshoots = |eta: f64| {
-        for i in 0..n {
-            probe[i] = theta[i] - eta * g[i];
-        }
-        let l = obj.loss(&probe);
-        !l.is_finite() || l > start
-    };
-    candidates.iter().copied().find(|&eta| overshoots(eta)).or(candidates.last().copied())
+    let mut line = Line::new(obj, theta);
+    candidates
+        .iter()
+        .copied()
+        .find(|&eta| {
+            let loss = line.at(eta);
+            line.overshoots(loss)
+        })
+        .or(candidates.last().copied())
 }
 
 #[cfg(test)]
