@@ -126,8 +126,7 @@ fn atb_rows<T: Real, const N: usize>(a: &[T], b: &[T], c: &mut [T], m: usize) {
     let (b_rows, _) = b.as_chunks::<N>();
     let (c_rows, _) = c.as_chunks_mut::<N>();
     let a_rows = || a.chunks_exact(m.max(1)).zip(b_rows);
-    let mut c_pairs = c_rows.chunks_exact_mut(2);
-    for (pair, cc) in (&mut c_pairs).enumerate() {
+    for (pair, cc) in c_rows.chunks_exact_mut(2).enumerate() {
         let i = 2 * pair;
         let (mut s0, mut s1) = ([T::zero(); N], [T::zero(); N]);
         for (ap, bp) in a_rows() {
@@ -141,9 +140,9 @@ fn atb_rows<T: Real, const N: usize>(a: &[T], b: &[T], c: &mut [T], m: usize) {
         cc[0] = s0;
         cc[1] = s1;
     }
-    let done = c_pairs.into_remainder().len();
-    let done = c_rows.len() - done;
-    for (i, ci) in c_rows.iter_mut().enumerate().skip(done) {
+    // the last row, when there is an odd number
+    let paired = c_rows.len() / 2 * 2;
+    for (i, ci) in c_rows.iter_mut().enumerate().skip(paired) {
         let mut acc = [T::zero(); N];
         for (ap, bp) in a_rows() {
             let api = ap[i]; // a[p][i]: i < m = ap.len(), a check the compiler lifts out of the loop
