@@ -27,6 +27,21 @@ async function pointOnPage(page, x, y) {
   return { x: box.x + (px / w) * box.width, y: box.y + (py / h) * box.height };
 }
 
+/** Presses Run sweep, waits for its `rates` rows and for the end, and reads the table. */
+async function runSweep(page, rates) {
+  await page.getByRole('button', { name: 'Run sweep' }).click();
+  await page.locator('#lr-rows tr').nth(rates - 1).waitFor({ state: 'attached', timeout: 60_000 });
+  await page.waitForFunction(() => !document.querySelector('#lr-run').disabled, null, { timeout: 60_000 });
+  return page.locator('#lr-rows tr').evaluateAll((trs) =>
+    trs.map((tr) => ({
+      lr: Number(tr.dataset.lr),
+      final: Number(tr.dataset.final),
+      diverged: tr.dataset.diverged === '1',
+      worse: tr.dataset.worse === '1',
+      text: tr.textContent,
+    })));
+}
+
 describe('training view', () => {
   const lab = useLab();
 
@@ -227,11 +242,7 @@ describe('learning-rate view', () => {
 
   test('a sweep over 1e-4…10 marks the largest rates diverged and finds its minimum between', async (t) => {
     const page = await lab.openPage(t, 'view=lr&data=xor&hidden=8,8&loss=mse&rates=12&steps=200');
-    await page.getByRole('button', { name: 'Run sweep' }).click();
-    await page.locator('#lr-rows tr').nth(11).waitFor({ state: 'attached', timeout: 60_000 });
-    await page.waitForFunction(() => !document.querySelector('#lr-run').disabled, null, { timeout: 60_000 });
-    const rows = await page.locator('#lr-rows tr').evaluateAll((trs) =>
-      trs.map((tr) => ({ lr: Number(tr.dataset.lr), final: Number(tr.dataset.final), diverged: tr.dataset.diverged === '1' })));
+    const rows = await runSweep(page, 12);
     assert.equal(rows.length, 12);
     assert.ok(Math.abs(rows[0].lr - 1e-4) < 1e-12 && Math.abs(rows[11].lr - 10) < 1e-9);
     assert.ok(rows[11].diverged, `the largest rate diverged: ${JSON.stringify(rows)}`);
@@ -274,11 +285,7 @@ describe('learning-rate view', () => {
   test('with cross-entropy, rates too large to learn end above the loss before training and are marked so', async (t) => {
     // Cross-entropy grows only linearly in the logits: large rates thrash without blowing up.
     const page = await lab.openPage(t, 'view=lr&lo=0.01&hi=30&rates=8&steps=300');
-    await page.getByRole('button', { name: 'Run sweep' }).click();
-    await page.locator('#lr-rows tr').nth(7).waitFor({ state: 'attached', timeout: 60_000 });
-    await page.waitForFunction(() => !document.querySelector('#lr-run').disabled, null, { timeout: 60_000 });
-    const rows = await page.locator('#lr-rows tr').evaluateAll((trs) =>
-      trs.map((tr) => ({ lr: Number(tr.dataset.lr), final: Number(tr.dataset.final), worse: tr.dataset.worse === '1', diverged: tr.dataset.diverged === '1', text: tr.textContent })));
+    const rows = await runSweep(page, 8);
     const start = rows[0].final; // 0.01 barely moves: a little under the start
     assert.ok(!rows[0].worse && !rows[0].diverged, JSON.stringify(rows[0]));
     const worse = rows.filter((r) => r.worse);
