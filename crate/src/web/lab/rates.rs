@@ -242,6 +242,9 @@ impl Lab {
         let doc = dom::document();
         if let Some(body) = by_id("lr-rows").filter(|_| table) {
             body.set_text_content(None);
+            // the training view with these settings: each rate's link changes only the rate
+            let mut train = self.state.clone();
+            train.view = View::Train;
             for (i, r) in runs.iter().enumerate() {
                 if let Ok(tr) = doc.create_element("tr") {
                     if let (Ok(td), Ok(check)) = (doc.create_element("td"), doc.create_element("input")) {
@@ -263,10 +266,8 @@ impl Lab {
                     let _ = tr.set_attribute("data-worse", if worse { "1" } else { "0" });
                     // the rate: a link that trains with it (what a click on the plot does)
                     if let (Ok(td), Ok(link)) = (doc.create_element("td"), doc.create_element("a")) {
-                        let mut state = self.state.clone();
-                        state.view = View::Train;
-                        state.lab.lr = round3(r.lr);
-                        let _ = link.set_attribute("href", &crate::web::app::query(&state));
+                        train.lab.lr = round3(r.lr);
+                        let _ = link.set_attribute("href", &crate::web::app::query(&train));
                         let _ = link.set_attribute("title", "Train with this rate");
                         link.set_text_content(Some(&fmt_short(r.lr)));
                         let _ = td.append_child(&link);
