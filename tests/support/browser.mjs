@@ -9,7 +9,8 @@
 //   });
 //
 // openPage fails the test on any uncaught page error or console error, and closes the page
-// when the test ends.
+// when the test ends. openUrl does the same for another page of the site (the host pages under
+// host/), waiting for a condition it is given.
 
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -55,6 +56,7 @@ export function useLab() {
     server: null,
     /** http://127.0.0.1:PORT/sub/path/ */ url: null,
     openPage: (t, query, opts) => openPage(lab, t, query, opts),
+    openUrl: (t, pathFromSubPath, opts) => openUrl(lab, t, pathFromSubPath, opts),
   };
   before(async () => {
     lab.server = await startServer();
@@ -82,6 +84,43 @@ export function useLab() {
  * @returns {Promise<import('playwright-core').Page>}
  */
 export async function openPage(lab, t, query, { viewport = DEFAULT_VIEWPORT } = {}) {
+  const page = await newLabPage(lab, t, lab.url + (query ? '?' + query : ''), { viewport });
+  await page.goto(page.lab.url);
+  await waitReady(page);
+  return page;
+}
+
+/**
+ * Opens another page of the served site, `url + pathFromSubPath` (e.g. 'host/figures.html'
+ * or 'host/ten.html?x=1'), like openPage (same error check, same page.lab), and waits for
+ * `ready`: a CSS selector (default body[data-ready="1"]) or a function run in the page until
+ * it returns a truthy value (with `readyArg` as its argument).
+ *
+ * @param {object} lab from useLab()
+ * @param {import('node:test').TestContext} t
+ * @param {string} pathFromSubPath the path below /sub/path/, without a leading '/'
+ * @param {{ready?: string | Function, readyArg?: any, what?: string,
+ *          viewport?: {width: number, height: number}, timeout?: number}} [opts]
+ *   what describes the condition in the failure message
+ * @returns {Promise<import('playwright-core').Page>}
+ */
+export async function openUrl(
+  lab,
+  t,
+  pathFromSubPath,
+  { ready = 'body[data-ready="1"]', readyArg, what, viewport = DEFAULT_VIEWPORT, timeout = READY_TIMEOUT_MS } = {},
+) {
+  const page = await newLabPage(lab, t, lab.url + pathFromSubPath.replace(/^\//, ''), { viewport });
+  await page.goto(page.lab.url);
+  await waitUntil(page, ready, { arg: readyArg, what, timeout });
+  return page;
+}
+
+/**
+ * A fresh context and page for `url` (not opened yet), with the error check and the response
+ * log of openPage.
+ */
+async function newLabPage(lab, t, url, { viewport }) {
   assert.ok(lab.browser, 'the browser is not running (did the before hook fail?)');
   const context = await lab.browser.newContext({ viewport });
   const page = await context.newPage();
@@ -89,7 +128,6 @@ export async function openPage(lab, t, query, { viewport = DEFAULT_VIEWPORT } = 
 
   const problems = [];
   const responses = [];
-  const url = lab.url + (query ? '?' + query : '');
   page.lab = { problems, responses, url };
 
   page.on('pageerror', (err) => problems.push(`uncaught page error: ${err.message}`));
@@ -116,9 +154,6 @@ export async function openPage(lab, t, query, { viewport = DEFAULT_VIEWPORT } = 
     await context.close().catch(() => {});
     assert.deepEqual(seen, [], `the page reported errors while this test ran:\n  ${seen.join('\n  ')}`);
   });
-
-  await page.goto(url);
-  await waitReady(page);
   return page;
 }
 
@@ -138,14 +173,26 @@ export function isImplicitFavicon(url, base) {
  * would fail the test anyway), so a broken build fails fast instead of after 20 s per test.
  */
 export async function waitReady(page, timeout = READY_TIMEOUT_MS) {
+  return waitUntil(page, 'body[data-ready="1"]', { timeout });
+}
+
+/**
+ * Waits for `condition` (a CSS selector to be attached, or a function run in the page until
+ * it returns a truthy value, called with `arg`), giving up at once when the page reports an
+ * error, as waitReady does.
+ */
+export async function waitUntil(page, condition, { arg, what, timeout = READY_TIMEOUT_MS } = {}) {
   const problems = page.lab?.problems ?? [];
+  const described = what ?? (typeof condition === 'string' ? condition : 'the readiness condition');
   let poll;
   const firstProblem = new Promise((resolve) => {
     poll = setInterval(() => problems.length && resolve('problem'), 50);
   });
-  const ready = page
-    .waitForSelector('body[data-ready="1"]', { state: 'attached', timeout })
-    .then(() => 'ready', (err) => err);
+  const waiting =
+    typeof condition === 'string'
+      ? page.waitForSelector(condition, { state: 'attached', timeout })
+      : page.waitForFunction(condition, arg, { timeout });
+  const ready = waiting.then(() => 'ready', (err) => err);
   const outcome = await Promise.race([ready, firstProblem]);
   clearInterval(poll);
   if (outcome === 'ready') return;
@@ -154,7 +201,7 @@ export async function waitReady(page, timeout = READY_TIMEOUT_MS) {
     throw new Error(`the page reported errors while loading ${page.url()}:\n  ${problems.join('\n  ')}`);
   }
   throw new Error(
-    `body[data-ready="1"] did not appear within ${timeout / 1000} s on ${page.url()}; the page reported no errors` +
+    `${described} did not appear within ${timeout / 1000} s on ${page.url()}; the page reported no errors` +
       `\n(${String(outcome?.message ?? outcome).split('\n')[0]})`,
   );
 }

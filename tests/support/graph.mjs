@@ -21,15 +21,28 @@ export function parseNumber(text) {
  * {name, op, value, grad, rawValue, rawGrad, current}; grad is null while data-grad is empty.
  */
 export async function readNodes(page) {
-  const raw = await page.$$eval(NODE, (els) =>
-    els.map((el) => ({
-      name: el.getAttribute('data-name'),
-      op: el.getAttribute('data-op'),
-      rawValue: el.getAttribute('data-value'),
-      rawGrad: el.getAttribute('data-grad'),
-      current: el.getAttribute('data-current') === 'true',
-    })),
-  );
+  return parseNodes(await page.$$eval(NODE, rawNode));
+}
+
+/**
+ * readNodes inside `scope`, a Locator (or a Page): e.g. page.locator('#fig1') reads the graph
+ * in that <backprop-lab>'s shadow root (Playwright's CSS locators pierce open shadow roots).
+ */
+export async function readNodesIn(scope) {
+  return parseNodes(await scope.locator(NODE).evaluateAll(rawNode));
+}
+
+// Runs in the page: one node's hooks (elements → plain objects).
+const rawNode = (els) =>
+  els.map((el) => ({
+    name: el.getAttribute('data-name'),
+    op: el.getAttribute('data-op'),
+    rawValue: el.getAttribute('data-value'),
+    rawGrad: el.getAttribute('data-grad'),
+    current: el.getAttribute('data-current') === 'true',
+  }));
+
+function parseNodes(raw) {
   return raw.map((n) => ({
     ...n,
     value: parseFloat(n.rawValue),

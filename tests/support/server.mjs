@@ -4,6 +4,9 @@
 // answers 404 for everything else. A page that loads its script, wasm or stylesheet from an
 // absolute path ("/app.js") therefore breaks here, exactly as it would when hosted in a
 // sub-folder (GitHub Pages, a course site): this is how the tests prove the paths are relative.
+//
+// /sub/path/host/… is the exception: it serves tests/host/ (HOST_DIR), plain pages that embed
+// the figures with <backprop-lab> and load ../backprop-lab.js from the built site beside them.
 
 import http from 'node:http';
 import fs from 'node:fs/promises';
@@ -14,6 +17,9 @@ export const SUB_PATH = '/sub/path/';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(here, '..', '..');
+/** The host pages' folder, served under /sub/path/host/. */
+export const HOST_DIR = path.resolve(here, '..', 'host');
+const HOST_PREFIX = 'host/';
 
 const CONTENT_TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -40,7 +46,7 @@ export function distDir() {
  * @returns {Promise<{url: string, root: string, close: () => Promise<void>}>}
  *   url is like http://127.0.0.1:PORT/sub/path/
  */
-export async function startServer({ root = distDir() } = {}) {
+export async function startServer({ root = distDir(), hostRoot = HOST_DIR } = {}) {
   try {
     await fs.access(path.join(root, 'index.html'));
   } catch {
@@ -51,7 +57,7 @@ export async function startServer({ root = distDir() } = {}) {
   }
 
   const server = http.createServer((req, res) => {
-    serve(root, req, res).catch((err) => {
+    serve(root, hostRoot, req, res).catch((err) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end(`500 ${err.message}\n`);
     });
@@ -77,7 +83,7 @@ function send(res, status, body, type = 'text/plain; charset=utf-8') {
   res.end(body);
 }
 
-async function serve(root, req, res) {
+async function serve(distRoot, hostRoot, req, res) {
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, '405 method not allowed\n');
 
   const { pathname } = new URL(req.url, 'http://localhost');
@@ -88,6 +94,11 @@ async function serve(root, req, res) {
     rel = decodeURIComponent(pathname.slice(SUB_PATH.length));
   } catch {
     return send(res, 400, '400 bad path\n');
+  }
+  let root = distRoot;
+  if (rel.startsWith(HOST_PREFIX)) {
+    root = hostRoot;
+    rel = rel.slice(HOST_PREFIX.length);
   }
   if (rel === '' || rel.endsWith('/')) rel += 'index.html';
 
@@ -110,5 +121,5 @@ async function serve(root, req, res) {
 // `node tests/support/server.mjs` serves the site by hand, to look at it in a browser.
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { url } = await startServer();
-  console.log(`serving ${distDir()} at ${url}`);
+  console.log(`serving ${distDir()} at ${url} (and ${HOST_DIR} at ${url}host/)`);
 }

@@ -1,21 +1,14 @@
-//! The page. `state` (what is on screen, and the URL) and `view` (what to draw, as a tree of
-//! elements) are pure Rust; `dom` turns element trees into DOM nodes and `app` wires events:
-//! those two are the only code that touches the browser, and build only for wasm32.
+//! The page, as figures: a figure is a [`model::state::State`] mounted on a root element.
+//!
+//! - [`model`] is pure Rust, built and tested on the host: the state and its URL round trip,
+//!   the page skeleton and every view as element trees ([`model::view::El`]), plot arithmetic,
+//!   plane logic. It knows nothing of the browser.
+//! - `shell` (wasm32 only) is the thin DOM part: it builds a figure's element trees inside its
+//!   root, finds its parts within that root, wires events, draws on canvas, defines the
+//!   `<backprop-lab>` element's figures and the JavaScript API. `shell` imports `model`, never
+//!   the other way round.
 
-pub mod lab_state;
-pub mod lab_view;
-pub mod plane;
-pub mod plot_math;
-pub mod state;
-pub mod view;
+pub mod model;
 
 #[cfg(target_arch = "wasm32")]
-pub mod api;
-#[cfg(target_arch = "wasm32")]
-mod app;
-#[cfg(target_arch = "wasm32")]
-mod dom;
-#[cfg(target_arch = "wasm32")]
-mod lab;
-#[cfg(target_arch = "wasm32")]
-pub mod plot;
+pub mod shell;

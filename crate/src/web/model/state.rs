@@ -29,6 +29,14 @@ impl View {
     }
 }
 
+/// Every key a figure reads, in a URL's query or as a `<backprop-lab>` element's attribute
+/// (the element observes exactly these).
+pub const KEYS: &[&str] = &[
+    "view", "expr", "preset", "sigmoid", "step", "embed", "data", "noise", "train", "features", "hidden", "act",
+    "loss", "opt", "lr", "beta", "sched", "batch", "seed", "speed", "logy", "grads", "perf", "lo", "hi", "rates",
+    "steps", "problem", "cond", "eta", "mom", "start",
+];
+
 /// How far the backward pass has gone on screen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backward {
@@ -107,18 +115,18 @@ impl State {
         (s, messages)
     }
 
-    /// The query pairs that reproduce this state (defaults are left out, except the expression,
-    /// which is always there so that a link shows what is on screen).
+    /// The query pairs that reproduce this state: the whole figure — the view, the expression
+    /// and its step, every lab setting — so a link (or a reload) brings back every view as it
+    /// was. Defaults are left out, except the expression in the graph view, which is always
+    /// there so that a link shows what is on screen.
     pub fn to_query(&self) -> Vec<(String, String)> {
+        let mut q = Vec::new();
         if self.view != View::Graph {
-            let mut q = vec![("view".to_string(), self.view.name().to_string())];
-            self.lab.write(&mut q);
-            if self.embed {
-                q.push(("embed".into(), "1".into()));
-            }
-            return q;
+            q.push(("view".to_string(), self.view.name().to_string()));
         }
-        let mut q = vec![("expr".to_string(), self.source.clone())];
+        if self.view == View::Graph || self.source != PRESETS[0].source {
+            q.push(("expr".to_string(), self.source.clone()));
+        }
         if self.expand_sigmoid {
             q.push(("sigmoid".into(), "expand".into()));
         }
@@ -127,6 +135,7 @@ impl State {
             Backward::Steps(k) => q.push(("step".into(), k.to_string())),
             Backward::All => q.push(("step".into(), "all".into())),
         }
+        self.lab.write(&mut q);
         if self.embed {
             q.push(("embed".into(), "1".into()));
         }
@@ -216,9 +225,93 @@ mod tests {
             let s = State { view, embed: true, lab: Lab { lr: 0.5, ..Lab::default() }, ..State::default() };
             assert_eq!(State::from_query(&s.to_query()), (s, vec![]));
         }
+        // one figure, one state: the graph view's link keeps the lab's settings, and a lab
+        // view's link keeps a typed expression and its step
+        for view in [View::Graph, View::Train, View::Lr, View::Step] {
+            let s = State {
+                view,
+                source: "a = 3; b = -2\nf = a * b + a".into(),
+                backward: Backward::Steps(2),
+                lab: Lab { lr: 0.5, hidden: vec![8, 8], ..Lab::default() },
+                ..State::default()
+            };
+            assert_eq!(State::from_query(&s.to_query()), (s, vec![]));
+        }
+        let q = State { view: View::Train, ..State::default() }.to_query();
+        assert!(q.iter().all(|(k, _)| k != "expr"), "the default expression stays out of a lab view's link: {q:?}");
         for b in [Backward::None, Backward::All] {
             let s = State { backward: b, ..State::default() };
             assert_eq!(State::from_query(&s.to_query()).0, s);
+        }
+    }
+
+    #[test]
+    fn every_key_written_is_a_key_read() {
+        let lab = Lab {
+            lr: 0.5,
+            hidden: vec![3],
+            noise: 0.3,
+            batch: 7,
+            seed: 9,
+            speed: 40,
+            log_y: true,
+            show_grads: true,
+            perf: true,
+            sweep_lo: 1e-3,
+            sweep_hi: 1.0,
+            sweep_rates: 5,
+            sweep_steps: 50,
+            eta: 0.2,
+            momentum: 0.5,
+            condition: 20.0,
+            start: (1.0, 1.0),
+            beta: 0.5,
+            ..Lab::default()
+        };
+        let s = State {
+            view: View::Step,
+            source: "a = 1\nf = a * 2".into(),
+            expand_sigmoid: true,
+            embed: true,
+            backward: Backward::All,
+            lab,
+            ..State::default()
+        };
+        for (k, _) in s.to_query() {
+            assert!(KEYS.contains(&k.as_str()), "{k} is written but not in KEYS");
+        }
+        // and every key changes what is read (none is ignored)
+        for k in KEYS {
+            let value = match *k {
+                "view" => "train",
+                "preset" => "fan-out",
+                "expr" => "a = 2",
+                "sigmoid" => "expand",
+                "step" => "all",
+                "embed" | "logy" | "grads" | "perf" => "1",
+                "data" => "xor",
+                "features" => "x,y,xy",
+                "hidden" => "3",
+                "act" => "relu",
+                "loss" => "mse",
+                "opt" => "adam",
+                "sched" => "exponential",
+                "problem" => "poly",
+                "start" => "1,1",
+                "lo" => "0.001",
+                "hi" => "1",
+                "rates" | "batch" | "seed" => "5",
+                "steps" => "50",
+                "speed" => "40",
+                "train" => "70",
+                "noise" => "0.3",
+                "cond" => "20",
+                "lr" | "beta" | "eta" | "mom" => "0.5",
+                other => panic!("no sample value for {other}"),
+            };
+            let (read, m) = State::from_query(&pairs(&[(k, value)]));
+            assert!(m.is_empty(), "{k}={value}: {m:?}");
+            assert_ne!(read, State::default(), "{k}={value} changed nothing");
         }
     }
 

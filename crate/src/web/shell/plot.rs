@@ -18,8 +18,8 @@ use std::ops::Range;
 use wasm_bindgen::{Clamped, JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
-use super::plot_math::{self as pm, Corner, Rgb, Unit};
-pub use super::plot_math::{Axis, Frame, DIVERGED, GOOD, NEUTRAL, PALETTE, TEST, TRAIN};
+use crate::web::model::plot_math::{self as pm, Corner, Rgb, Unit};
+pub use crate::web::model::plot_math::{Axis, Frame, DIVERGED, GOOD, NEUTRAL, PALETTE, TEST, TRAIN};
 
 /// One line of a line chart.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -614,7 +614,7 @@ mod tests {
 
     #[test]
     fn no_two_nodes_overlap_and_wires_go_right() {
-        let s = scene(crate::web::state::PRESETS[1].source);
+        let s = scene(crate::web::model::state::PRESETS[1].source);
         let ps = &s.layout.nodes;
         for i in 0..ps.len() {
             for j in 0..i {

@@ -4,12 +4,12 @@
 
 use super::*;
 
-impl Lab {
+impl Figure {
     /// A copy of the settings' trainer with a constant rate, for the experiments.
-    fn constant_trainer(&self) -> Trainer {
+    pub(super) fn constant_trainer(&self) -> Trainer {
         let mut lab = self.state.lab.clone();
         lab.schedule = "constant";
-        Self::build_trainer(&lab).0
+        build_trainer(&lab).0
     }
 
     pub(super) fn advance_job(&mut self, budget_ms: f64) {
@@ -41,7 +41,7 @@ impl Lab {
                 finished = p.0 >= p.1;
             }
         }
-        if let Some(bar) = by_id("lr-progress") {
+        if let Some(bar) = self.root.get("lr-progress") {
             let _ = bar.set_attribute("value", &fraction.to_string());
         }
         if finished {
@@ -51,12 +51,12 @@ impl Lab {
                 Some(Job::Compare { curves, .. }) => self.compare = Some(curves),
                 None => {}
             }
-            job_buttons(false);
+            self.job_buttons(false);
         } else {
             // draw what there is so far
             match &self.job {
                 Some(Job::Sweep(s)) if self.frame.is_multiple_of(6) => self.sweep_plots(Some(s), true),
-                Some(Job::Range(r)) if self.frame.is_multiple_of(6) => range_plot(Some(r)),
+                Some(Job::Range(r)) if self.frame.is_multiple_of(6) => self.range_plot(Some(r)),
                 Some(Job::Compare { curves, .. }) if self.frame.is_multiple_of(6) => self.compare_plot(curves),
                 _ => {}
             }
@@ -70,15 +70,15 @@ impl Lab {
         // before an experiment has run, its plots are drawn empty (axes and legend)
         self.sweep_plots(self.sweep.as_ref(), true);
         if self.sweep.is_none() {
-            dom::set_text("lr-summary", "Press “Run sweep” to train the network once for every rate.");
+            self.root.set_text("lr-summary", "Press “Run sweep” to train the network once for every rate.");
         }
-        range_plot(self.range.as_ref());
+        self.range_plot(self.range.as_ref());
         let empty = [vec![], vec![]];
         self.compare_plot(self.compare.as_ref().unwrap_or(&empty));
     }
 
     /// The sweep's plots, and (with `table`) its table of results.
-    fn sweep_plots(&self, s: Option<&LrSweep<Trainer>>, table: bool) {
+    pub(super) fn sweep_plots(&self, s: Option<&LrSweep<Trainer>>, table: bool) {
         let runs = s.map_or(&[][..], |s| s.runs());
         let finite_max = runs
             .iter()
@@ -152,7 +152,7 @@ impl Lab {
             series,
             marks,
         };
-        if let Some(c) = canvas("lr-plot") {
+        if let Some(c) = self.root.canvas("lr-plot") {
             match plot::line_chart(&c, &chart) {
                 Ok(f) => *self.lr_frame.borrow_mut() = Some(f),
                 Err(e) => web_sys::console::error_1(&e.into()),
@@ -196,7 +196,7 @@ impl Lab {
                 .collect(),
             marks: vec![],
         };
-        if let Some(c) = canvas("lr-curves") {
+        if let Some(c) = self.root.canvas("lr-curves") {
             report(plot::line_chart(&c, &curves));
         }
         // the rate × step grid, 60 columns of averaged losses
@@ -235,12 +235,12 @@ impl Lab {
             log_color: true,
             clamp: None,
         };
-        if let Some(c) = canvas("lr-heat") {
+        if let Some(c) = self.root.canvas("lr-heat") {
             report(plot::heatmap(&c, &map));
         }
         // the table and the summary
-        let doc = dom::document();
-        if let Some(body) = by_id("lr-rows").filter(|_| table) {
+        let Some(doc) = dom::document() else { return };
+        if let Some(body) = self.root.get("lr-rows").filter(|_| table) {
             body.set_text_content(None);
             // the training view with these settings: each rate's link changes only the rate
             let mut train = self.state.clone();
@@ -267,7 +267,8 @@ impl Lab {
                     // the rate: a link that trains with it (what a click on the plot does)
                     if let (Ok(td), Ok(link)) = (doc.create_element("td"), doc.create_element("a")) {
                         train.lab.lr = round3(r.lr);
-                        let _ = link.set_attribute("href", &crate::web::app::query(&train));
+                        let _ = link.set_attribute("href", &super::super::figure::query(&train));
+                        let _ = link.set_attribute("data-lr", &train.lab.lr.to_string());
                         let _ = link.set_attribute("title", "Train with this rate");
                         link.set_text_content(Some(&fmt_short(r.lr)));
                         let _ = td.append_child(&link);
@@ -311,13 +312,13 @@ impl Lab {
                 ));
             }
             if let Some(b) = best {
-                set_attr("lr-summary", "data-best-lr", &b.lr.to_string());
+                self.root.set_attr("lr-summary", "data-best-lr", &b.lr.to_string());
             }
-            dom::set_text("lr-summary", &text);
+            self.root.set_text("lr-summary", &text);
         }
     }
 
-    fn compare_plot(&self, curves: &[Vec<(f64, f64)>; 2]) {
+    pub(super) fn compare_plot(&self, curves: &[Vec<(f64, f64)>; 2]) {
         let name = SCHEDULE_NAMES.iter().find(|s| s.0 == compared_schedule(self.lab())).map_or("schedule", |s| s.1);
         let chart = LineChart {
             title: "Schedule against constant rate".into(),
@@ -338,7 +339,7 @@ impl Lab {
             ],
             marks: vec![],
         };
-        if let Some(c) = canvas("lr-compare-plot") {
+        if let Some(c) = self.root.canvas("lr-compare-plot") {
             report(plot::line_chart(&c, &chart));
         }
     }
@@ -348,7 +349,7 @@ const COMPARE_STEPS: u64 = 2000;
 
 /// The schedule compared with a constant rate: the chosen one, or warm-up + cosine when the
 /// chosen one is constant.
-fn compared_schedule(lab: &crate::web::lab_state::Lab) -> &'static str {
+fn compared_schedule(lab: &crate::web::model::lab_state::Lab) -> &'static str {
     if lab.schedule == "constant" {
         "warmup_cosine"
     } else {
@@ -370,105 +371,118 @@ fn smooth(losses: &[f64]) -> Vec<(f64, f64)> {
         .collect()
 }
 
-fn range_plot(r: Option<&RangeTest<Trainer>>) {
-    let points = r.map_or(&[][..], |r| &r.points);
-    let mut marks = vec![];
-    if let Some(s) = r.and_then(|r| r.suggestion()) {
-        let y = points.iter().min_by(|a, b| (a.0 - s).abs().total_cmp(&(b.0 - s).abs())).map_or(1.0, |p| p.2);
-        marks.push(Mark {
-            x: s,
-            y,
-            label: format!("suggested η = {}", fmt_short(s)),
-            color: GREEN,
-            kind: MarkKind::VLine,
-        });
-        set_attr("lr-range-plot", "data-suggestion", &s.to_string());
-    }
-    if let Some(k) = r.and_then(|r| r.stopped_at) {
-        if let Some(p) = points.get(k.saturating_sub(1)) {
-            marks.push(Mark { x: p.0, y: p.2, label: "stopped: diverging".into(), color: RED, kind: MarkKind::Cross });
+impl Figure {
+    pub(super) fn range_plot(&self, r: Option<&RangeTest<Trainer>>) {
+        let points = r.map_or(&[][..], |r| &r.points);
+        let mut marks = vec![];
+        if let Some(s) = r.and_then(|r| r.suggestion()) {
+            let y = points.iter().min_by(|a, b| (a.0 - s).abs().total_cmp(&(b.0 - s).abs())).map_or(1.0, |p| p.2);
+            marks.push(Mark {
+                x: s,
+                y,
+                label: format!("suggested η = {}", fmt_short(s)),
+                color: GREEN,
+                kind: MarkKind::VLine,
+            });
+            self.root.set_attr("lr-range-plot", "data-suggestion", &s.to_string());
         }
-    }
-    let chart = LineChart {
-        title: "Range test: the rate grows every step".into(),
-        x_label: "learning rate η (log)".into(),
-        y_label: "smoothed loss".into(),
-        log_x: true,
-        log_y: true,
-        x_range: None,
-        y_range: None,
-        series: vec![Series {
-            label: "smoothed loss".into(),
-            points: points.iter().map(|p| (p.0, p.2)).collect(),
-            color: BLUE,
-            style: Style::Line,
-        }],
-        marks,
-    };
-    if let Some(c) = canvas("lr-range-plot") {
-        report(plot::line_chart(&c, &chart));
+        if let Some(k) = r.and_then(|r| r.stopped_at) {
+            if let Some(p) = points.get(k.saturating_sub(1)) {
+                marks.push(Mark {
+                    x: p.0,
+                    y: p.2,
+                    label: "stopped: diverging".into(),
+                    color: RED,
+                    kind: MarkKind::Cross,
+                });
+            }
+        }
+        let chart = LineChart {
+            title: "Range test: the rate grows every step".into(),
+            x_label: "learning rate η (log)".into(),
+            y_label: "smoothed loss".into(),
+            log_x: true,
+            log_y: true,
+            x_range: None,
+            y_range: None,
+            series: vec![Series {
+                label: "smoothed loss".into(),
+                points: points.iter().map(|p| (p.0, p.2)).collect(),
+                color: BLUE,
+                style: Style::Line,
+            }],
+            marks,
+        };
+        if let Some(c) = self.root.canvas("lr-range-plot") {
+            report(plot::line_chart(&c, &chart));
+        }
     }
 }
 
 /// The learning-rate view's events.
 pub(super) fn wire(app: &Shared) {
+    let root = app.borrow().root.clone();
     for (id, key) in [("lr-lo", "lo"), ("lr-hi", "hi"), ("lr-rates", "rates"), ("lr-steps", "steps")] {
         let a = app.clone();
-        on_id::<Event>(id, "change", move |_| {
-            let Some(i) = input(id) else { return };
+        let r = root.clone();
+        root.on::<Event>(id, "change", move |_| {
+            let Some(i) = r.input(id) else { return };
             let mut m = vec![];
             a.borrow_mut().state.lab.read(key, i.value().trim(), &mut m);
-            show_notice(&m.join("\n"));
-            write_url(&a.borrow().state);
+            a.borrow().notice(&m.join("\n"));
+            a.borrow().write_url();
         });
     }
     let a = app.clone();
-    on_id::<Event>("lr-run", "click", move |_| {
+    let r = root.clone();
+    root.on::<Event>("lr-run", "click", move |_| {
         {
             let mut s = a.borrow_mut();
             let lab = s.state.lab.clone();
             let rates = log_space(lab.sweep_lo, lab.sweep_hi, lab.sweep_rates);
             s.job = Some(Job::Sweep(LrSweep::new(s.constant_trainer(), rates, lab.sweep_steps)));
             s.picked = None;
-            dom::set_text("lr-summary", "Training one network per rate…");
+            r.set_text("lr-summary", "Training one network per rate…");
         }
-        job_buttons(true);
+        root_job_buttons(&r, true);
         kick(&a);
     });
     let a = app.clone();
-    on_id::<Event>("lr-range", "click", move |_| {
+    let r = root.clone();
+    root.on::<Event>("lr-range", "click", move |_| {
         {
             let mut s = a.borrow_mut();
             let lab = s.state.lab.clone();
             s.job = Some(Job::Range(RangeTest::new(s.constant_trainer(), lab.sweep_lo, lab.sweep_hi, 400)));
         }
-        job_buttons(true);
+        root_job_buttons(&r, true);
         kick(&a);
     });
     let a = app.clone();
-    on_id::<Event>("lr-compare", "click", move |_| {
+    let r = root.clone();
+    root.on::<Event>("lr-compare", "click", move |_| {
         {
             let mut s = a.borrow_mut();
             let mut with = s.state.lab.clone();
             with.schedule = compared_schedule(&s.state.lab);
-            let scheduled = Lab::build_trainer(&with).0;
+            let scheduled = build_trainer(&with).0;
             s.job = Some(Job::Compare {
                 runs: [scheduled, s.constant_trainer()],
                 curves: [vec![], vec![]],
                 total: COMPARE_STEPS,
             });
         }
-        job_buttons(true);
+        root_job_buttons(&r, true);
         kick(&a);
     });
     let a = app.clone();
-    on_id::<Event>("lr-rows", "change", move |e: Event| {
+    root.on::<Event>("lr-rows", "change", move |e: Event| {
         let Some(t) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
         let Some(i) = t.get_attribute("data-index").and_then(|v| v.parse::<usize>().ok()) else { return };
         let mut s = a.borrow_mut();
         let Some(sweep) = s.sweep.take() else { return };
         let mut picked: Vec<usize> = s.picked.clone().unwrap_or_else(|| {
-            let rows = dom::document().query_selector_all("#lr-rows input:checked").ok();
+            let rows = s.root.el.query_selector_all("#lr-rows input:checked").ok();
             let n = rows.as_ref().map_or(0, |r| r.length());
             (0..n)
                 .filter_map(|k| {
@@ -489,20 +503,33 @@ pub(super) fn wire(app: &Shared) {
         s.sweep = Some(sweep);
     });
     let a = app.clone();
-    on_id::<Event>("lr-cancel", "click", move |_| {
+    let r = root.clone();
+    root.on::<Event>("lr-cancel", "click", move |_| {
         a.borrow_mut().job = None;
-        job_buttons(false);
-        dom::set_text("lr-summary", "Cancelled.");
+        root_job_buttons(&r, false);
+        r.set_text("lr-summary", "Cancelled.");
     });
     let a = app.clone();
-    on_id::<MouseEvent>("lr-plot", "click", move |e: MouseEvent| {
-        let Some(c) = canvas("lr-plot") else { return };
+    let r = root.clone();
+    root.on::<MouseEvent>("lr-plot", "click", move |e: MouseEvent| {
+        let Some(c) = r.canvas("lr-plot") else { return };
         let (px, py) = canvas_px(&c, &e);
         let hit = a.borrow().lr_frame.borrow().as_ref().and_then(|f| f.to_data(px, py));
         let Some((lr, _)) = hit else { return };
-        let mut state = a.borrow().state.clone();
-        state.view = View::Train;
-        state.lab.lr = round3(lr);
-        navigate(&state);
+        super::wire::train_with_rate(&a, round3(lr));
+    });
+    // a rate's link in the table does the same, in place (ctrl/⌘-click opens it as a link)
+    let a = app.clone();
+    root.on::<MouseEvent>("lr-rows", "click", move |e: MouseEvent| {
+        let link =
+            e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|t| t.closest("a").ok().flatten());
+        let Some(lr) = link.and_then(|l| l.get_attribute("data-lr")).and_then(|v| v.parse::<f64>().ok()) else {
+            return;
+        };
+        if e.ctrl_key() || e.meta_key() || e.shift_key() || e.button() != 0 {
+            return;
+        }
+        e.prevent_default();
+        super::wire::train_with_rate(&a, lr);
     });
 }

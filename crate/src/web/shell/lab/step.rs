@@ -4,8 +4,8 @@
 
 use super::*;
 
-impl Lab {
-    fn objective(&self) -> Option<Surface> {
+impl Figure {
+    pub(super) fn objective(&self) -> Option<Surface> {
         let lab = self.lab();
         match lab.problem {
             "poly" => Some((
@@ -34,12 +34,12 @@ impl Lab {
 
     pub(super) fn draw_step(&mut self) {
         let lab = self.lab().clone();
-        dom::set_text("s-eta-out", &fmt_short(lab.eta));
-        dom::set_text("s-mom-out", &format!("{:.2}", lab.momentum));
-        dom::set_text("s-cond-out", &format!("{:.0}", lab.condition));
-        dom::set_hidden("s-cond-row", lab.problem != "bowl");
+        self.root.set_text("s-eta-out", &fmt_short(lab.eta));
+        self.root.set_text("s-mom-out", &format!("{:.2}", lab.momentum));
+        self.root.set_text("s-cond-out", &format!("{:.0}", lab.condition));
+        self.root.set_hidden("s-cond-row", lab.problem != "bowl");
         let Some((mut obj, xr, yr, start, names)) = self.objective() else {
-            dom::set_text("s-summary", "The live network has fewer than two weights.");
+            self.root.set_text("s-summary", "The live network has fewer than two weights.");
             return;
         };
         // a start from another surface's range is brought inside this one's
@@ -66,7 +66,7 @@ impl Lab {
             path_label: format!("gradient descent, η = {}", fmt_short(lab.eta)),
             minimum,
         };
-        if let Some(c) = canvas("s-contour") {
+        if let Some(c) = self.root.canvas("s-contour") {
             match plot::contour(&c, &contour) {
                 Ok(f) => self.contour_frame = Some(f),
                 Err(e) => web_sys::console::error_1(&e.into()),
@@ -94,13 +94,13 @@ impl Lab {
                 fmt_short(2.0 / lab.condition)
             ));
         }
-        dom::set_text("s-summary", &text);
-        set_attr("s-summary", "data-diverged", if path.diverged_at.is_some() { "1" } else { "0" });
+        self.root.set_text("s-summary", &text);
+        self.root.set_attr("s-summary", "data-diverged", if path.diverged_at.is_some() { "1" } else { "0" });
         self.draw_profile();
     }
 
-    fn draw_profile(&mut self) {
-        set_attr("s-profile", "data-from-step", &self.trainer.steps().to_string());
+    pub(super) fn draw_profile(&mut self) {
+        self.root.set_attr("s-profile", "data-from-step", &self.trainer.steps().to_string());
         let Ok(mut obj) = NetworkObjective::all(&self.trainer) else { return };
         let theta = obj.theta();
         // up to 30, or further (by decades, to 3·10⁵) until a step overshoots, so the valley
@@ -108,8 +108,8 @@ impl Lab {
         let hi = overshooting_step(&mut obj, &theta, &[30.0, 300.0, 3e3, 3e4, 3e5]).unwrap_or(30.0);
         let etas = log_space(1e-3, hi, 80 + 16 * (hi / 30.0).log10().round() as usize);
         let profile = step_profile(&mut obj, &theta, &etas);
-        set_attr("s-profile", "data-best", &profile.best.map_or(String::new(), |b| b.to_string()));
-        set_attr("s-profile", "data-overshoot", &profile.overshoot.map_or(String::new(), |o| o.to_string()));
+        self.root.set_attr("s-profile", "data-best", &profile.best.map_or(String::new(), |b| b.to_string()));
+        self.root.set_attr("s-profile", "data-overshoot", &profile.overshoot.map_or(String::new(), |o| o.to_string()));
         let mut marks = vec![Mark {
             x: self.trainer.current_lr(),
             y: profile.start,
@@ -157,7 +157,7 @@ impl Lab {
             ],
             marks,
         };
-        if let Some(c) = canvas("s-profile") {
+        if let Some(c) = self.root.canvas("s-profile") {
             report(plot::line_chart(&c, &chart));
         }
     }
@@ -165,21 +165,24 @@ impl Lab {
 
 /// The step-size view's events.
 pub(super) fn wire(app: &Shared) {
+    let root = app.borrow().root.clone();
     let a = app.clone();
-    on_id::<Event>("s-problem", "change", move |_| {
-        let v = select("s-problem").map(|s| s.value()).unwrap_or_default();
+    let r = root.clone();
+    root.on::<Event>("s-problem", "change", move |_| {
+        let v = r.select("s-problem").map(|s| s.value()).unwrap_or_default();
         if let Some(&(p, _)) = PROBLEMS.iter().find(|x| x.0 == v) {
             let mut s = a.borrow_mut();
             s.state.lab.problem = p;
             s.state.lab.start = if p == "poly" { (0.0, 3.0) } else { (-4.0, 3.0) };
             s.net_start = None;
         }
-        changed(&a);
+        super::wire::changed(&a);
     });
     for (id, key) in [("s-eta", 0), ("s-mom", 1), ("s-cond", 2)] {
         let a = app.clone();
-        on_id::<Event>(id, "input", move |_| {
-            let Some(v) = input(id).and_then(|i| i.value().parse::<f64>().ok()) else { return };
+        let r = root.clone();
+        root.on::<Event>(id, "input", move |_| {
+            let Some(v) = r.input(id).and_then(|i| i.value().parse::<f64>().ok()) else { return };
             {
                 let mut s = a.borrow_mut();
                 match key {
@@ -188,32 +191,33 @@ pub(super) fn wire(app: &Shared) {
                     _ => s.state.lab.condition = round3(10f64.powf(v)).clamp(1.0, 1000.0),
                 }
             }
-            changed(&a);
+            super::wire::changed(&a);
         });
     }
     let a = app.clone();
-    on_id::<PointerEvent>("s-contour", "pointerdown", move |e: PointerEvent| {
+    let r = root.clone();
+    root.on::<PointerEvent>("s-contour", "pointerdown", move |e: PointerEvent| {
         // keep the drag while the pointer wanders off the plot
-        if let Some(c) = canvas("s-contour") {
+        if let Some(c) = r.canvas("s-contour") {
             let _ = c.set_pointer_capture(e.pointer_id());
         }
         a.borrow_mut().dragging = true;
         move_start(&a, &e);
     });
     let a = app.clone();
-    on_id::<PointerEvent>("s-contour", "pointermove", move |e: PointerEvent| {
+    root.on::<PointerEvent>("s-contour", "pointermove", move |e: PointerEvent| {
         if a.borrow().dragging {
             move_start(&a, &e);
         }
     });
     for kind in ["pointerup", "pointercancel", "pointerleave"] {
         let a = app.clone();
-        on_id::<PointerEvent>("s-contour", kind, move |_| a.borrow_mut().dragging = false);
+        root.on::<PointerEvent>("s-contour", kind, move |_| a.borrow_mut().dragging = false);
     }
 }
 
 fn move_start(app: &Shared, e: &PointerEvent) {
-    let Some(c) = canvas("s-contour") else { return };
+    let Some(c) = app.borrow().root.canvas("s-contour") else { return };
     let (px, py) = canvas_px(&c, e);
     let Some((x, y)) = app.borrow().contour_frame.as_ref().and_then(|f| f.to_data(px, py)) else { return };
     {
@@ -224,5 +228,5 @@ fn move_start(app: &Shared, e: &PointerEvent) {
             s.state.lab.start = (round3(x), round3(y));
         }
     }
-    changed(app);
+    super::wire::changed(app);
 }

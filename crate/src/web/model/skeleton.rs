@@ -1,0 +1,739 @@
+//! The frame of a figure as one element tree: the page's header and footer, and every view's
+//! controls, panels and the empty hosts the shell fills. What `www/index.html` held as static
+//! HTML, now pure Rust, tested natively.
+
+use super::view::El;
+
+/// Each view's name and the id of its `<main>`.
+pub const VIEW_MAINS: [(&str, &str); 4] =
+    [("graph", "graph-view"), ("train", "train-view"), ("lr", "lr-view"), ("step", "step-view")];
+
+/// The frame of a figure: every view's controls, panels and hosts, as one element tree.
+/// `chrome`: the page's header (brand, nav) and footer; figures in host pages and ?embed=1 have none.
+pub fn figure(chrome: bool) -> El {
+    let mut frame = El::html("div").attr("class", "bpl-frame");
+    if chrome {
+        frame = frame.child(header());
+    }
+    frame = with(
+        frame,
+        [graph_view(), status("lab-notice").attr("class", "notice"), train_view(), lr_view(), step_view(), perf()],
+    );
+    if chrome {
+        frame = frame.child(footer());
+    }
+    frame
+}
+
+// ---- small builders ----
+
+/// `el` with `items` appended as children.
+fn with(el: El, items: impl IntoIterator<Item = El>) -> El {
+    items.into_iter().fold(el, El::child)
+}
+
+/// `el` with the attributes `kv` added in order.
+fn set(el: El, kv: &[(&'static str, &str)]) -> El {
+    kv.iter().fold(el, |el, &(k, v)| el.attr(k, v))
+}
+
+/// An element holding just a text.
+fn txt(tag: &'static str, text: &str) -> El {
+    El::html(tag).text(text)
+}
+
+/// An element with an id.
+fn with_id(tag: &'static str, id: &str) -> El {
+    El::html(tag).attr("id", id)
+}
+
+/// An empty `<div>` the shell fills.
+fn host(id: &str) -> El {
+    with_id("div", id)
+}
+
+/// `el` with `text`, each part between backquotes wrapped in a `wrap` element (`<code>`, `<kbd>`…).
+fn marked(el: El, wrap: &'static str, text: &str) -> El {
+    text.split('`').enumerate().fold(el, |el, (i, s)| match (i % 2, s.is_empty()) {
+        (1, _) => el.child(txt(wrap, s)),
+        (_, true) => el,
+        _ => el.text(s),
+    })
+}
+
+fn label(for_id: &str, text: &str) -> El {
+    El::html("label").attr("for", for_id).text(text)
+}
+
+/// A label with the control's current value in `<output id="{for_id}-out">`.
+fn label_out(for_id: &str, text: &str) -> El {
+    El::html("label")
+        .attr("for", for_id)
+        .text(format!("{text} "))
+        .child(with_id("output", &format!("{for_id}-out")).attr("for", for_id))
+}
+
+/// A checkbox inside its label.
+fn check(class: &str, id: &str, text: &str) -> El {
+    El::html("label").attr("class", class).child(with_id("input", id).attr("type", "checkbox")).text(format!(" {text}"))
+}
+
+fn range(id: &str, min: &str, max: &str, step: &str) -> El {
+    with_id("input", id).attr("type", "range").attr("min", min).attr("max", max).attr("step", step)
+}
+
+fn number(id: &str, min: &str) -> El {
+    with_id("input", id).attr("type", "number").attr("min", min)
+}
+
+/// A text field for a number.
+fn decimal(id: &str) -> El {
+    with_id("input", id).attr("type", "text").attr("inputmode", "decimal")
+}
+
+fn plain_button(id: &str, text: &str) -> El {
+    with_id("button", id).attr("type", "button").text(text)
+}
+
+fn button(id: &str, text: &str, title: &str) -> El {
+    plain_button(id, text).attr("title", title)
+}
+
+fn toolbar(label: &str) -> El {
+    El::html("div").attr("class", "toolbar").attr("role", "toolbar").attr("aria-label", label)
+}
+
+/// A hidden live region for notices.
+fn status(id: &str) -> El {
+    with_id("div", id).attr("role", "status").attr("hidden", "")
+}
+
+fn help(text: &str) -> El {
+    El::html("p").attr("class", "help").text(text)
+}
+
+/// A polite live paragraph summing up a run.
+fn summary_line(id: &str) -> El {
+    with_id("p", id).attr("class", "summary").attr("aria-live", "polite")
+}
+
+/// A `<div>` of two controls side by side.
+fn pair(a: El, b: El) -> El {
+    El::html("div").attr("class", "pair").child(a).child(b)
+}
+
+/// A label and its control in a `<div>`.
+fn field(for_id: &str, text: &str, control: El) -> El {
+    El::html("div").child(label(for_id, text)).child(control)
+}
+
+/// A label and its `<select>`.
+fn picker(id: &str, text: &str) -> Vec<El> {
+    vec![label(id, text), with_id("select", id)]
+}
+
+/// A label showing the slider's value, and the slider.
+fn slider(id: &str, text: &str, min: &str, max: &str, step: &str) -> Vec<El> {
+    vec![label_out(id, text), range(id, min, max, step)]
+}
+
+/// A group of controls (`host`) named by the `<div class="label" id="{label_id}">` before it.
+fn group(label_id: &str, text: &str, host: El) -> Vec<El> {
+    let name = El::html("div").attr("class", "label").attr("id", label_id).text(text);
+    vec![name, host.attr("role", "group").attr("aria-labelledby", label_id)]
+}
+
+/// A canvas drawn as an image, named by `aria`.
+fn canvas(id: &str, width: &str, height: &str, aria: &str) -> El {
+    with_id("canvas", id).attr("width", width).attr("height", height).attr("role", "img").attr("aria-label", aria)
+}
+
+/// A panel holding a plot.
+fn plot(canvas: El) -> El {
+    El::html("figure").attr("class", "panel").child(canvas)
+}
+
+/// A panel holding a plot and a caption under it.
+fn captioned(canvas: El, caption: &str) -> El {
+    plot(canvas).child(El::html("figcaption").attr("class", "help").text(caption))
+}
+
+fn fieldset(legend: &str, items: Vec<El>) -> El {
+    with(El::html("fieldset").child(txt("legend", legend)), items)
+}
+
+/// A hidden `<main>` of one of the training views.
+fn lab_main(id: &str) -> El {
+    with_id("main", id).attr("class", "lab").attr("hidden", "")
+}
+
+/// The settings column, named by its heading.
+fn controls(heading_id: &str) -> El {
+    El::html("section").attr("class", "controls").attr("aria-labelledby", heading_id)
+}
+
+fn plots() -> El {
+    El::html("section").attr("class", "plots").attr("aria-label", "Plots")
+}
+
+// ---- chrome ----
+
+fn header() -> El {
+    let brand = El::html("div").attr("class", "brand").child(txt("h1", "Backprop Lab")).child(
+        El::html("p")
+            .attr("class", "tagline")
+            .text("Watch the chain rule run: values flow forward, gradients flow back."),
+    );
+    let link =
+        |view: &str, text: &str| with_id("a", &format!("nav-{view}")).attr("href", format!("?view={view}")).text(text);
+    let nav = with(
+        El::html("nav").attr("aria-label", "Views"),
+        [
+            link("graph", "Computational graph"),
+            link("train", "Training"),
+            link("lr", "Learning rate"),
+            link("step", "Step size"),
+        ],
+    );
+    El::html("header").child(brand).child(nav)
+}
+
+fn footer() -> El {
+    El::html("footer").child(txt(
+        "p",
+        "Backprop Lab · a Rust core compiled to WebAssembly · click an input's green value to edit it, \
+         or drag it to scrub · → and ← step through the backward pass",
+    ))
+}
+
+fn perf() -> El {
+    set(with_id("div", "perf"), &[("class", "perf"), ("hidden", ""), ("aria-live", "off")])
+        .child(with_id("span", "perf-fps"))
+        .text(" fps · ")
+        .child(with_id("span", "perf-eps"))
+        .text(" examples/s")
+}
+
+// ---- the computational graph ----
+
+fn graph_view() -> El {
+    with_id("main", "graph-view").attr("hidden", "").child(editor()).child(stage())
+}
+
+fn editor() -> El {
+    let error = set(with_id("div", "error"), &[("role", "alert"), ("hidden", "")]);
+    let error = error.child(with_id("p", "error-message")).child(with_id("pre", "error-caret"));
+    let gradcheck = help(
+        "The numeric gradient is the centred difference (f(x+h) − f(x−h)) / 2h; a relative \
+         error above 10⁻⁶ is flagged ⚠.",
+    );
+    let items = [
+        vec![with_id("h2", "editor-title").attr("class", "visually-hidden").text("Expression")],
+        picker("preset", "Example"),
+        vec![label("source", "Expression"), source(), error, syntax_help()],
+        vec![check("check", "expand-sigmoid", "Show σ as primitive gates (−x, exp, +1, 1/x)")],
+        vec![host("gradcheck-host").attr("class", "gradcheck"), gradcheck],
+    ];
+    with(El::html("section").attr("class", "editor").attr("aria-labelledby", "editor-title"), items.concat())
+}
+
+fn source() -> El {
+    let kv = [("rows", "7"), ("spellcheck", "false"), ("autocomplete", "off"), ("autocapitalize", "off")];
+    set(with_id("textarea", "source"), &kv).attr("aria-describedby", "syntax-help")
+}
+
+fn syntax_help() -> El {
+    marked(
+        with_id("p", "syntax-help").attr("class", "help"),
+        "code",
+        "One statement per line or separated by `;`. `x = 2` declares an input; `q = x * y` names a gate; \
+         the last line is the output. Operators `+ - * / ^`; functions `exp log sqrt tanh sigmoid relu abs max min`.",
+    )
+}
+
+fn stage() -> El {
+    with(
+        El::html("section").attr("class", "stage").attr("aria-label", "Graph"),
+        [
+            passes(),
+            status("notice"),
+            status("problems"),
+            host("graph-host").attr("class", "graph-host"),
+            with_id("p", "step-panel").attr("aria-live", "polite"),
+            decimal("value-editor").attr("aria-label", "New value").attr("hidden", ""),
+            set(El::html("details"), &[("class", "nodes"), ("open", "")])
+                .child(txt("summary", "All nodes"))
+                .child(host("nodes-host")),
+        ],
+    )
+}
+
+/// The graph view's toolbar: back to training (shown after a click on the plane), the passes,
+/// the step count and the colour legend.
+fn passes() -> El {
+    let swatch = |kind: &str| El::html("span").attr("class", format!("swatch {kind}"));
+    let legend = El::html("span").attr("class", "legend").child(swatch("value")).text("value ");
+    let legend = legend.child(swatch("grad")).text("gradient");
+    with(
+        toolbar("Passes"),
+        [
+            button("btn-back-train", "← Back to training", "Return to the training run, where it was")
+                .attr("class", "back")
+                .attr("aria-label", "Back to training")
+                .attr("hidden", ""),
+            button("btn-forward", "Forward", "Compute every value (forward pass)"),
+            button("btn-backward", "Backward", "Compute every gradient (backward pass)"),
+            button("btn-step", "Step", "One node of the backward pass (→ key)"),
+            button("btn-reset", "Reset", "Clear values and gradients"),
+            with_id("span", "step-count").attr("class", "count").attr("aria-live", "off"),
+            legend,
+        ],
+    )
+}
+
+// ---- training ----
+
+fn train_view() -> El {
+    let settings = with(
+        controls("train-settings"),
+        [
+            with_id("h2", "train-settings").attr("class", "visually-hidden").text("Settings"),
+            data_fieldset(),
+            network_fieldset(),
+            optimisation_fieldset(),
+        ],
+    );
+    lab_main("train-view").child(settings).child(train_stage())
+}
+
+fn data_fieldset() -> El {
+    let items = [
+        picker("t-data", "Data set"),
+        slider("t-noise", "Noise", "0", "2", "0.05"),
+        slider("t-train", "Training share", "10", "90", "10"),
+        group("t-features-label", "Input features", host("t-features").attr("class", "chips")),
+    ];
+    fieldset("Data", items.concat())
+}
+
+fn network_fieldset() -> El {
+    let items = [
+        group("t-hidden-label", "Hidden layers", host("t-hidden")),
+        picker("t-act", "Activation"),
+        picker("t-loss", "Loss"),
+    ];
+    fieldset("Network", items.concat())
+}
+
+fn optimisation_fieldset() -> El {
+    let beta = label_out("t-beta", "β").text(" ").child(txt("span", "(momentum; Adam's β₁)").attr("class", "hint"));
+    let rate = pair(
+        range("t-lr-slider", "-5", "1", "0.05").attr("aria-label", "Learning rate (log scale)"),
+        decimal("t-lr").attr("size", "8"),
+    );
+    let plot = canvas("t-sched-plot", "280", "120", "Learning rate against step for the chosen schedule");
+    let batch = pair(
+        field("t-batch", "Batch size", number("t-batch", "1").attr("max", "500")),
+        field("t-seed", "Seed", number("t-seed", "0")),
+    );
+    let items = [
+        picker("t-opt", "Optimizer"),
+        vec![host("t-beta-row").child(beta).child(range("t-beta", "0", "0.99", "0.01"))],
+        vec![label("t-lr", "Learning rate"), rate],
+        picker("t-sched", "Schedule"),
+        vec![plot.attr("class", "mini"), batch],
+        slider("t-speed", "Speed", "1", "80", "1"),
+    ];
+    fieldset("Optimisation", items.concat())
+}
+
+fn train_stage() -> El {
+    let layers = with(
+        with_id("details", "t-layers").attr("class", "layers"),
+        [
+            txt("summary", "Inside each layer (the last mini-batch)"),
+            help(
+                "For the last batch, with the W and b it used (the step's update comes after): X, W, b, \
+                 the outputs; going back, dvalues = ∂L/∂outputs. A linear layer is the lecture's: dinputs = \
+                 dvalues·Wᵀ, dweights = Xᵀ·dvalues, dbiases = Σ dvalues. Behind an activation f the gradient \
+                 first passes through it, dz = dvalues ⊙ f′(z), and the products use dz. Orange is negative, \
+                 blue positive; hover a cell for its value.",
+            ),
+            check(
+                "check",
+                "t-lecture",
+                "Show the lecture's example instead: 3 neurons, 4 inputs, a batch of 4, dvalues rows (1,1,1)…(4,4,4)",
+            ),
+            host("t-layers-host"),
+        ],
+    );
+    let grid = with(El::html("div").attr("class", "train-grid"), [network_panel(), plane_panel(), loss_panel()]);
+    with(
+        El::html("section").attr("class", "train-stage").attr("aria-label", "Training"),
+        [train_toolbar(), status("t-status").attr("class", "notice"), grid, layers],
+    )
+}
+
+fn train_toolbar() -> El {
+    let counter = |dt: El, id: &str, value: &str, data: &'static str, data_value: &str| {
+        El::html("div").child(dt).child(with_id("dd", id).attr(data, data_value).text(value))
+    };
+    let dt = |t: &str| txt("dt", t);
+    let counters = with(
+        El::html("dl").attr("class", "counters"),
+        [
+            counter(dt("step"), "t-count-step", "0", "data-step", "0"),
+            El::html("div").child(dt("epoch")).child(with_id("dd", "t-count-epoch").text("0")),
+            counter(dt("train loss"), "t-loss-train", "–", "data-loss-train", ""),
+            counter(dt("test loss"), "t-loss-test", "–", "data-loss-test", ""),
+            counter(dt("test accuracy").attr("id", "t-accuracy-label"), "t-accuracy", "–", "data-accuracy", ""),
+        ],
+    );
+    with(
+        toolbar("Training"),
+        [
+            button("t-play", "Play", "Train continuously (space)"),
+            button("t-step", "Step", "One mini-batch"),
+            button("t-reset", "Reset", "New weights from the seed"),
+            counters,
+        ],
+    )
+}
+
+fn network_panel() -> El {
+    with(
+        El::html("figure").attr("class", "panel"),
+        [
+            txt("figcaption", "Network ").child(check("check inline", "t-grads", "show |gradient| on the lines")),
+            host("t-network").attr("class", "network-host"),
+            help(
+                "Blue lines are positive weights, orange negative; thicker is larger. Hover a line or a \
+                 neuron for its value and gradient.",
+            ),
+        ],
+    )
+}
+
+fn plane_panel() -> El {
+    let plane = set(
+        with_id("canvas", "t-boundary"),
+        &[("width", "400"), ("height", "400"), ("tabindex", "0"), ("role", "application")],
+    );
+    let plane = plane
+        .attr("aria-roledescription", "data plane")
+        .attr("aria-label", "The data points on the plane, coloured by the network's prediction")
+        .attr("aria-describedby", "t-boundary-help");
+    with(
+        El::html("figure").attr("class", "panel plane-panel"),
+        [
+            with_id("figcaption", "t-boundary-caption").text("Decision boundary"),
+            plane,
+            plane_help(),
+            with_id("p", "t-plane-live").attr("class", "visually-hidden").attr("aria-live", "polite"),
+        ],
+    )
+}
+
+/// What a pointer and the keyboard do on the data plane.
+fn plane_help() -> El {
+    let keys = marked(
+        El::html("span").attr("class", "keyboard-help"),
+        "kbd",
+        "Keyboard: arrows move a cross, `N` jumps to the nearest training point, `Enter` clicks, \
+         `Shift`+`Enter` shift-clicks, `0` `1` `2` add a point of that class, `Delete` removes the nearest.",
+    );
+    with_id("p", "t-boundary-help")
+        .attr("class", "help")
+        .child(with_id("span", "t-plane-legend").text("Filled dots train, rings test."))
+        .text(
+            " Click a dot to see backprop on it as a graph; click elsewhere to add a point, shift-click for \
+             the other class, alt-click to remove the nearest. ",
+        )
+        .child(keys)
+}
+
+fn loss_panel() -> El {
+    El::html("figure")
+        .attr("class", "panel")
+        .child(txt("figcaption", "Loss ").child(check("check inline", "t-logy", "log scale")))
+        .child(canvas("t-loss-plot", "420", "260", "Training and test loss against step"))
+}
+
+// ---- learning rate ----
+
+fn lr_view() -> El {
+    lab_main("lr-view").child(lr_controls()).child(lr_plots())
+}
+
+fn lr_controls() -> El {
+    let buttons = with(
+        El::html("div").attr("class", "toolbar"),
+        [
+            plain_button("lr-run", "Run sweep"),
+            plain_button("lr-range", "Range test"),
+            plain_button("lr-compare", "Schedule vs constant"),
+            plain_button("lr-cancel", "Cancel").attr("disabled", ""),
+        ],
+    );
+    with(
+        controls("lr-settings"),
+        [
+            with_id("h2", "lr-settings").text("Learning-rate sweep"),
+            help("Every rate trains the network of the Training view from the same weights on the same batches."),
+            pair(field("lr-lo", "From", decimal("lr-lo")), field("lr-hi", "to", decimal("lr-hi"))),
+            pair(
+                field("lr-rates", "Rates", number("lr-rates", "2").attr("max", "64")),
+                field("lr-steps", "Steps each", number("lr-steps", "10").attr("max", "5000")),
+            ),
+            buttons,
+            set(with_id("progress", "lr-progress"), &[("max", "1"), ("value", "0"), ("hidden", "")]),
+            summary_line("lr-summary"),
+            help(
+                "Look for the valley: too small a rate crawls (the loss barely moves), too big a rate \
+                 overshoots: it ends above the grey line, the loss before training, or diverges (marked ✕). \
+                 The best rates sit a little below that edge.",
+            ),
+        ],
+    )
+}
+
+fn lr_plots() -> El {
+    with(
+        plots(),
+        [
+            captioned(
+                canvas("lr-plot", "560", "300", "Final and minimum loss against learning rate"),
+                "Click a rate (or a rate in the table of every rate) to train with it.",
+            ),
+            plot(canvas("lr-curves", "560", "300", "Loss against step for some rates")),
+            plot(canvas("lr-heat", "560", "300", "Loss for each learning rate and step")),
+            captioned(
+                canvas("lr-range-plot", "560", "300", "Range test: smoothed loss as the rate grows"),
+                "The range test raises the rate a little every step; the suggestion is where the loss falls fastest.",
+            ),
+            captioned(
+                canvas("lr-compare-plot", "560", "300", "Loss with the chosen schedule and with a constant rate"),
+                "Same seed, same batches: the chosen schedule (Training view) against the constant rate.",
+            ),
+            sweep_table(),
+        ],
+    )
+}
+
+/// Every rate of the sweep, one row each (filled by the shell).
+fn sweep_table() -> El {
+    let head = ["curve", "rate", "final loss", "minimum loss", "outcome"];
+    let table = with_id("table", "lr-table")
+        .child(txt("caption", "Sweep results"))
+        .child(El::html("thead").child(with(El::html("tr"), head.map(|h| txt("th", h)))))
+        .child(with_id("tbody", "lr-rows"));
+    El::html("details")
+        .attr("class", "panel sweep-table")
+        .child(txt("summary", "Every rate of the sweep — tick the loss curves to show"))
+        .child(table)
+}
+
+// ---- step size ----
+
+fn step_view() -> El {
+    lab_main("step-view").child(step_controls()).child(step_plots())
+}
+
+fn step_controls() -> El {
+    let cond = with(host("s-cond-row"), slider("s-cond", "Condition number", "0", "2.5", "0.05"));
+    let help = marked(
+        El::html("p").attr("class", "help"),
+        "sub",
+        "Drag on the contour plot to move the start. A step η·∇L that is too big overshoots the valley \
+         and zig-zags or diverges; a small one crawls. On the bowl the largest stable step is 2/λ`max`.",
+    );
+    let items = [
+        vec![with_id("h2", "step-settings").text("Step size")],
+        picker("s-problem", "Loss surface"),
+        slider("s-eta", "Step size η", "-3", "0.7", "0.01"),
+        slider("s-mom", "Momentum", "0", "0.99", "0.01"),
+        vec![cond, summary_line("s-summary"), help],
+    ];
+    with(controls("step-settings"), items.concat())
+}
+
+fn step_plots() -> El {
+    with(
+        plots(),
+        [
+            plot(canvas("s-contour", "520", "420", "Contour plot of the loss with the gradient-descent path")),
+            captioned(
+                canvas("s-profile", "520", "300", "Loss along the negative gradient against step size"),
+                "From the current weights of the Training view's network: the loss after one step θ − η·∇L. \
+                 Above the dashed start loss the step overshoots.",
+            ),
+        ],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::web::model::view::Child;
+
+    /// Every id in `www/index.html`'s body (but the boot note's), and the added back button.
+    const SHELL_IDS: &str =
+        "nav-graph nav-train nav-lr nav-step graph-view editor-title preset source error error-message \
+        error-caret syntax-help expand-sigmoid gradcheck-host btn-back-train btn-forward btn-backward \
+        btn-step btn-reset step-count notice problems graph-host step-panel value-editor nodes-host \
+        lab-notice train-view train-settings t-data t-noise-out t-noise t-train-out t-train t-features-label \
+        t-features t-hidden-label t-hidden t-act t-loss t-opt t-beta-row t-beta-out t-beta t-lr-slider t-lr \
+        t-sched t-sched-plot t-batch t-seed t-speed-out t-speed t-play t-step t-reset t-count-step \
+        t-count-epoch t-loss-train t-loss-test t-accuracy-label t-accuracy t-status t-grads t-network \
+        t-boundary-caption t-boundary t-boundary-help t-plane-legend t-plane-live t-logy t-loss-plot \
+        t-layers t-lecture t-layers-host lr-view lr-settings lr-lo lr-hi lr-rates lr-steps lr-run lr-range \
+        lr-compare lr-cancel lr-progress lr-summary lr-plot lr-curves lr-heat lr-range-plot lr-compare-plot \
+        lr-table lr-rows step-view step-settings s-problem s-eta-out s-eta s-mom-out s-mom s-cond-row \
+        s-cond-out s-cond s-summary s-contour s-profile perf perf-fps perf-eps";
+
+    fn ids(root: &El) -> Vec<&str> {
+        root.walk().into_iter().filter_map(|e| e.get("id")).collect()
+    }
+
+    fn by_id<'a>(root: &'a El, id: &str) -> &'a El {
+        root.walk().into_iter().find(|e| e.get("id") == Some(id)).unwrap_or_else(|| panic!("no #{id}"))
+    }
+
+    /// The element children of `e`.
+    fn kids(e: &El) -> Vec<&El> {
+        e.children.iter().filter_map(|c| if let Child::El(e) = c { Some(e) } else { None }).collect()
+    }
+
+    #[test]
+    fn ids_are_unique() {
+        for chrome in [true, false] {
+            let f = figure(chrome);
+            let mut all = ids(&f);
+            all.sort_unstable();
+            let dups: Vec<&&str> = all.windows(2).filter(|w| w[0] == w[1]).map(|w| &w[0]).collect();
+            assert!(dups.is_empty(), "duplicate ids (chrome {chrome}): {dups:?}");
+        }
+    }
+
+    #[test]
+    fn references_name_ids_in_the_tree() {
+        let f = figure(false);
+        let present = ids(&f);
+        let mut checked = 0;
+        for e in f.walk() {
+            for k in ["for", "aria-labelledby", "aria-describedby", "aria-controls"] {
+                for target in e.get(k).into_iter().flat_map(str::split_whitespace) {
+                    assert!(present.contains(&target), "<{} {k}=\"{target}\"> names no element", e.tag);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= 37, "only {checked} references");
+    }
+
+    #[test]
+    fn chrome_only_when_asked() {
+        let bare = figure(false);
+        assert!(bare.walk().iter().all(|e| !matches!(e.tag, "header" | "nav" | "footer")));
+        let page = figure(true);
+        let tags: Vec<&str> = kids(&page).iter().map(|e| e.tag).collect();
+        assert_eq!(
+            (page.tag, page.get("class"), tags[0], tags[tags.len() - 1]),
+            ("div", Some("bpl-frame"), "header", "footer")
+        );
+        let nav = page.walk().into_iter().find(|e| e.tag == "nav").unwrap();
+        assert_eq!(nav.get("aria-label"), Some("Views"));
+        let links: Vec<String> = kids(nav)
+            .iter()
+            .map(|e| format!("{} #{} {} {}", e.tag, e.get("id").unwrap(), e.get("href").unwrap(), e.text_content()))
+            .collect();
+        let want = [
+            "a #nav-graph ?view=graph Computational graph",
+            "a #nav-train ?view=train Training",
+            "a #nav-lr ?view=lr Learning rate",
+            "a #nav-step ?view=step Step size",
+        ];
+        assert_eq!(links, want);
+    }
+
+    #[test]
+    fn the_views_come_in_order_hidden() {
+        let f = figure(false);
+        assert!(f.children.iter().all(|c| matches!(c, Child::El(_))));
+        let order: Vec<&str> = kids(&f).iter().map(|e| e.get("id").unwrap_or("")).collect();
+        assert_eq!(order, ["graph-view", "lab-notice", "train-view", "lr-view", "step-view", "perf"]);
+        assert!(kids(&f).iter().all(|e| e.get("hidden") == Some("")));
+        for (_, main) in VIEW_MAINS {
+            assert_eq!(by_id(&f, main).tag, "main");
+        }
+        assert_eq!(by_id(&f, "perf").text_content(), " fps ·  examples/s");
+    }
+
+    #[test]
+    fn buttons_tables_and_hooks_exist() {
+        let f = figure(false);
+        let graph =
+            [("btn-forward", "Forward"), ("btn-backward", "Backward"), ("btn-step", "Step"), ("btn-reset", "Reset")];
+        let lab = [("t-play", "Play"), ("t-step", "Step"), ("t-reset", "Reset"), ("lr-run", "Run sweep")];
+        for (id, text) in graph.into_iter().chain(lab) {
+            let b = by_id(&f, id);
+            assert_eq!((b.tag, b.get("type"), b.text_content().as_str()), ("button", Some("button"), text), "#{id}");
+        }
+        let table = by_id(&f, "lr-table");
+        assert_eq!((kids(table)[0].tag, kids(table)[0].text_content().as_str()), ("caption", "Sweep results"));
+        assert_eq!(by_id(table, "lr-rows").tag, "tbody");
+        for (id, k, v) in [
+            ("t-count-step", "data-step", "0"),
+            ("t-loss-train", "data-loss-train", ""),
+            ("t-loss-test", "data-loss-test", ""),
+            ("t-accuracy", "data-accuracy", ""),
+        ] {
+            assert_eq!(by_id(&f, id).get(k), Some(v), "#{id}[{k}]");
+        }
+    }
+
+    #[test]
+    fn back_to_training_leads_the_passes() {
+        let f = figure(false);
+        let bar = f.walk().into_iter().find(|e| e.get("aria-label") == Some("Passes")).unwrap();
+        let back = kids(bar)[0];
+        assert_eq!(
+            (bar.get("role"), back.get("id"), back.get("type")),
+            (Some("toolbar"), Some("btn-back-train"), Some("button"))
+        );
+        assert_eq!((back.get("hidden"), back.get("class")), (Some(""), Some("back")));
+        assert!(back.text_content().contains("Back to training"));
+    }
+
+    #[test]
+    fn every_id_the_shell_looks_up_is_present() {
+        let page = figure(true);
+        let present = ids(&page);
+        let wanted: Vec<&str> = SHELL_IDS.split_whitespace().collect();
+        assert_eq!(wanted.len(), 109);
+        let missing: Vec<&&str> = wanted.iter().filter(|id| !present.contains(id)).collect();
+        assert!(missing.is_empty(), "missing {missing:?}");
+        let extra: Vec<&&str> = present.iter().filter(|id| !wanted.contains(id)).collect();
+        assert!(extra.is_empty(), "not in index.html {extra:?}");
+    }
+
+    #[test]
+    fn text_reads_naturally_and_flags_are_empty() {
+        let f = figure(true);
+        for e in f.walk() {
+            for c in &e.children {
+                if let Child::Text(t) = c {
+                    assert!(!t.is_empty() && !t.contains('\n') && !t.contains("  "), "<{}> text {t:?}", e.tag);
+                }
+            }
+            for (k, v) in &e.attrs {
+                assert!(!matches!(*k, "hidden" | "open" | "disabled") || v.is_empty(), "<{} {k}={v:?}>", e.tag);
+            }
+        }
+        // the inline markup survives
+        let help = by_id(&f, "syntax-help");
+        assert_eq!(help.walk().into_iter().filter(|e| e.tag == "code").count(), 5);
+        assert!(help.text_content().starts_with("One statement per line or separated by ;. x = 2 declares"));
+        assert_eq!(by_id(&f, "t-boundary-help").walk().into_iter().filter(|e| e.tag == "kbd").count(), 8);
+    }
+}

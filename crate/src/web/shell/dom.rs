@@ -1,0 +1,159 @@
+//! Turns [`El`] trees into DOM nodes, and [`Root`]: a figure's root element, through which the
+//! figure finds its parts. Text always goes in as text nodes, attributes through
+//! `setAttribute`; nothing is parsed as HTML.
+//!
+//! Ids are figure-local: a figure looks its parts up with `querySelector` *within its root*,
+//! never with `document.getElementById`. The page's figure is alone in its document, and every
+//! `<backprop-lab>` figure lives in its own shadow root, so two figures' ids never meet.
+
+use crate::web::model::view::{Child, El};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{
+    Document, Element, EventTarget, HtmlButtonElement, HtmlCanvasElement, HtmlElement, HtmlInputElement,
+    HtmlSelectElement,
+};
+
+const SVG_NS: &str = "http://www.w3.org/2000/svg";
+
+pub fn document() -> Option<Document> {
+    web_sys::window().and_then(|w| w.document())
+}
+
+/// Creates the DOM for an element tree.
+pub fn build(doc: &Document, el: &El) -> Option<Element> {
+    let node =
+        if el.svg { doc.create_element_ns(Some(SVG_NS), el.tag).ok()? } else { doc.create_element(el.tag).ok()? };
+    for (k, v) in &el.attrs {
+        node.set_attribute(k, v).ok()?;
+    }
+    for c in &el.children {
+        match c {
+            Child::El(e) => {
+                if let Some(child) = build(doc, e) {
+                    node.append_child(&child).ok()?;
+                }
+            }
+            Child::Text(t) => {
+                node.append_child(&doc.create_text_node(t)).ok()?;
+            }
+        }
+    }
+    Some(node)
+}
+
+/// Adds a listener that lives as long as the page.
+pub fn on<E: JsCast + wasm_bindgen::convert::FromWasmAbi + 'static>(
+    target: &EventTarget,
+    kind: &str,
+    f: impl FnMut(E) + 'static,
+) {
+    let cb = Closure::<dyn FnMut(E)>::new(f);
+    let _ = target.add_event_listener_with_callback(kind, cb.as_ref().unchecked_ref());
+    cb.forget();
+}
+
+/// A figure's root element. Cheap to clone (a handle to the same element).
+#[derive(Clone)]
+pub struct Root {
+    pub el: Element,
+}
+
+impl Root {
+    pub fn new(el: Element) -> Root {
+        Root { el }
+    }
+
+    /// The figure's part with this id, within the root. The ids are the skeleton's
+    /// (`model::skeleton`, whose tests list them); a missing one is reported in the console.
+    pub fn get(&self, id: &str) -> Option<Element> {
+        let el = self.el.query_selector(&format!("#{id}")).ok().flatten();
+        if el.is_none() {
+            web_sys::console::error_1(&format!("backprop-lab: no part #{id} in the figure").into());
+        }
+        el
+    }
+
+    pub fn html(&self, id: &str) -> Option<HtmlElement> {
+        self.get(id).and_then(|e| e.dyn_into().ok())
+    }
+
+    pub fn input(&self, id: &str) -> Option<HtmlInputElement> {
+        self.get(id).and_then(|e| e.dyn_into().ok())
+    }
+
+    pub fn select(&self, id: &str) -> Option<HtmlSelectElement> {
+        self.get(id).and_then(|e| e.dyn_into().ok())
+    }
+
+    pub fn canvas(&self, id: &str) -> Option<HtmlCanvasElement> {
+        self.get(id).and_then(|e| e.dyn_into().ok())
+    }
+
+    pub fn button(&self, id: &str) -> Option<HtmlButtonElement> {
+        self.get(id).and_then(|e| e.dyn_into().ok())
+    }
+
+    /// Replaces the children of part `id` with the tree.
+    pub fn mount(&self, id: &str, el: &El) {
+        if let (Some(host), Some(doc)) = (self.get(id), document()) {
+            if let Some(node) = build(&doc, el) {
+                host.set_text_content(None);
+                let _ = host.append_child(&node);
+            }
+        }
+    }
+
+    /// Sets a part's text (as text).
+    pub fn set_text(&self, id: &str, s: &str) {
+        if let Some(e) = self.get(id) {
+            e.set_text_content(Some(s));
+        }
+    }
+
+    pub fn set_hidden(&self, id: &str, hidden: bool) {
+        if let Some(e) = self.html(id) {
+            e.set_hidden(hidden);
+        }
+    }
+
+    pub fn set_attr(&self, id: &str, k: &str, v: &str) {
+        if let Some(e) = self.get(id) {
+            let _ = e.set_attribute(k, v);
+        }
+    }
+
+    pub fn set_class(&self, id: &str, class: &str) {
+        if let Some(e) = self.get(id) {
+            e.set_class_name(class);
+        }
+    }
+
+    pub fn set_disabled(&self, id: &str, disabled: bool) {
+        if let Some(b) = self.button(id) {
+            b.set_disabled(disabled);
+        }
+    }
+
+    /// Listens to an event on part `id`.
+    pub fn on<E: JsCast + wasm_bindgen::convert::FromWasmAbi + 'static>(
+        &self,
+        id: &str,
+        kind: &str,
+        f: impl FnMut(E) + 'static,
+    ) {
+        if let Some(el) = self.get(id) {
+            on(&el, kind, f);
+        }
+    }
+
+    /// Whether the focused element is inside this figure (through its shadow root too).
+    pub fn active(&self) -> Option<Element> {
+        let node = self.el.get_root_node();
+        let active = match node.dyn_ref::<web_sys::ShadowRoot>() {
+            Some(shadow) => shadow.active_element(),
+            None => document().and_then(|d| d.active_element()),
+        }?;
+        self.el.contains(Some(&active)).then_some(active)
+    }
+}

@@ -1,0 +1,427 @@
+//! The graph view of a figure: the expression's scene, the editor (250 ms debounce), presets,
+//! the pass buttons, arrow keys, click-to-edit and drag-to-scrub values. Every change goes
+//! through [`Figure::render_graph`], which redraws from the state and writes the URL.
+
+use super::dom::{self, Root};
+use super::figure::{Figure, Shared};
+use crate::expr::{parse_with_spans, set_input, InputSpan, Options, ParseError};
+use crate::web::model::state::{Backward, State, PRESETS};
+use crate::web::model::view::{gradcheck_table, graph_svg, nodes_table, step_text, Scene, Shown};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, Event, HtmlInputElement, HtmlTextAreaElement, KeyboardEvent, PointerEvent};
+
+/// A press on an input's value: a click opens the editor, a drag scrubs the value.
+struct Drag {
+    node: usize,
+    start_x: f64,
+    start_value: f64,
+    moved: bool,
+}
+
+/// What the graph view keeps beside the [`State`].
+pub struct GraphPart {
+    /// The last graph that parsed; stays on screen while the text has an error.
+    pub scene: Scene,
+    spans: Vec<InputSpan>,
+    /// The current text's parse error, with the text it belongs to.
+    error: Option<(ParseError, String)>,
+    /// Messages about the URL (an unknown view, a bad step number…) or a refused edit.
+    notices: Vec<String>,
+    debounce: Option<i32>,
+    drag: Option<Drag>,
+    /// Node whose value the editor is open on.
+    editing: Option<usize>,
+}
+
+fn options(state: &State) -> Options {
+    Options { expand_sigmoid: state.expand_sigmoid }
+}
+
+impl GraphPart {
+    /// The scene of `state.source`; when it does not parse, the default example's scene with
+    /// the error kept (the text stays as typed in the editor).
+    pub fn new(state: &mut State, notices: Vec<String>) -> GraphPart {
+        let requested = state.source.clone();
+        let fallback = State::default().source;
+        let (graph, spans) = parse_with_spans(&fallback, options(state)).unwrap_or_default();
+        state.source = fallback;
+        let mut g = GraphPart {
+            scene: Scene::new(graph),
+            spans,
+            error: None,
+            notices,
+            debounce: None,
+            drag: None,
+            editing: None,
+        };
+        let backward = state.backward;
+        g.set_source(state, &requested);
+        state.backward = backward;
+        g
+    }
+
+    /// Parses `source`; on success it becomes the state's source and the scene, on failure the
+    /// error is kept and the last good scene stays.
+    fn set_source(&mut self, state: &mut State, source: &str) {
+        match parse_with_spans(source, options(state)) {
+            Ok((graph, spans)) => {
+                let same_shape = self.scene.graph.len() == graph.len();
+                self.scene = Scene::new(graph);
+                self.spans = spans;
+                self.error = None;
+                state.source = source.to_string();
+                if let Backward::Steps(_) = state.backward {
+                    if !same_shape {
+                        state.backward = Backward::None;
+                    }
+                }
+            }
+            Err(e) => self.error = Some((e, source.to_string())),
+        }
+    }
+
+    fn total_steps(&self) -> usize {
+        self.scene.trace.steps.len()
+    }
+
+    fn shown(&self, state: &State) -> Shown {
+        let total = self.total_steps();
+        let (steps, stepping) = match state.backward {
+            Backward::None => (0, false),
+            Backward::Steps(k) => (k.min(total), true),
+            Backward::All => (total, false),
+        };
+        Shown { forward: state.forward, steps, stepping }
+    }
+
+    fn input_value(&self, node: usize) -> Option<f64> {
+        self.scene.graph.node(node).map(|n| n.value)
+    }
+}
+
+impl Figure {
+    /// Sets the expression (as if typed: the editor follows).
+    pub fn set_source(&mut self, source: &str) {
+        self.g.set_source(&mut self.state, source);
+        if let Some(t) = textarea(&self.root) {
+            if t.value() != source {
+                t.set_value(source);
+            }
+        }
+    }
+
+    /// Moves the step-through by `delta` steps. After a full Backward, stepping starts again
+    /// from the output.
+    pub fn step_graph(&mut self, delta: isize) {
+        let total = self.g.total_steps() as isize;
+        let k = match self.state.backward {
+            Backward::All if delta > 0 => delta,
+            _ => self.g.shown(&self.state).steps as isize + delta,
+        };
+        self.state.forward = true;
+        self.state.backward = if k <= 0 { Backward::None } else { Backward::Steps(k.min(total) as usize) };
+    }
+
+    /// Forward (0), Backward (1), Step (2), Reset (3).
+    pub fn graph_action(&mut self, action: u8) {
+        match action {
+            0 => {
+                self.state.forward = true;
+                self.state.backward = Backward::None;
+            }
+            1 => {
+                self.state.forward = true;
+                self.state.backward = Backward::All;
+            }
+            2 => self.step_graph(1),
+            _ => {
+                self.state.forward = false;
+                self.state.backward = Backward::None;
+            }
+        }
+    }
+
+    /// Redraws the graph view from the state and writes the URL.
+    pub fn render_graph(&self) {
+        let r = &self.root;
+        let g = &self.g;
+        let shown = g.shown(&self.state);
+        let had_focus = r.active().map(|e| e.id()) == Some("graph".to_string());
+        r.mount("graph-host", &graph_svg(&g.scene, shown));
+        if had_focus {
+            if let Some(svg) = r.get("graph").and_then(|e| e.dyn_into::<web_sys::SvgElement>().ok()) {
+                let _ = svg.focus();
+            }
+        }
+        r.mount("nodes-host", &nodes_table(&g.scene, shown));
+        r.mount("gradcheck-host", &gradcheck_table(&g.scene.graph, &g.scene.graph.gradcheck()));
+        r.set_text("step-panel", &step_text(&g.scene, shown));
+        r.set_text("step-count", &format!("step {} / {}", shown.steps, g.total_steps()));
+        r.set_disabled("btn-step", shown.stepping && shown.steps >= g.total_steps());
+        match &g.error {
+            Some((e, src)) => {
+                r.set_text("error-message", &format!("{e}"));
+                r.set_text("error-caret", &e.caret(src));
+                r.set_hidden("error", false);
+            }
+            None => r.set_hidden("error", true),
+        }
+        let problems: Vec<String> = g
+            .scene
+            .graph
+            .problems()
+            .iter()
+            .map(|p| format!("{}: {}", g.scene.graph.label(p.node), p.message))
+            .collect();
+        r.set_text("problems", &problems.join("\n"));
+        r.set_hidden("problems", problems.is_empty());
+        r.set_text("notice", &g.notices.join(" "));
+        r.set_hidden("notice", g.notices.is_empty());
+        if let Some(sel) = r.select("preset") {
+            let id = match g.error {
+                Some(_) => "custom",
+                None => PRESETS.iter().find(|p| p.source == self.state.source).map_or("custom", |p| p.id),
+            };
+            sel.set_value(id);
+        }
+        if let Some(cb) = r.input("expand-sigmoid") {
+            cb.set_checked(self.state.expand_sigmoid);
+        }
+        if !(g.error.is_some() && self.state.source.is_empty()) {
+            self.write_url();
+        }
+    }
+
+    /// Sets an input's value by rewriting its number in the source.
+    fn set_input_value(&mut self, node: usize, value: f64) {
+        if !value.is_finite() {
+            return;
+        }
+        let Some(span) = self.g.spans.iter().find(|s| s.node == node).copied() else { return };
+        let source = set_input(&self.state.source, span, value);
+        self.set_source(&source);
+    }
+
+    /// The input node under an event target, when the target is an editable value label.
+    fn editable_value_node(&self, target: Option<web_sys::EventTarget>) -> Option<(usize, Element)> {
+        let el: Element = target?.dyn_into().ok()?;
+        if !el.class_list().contains("editable") {
+            return None;
+        }
+        let g = el.closest("g.node").ok()??;
+        let name = g.get_attribute("data-name")?;
+        Some((self.g.scene.graph.find(&name)?, el))
+    }
+
+    fn open_editor(&mut self, node: usize, anchor: &Element) {
+        let Some(input) = value_editor(&self.root) else { return };
+        let r = anchor.get_bounding_client_rect();
+        let style = input.style();
+        let _ = style.set_property("left", &format!("{}px", r.left() - 10.0));
+        let _ = style.set_property("top", &format!("{}px", r.top() - 4.0));
+        input.set_value(&self.g.input_value(node).map(crate::graph::fmt_full).unwrap_or_default());
+        input.set_hidden(false);
+        let _ = input.focus();
+        input.select();
+        self.g.editing = Some(node);
+    }
+
+    fn commit_editor(&mut self) {
+        let (Some(node), Some(input)) = (self.g.editing.take(), value_editor(&self.root)) else { return };
+        input.set_hidden(true);
+        let text = input.value();
+        match text.trim().replace('−', "-").parse::<f64>() {
+            Ok(v) if v.is_finite() => {
+                self.set_input_value(node, v);
+                self.g.notices.clear();
+            }
+            _ => self.g.notices = vec![format!("“{text}” is not a number; the value was left as it was.")],
+        }
+        self.render_graph();
+    }
+}
+
+fn textarea(root: &Root) -> Option<HtmlTextAreaElement> {
+    root.get("source").and_then(|e| e.dyn_into().ok())
+}
+
+fn value_editor(root: &Root) -> Option<HtmlInputElement> {
+    root.input("value-editor")
+}
+
+/// Fills the presets and the editor, and wires the graph view's controls.
+pub fn init(app: &Shared) {
+    let root = app.borrow().root.clone();
+    if let (Some(sel), Some(doc)) = (root.select("preset"), dom::document()) {
+        let options = PRESETS.iter().map(|p| (p.id, p.title)).chain([("custom", "Your own expression")]);
+        for (id, title) in options {
+            if let Ok(opt) = doc.create_element("option") {
+                let _ = opt.set_attribute("value", id);
+                opt.set_text_content(Some(title));
+                let _ = sel.append_child(&opt);
+            }
+        }
+    }
+    if let (Some(t), Some((_, src))) = (textarea(&root), app.borrow().g.error.as_ref()) {
+        t.set_value(src);
+    } else if let Some(t) = textarea(&root) {
+        t.set_value(&app.borrow().state.source);
+    }
+    wire_editor(app, &root);
+    wire_buttons(app, &root);
+    wire_keys(app, &root);
+    wire_values(app, &root);
+}
+
+/// The editor re-renders 250 ms after the last keystroke; a preset replaces the text; the σ
+/// box redraws σ as one gate or its primitives.
+fn wire_editor(app: &Shared, root: &Root) {
+    let a = app.clone();
+    root.on::<Event>("source", "input", move |_| {
+        let Some(w) = web_sys::window() else { return };
+        if let Some(h) = a.borrow_mut().g.debounce.take() {
+            w.clear_timeout_with_handle(h);
+        }
+        let b = a.clone();
+        let cb = Closure::once_into_js(move || {
+            let mut f = b.borrow_mut();
+            f.g.debounce = None;
+            if let Some(t) = textarea(&f.root) {
+                let text = t.value();
+                let f = &mut *f;
+                f.g.set_source(&mut f.state, &text);
+            }
+            f.render_graph();
+        });
+        if let Ok(h) = w.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), 250) {
+            a.borrow_mut().g.debounce = Some(h);
+        }
+    });
+    let a = app.clone();
+    root.on::<Event>("preset", "change", move |e| {
+        let Some(sel) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) else { return };
+        let Some(p) = PRESETS.iter().find(|p| p.id == sel.value()) else { return };
+        let mut f = a.borrow_mut();
+        f.state.backward = Backward::None;
+        f.state.forward = true;
+        f.set_source(p.source);
+        f.render_graph();
+    });
+    let a = app.clone();
+    root.on::<Event>("expand-sigmoid", "change", move |e| {
+        let checked = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).is_some_and(|c| c.checked());
+        let mut f = a.borrow_mut();
+        f.state.expand_sigmoid = checked;
+        let src = f.state.source.clone();
+        let keep = f.state.backward;
+        f.set_source(&src);
+        f.state.backward = if keep == Backward::All { Backward::All } else { Backward::None };
+        f.render_graph();
+    });
+}
+
+fn wire_buttons(app: &Shared, root: &Root) {
+    for (id, action) in [("btn-forward", 0), ("btn-backward", 1), ("btn-step", 2), ("btn-reset", 3)] {
+        let a = app.clone();
+        root.on::<Event>(id, "click", move |_| {
+            let mut f = a.borrow_mut();
+            f.graph_action(action);
+            f.render_graph();
+        });
+    }
+}
+
+/// Arrows on the focused graph step; Enter on a value opens its editor.
+fn wire_keys(app: &Shared, root: &Root) {
+    let a = app.clone();
+    root.on::<KeyboardEvent>("graph-host", "keydown", move |e| {
+        let mut f = a.borrow_mut();
+        match e.key().as_str() {
+            "ArrowRight" | "ArrowDown" => f.step_graph(1),
+            "ArrowLeft" | "ArrowUp" => f.step_graph(-1),
+            "Enter" | " " => {
+                if let Some((node, el)) = f.editable_value_node(e.target()) {
+                    e.prevent_default();
+                    f.open_editor(node, &el);
+                }
+                return;
+            }
+            _ => return,
+        }
+        e.prevent_default();
+        f.render_graph();
+    });
+}
+
+/// A press on an input's value: a drag scrubs it (the pointer is captured by the graph, so
+/// the drag goes on outside it), a click opens the editor.
+fn wire_values(app: &Shared, root: &Root) {
+    let a = app.clone();
+    root.on::<PointerEvent>("graph-host", "pointerdown", move |e| {
+        let mut f = a.borrow_mut();
+        if let Some((node, _)) = f.editable_value_node(e.target()) {
+            e.prevent_default();
+            if let Some(host) = f.root.get("graph-host") {
+                let _ = host.set_pointer_capture(e.pointer_id());
+            }
+            let start_value = f.g.input_value(node).unwrap_or(0.0);
+            f.g.drag = Some(Drag { node, start_x: f64::from(e.client_x()), start_value, moved: false });
+        }
+    });
+    let a = app.clone();
+    root.on::<PointerEvent>("graph-host", "pointermove", move |e| {
+        let mut f = a.borrow_mut();
+        let Some(d) = f.g.drag.as_mut() else { return };
+        let dx = f64::from(e.client_x()) - d.start_x;
+        if !d.moved && dx.abs() < 4.0 {
+            return;
+        }
+        d.moved = true;
+        // 0.01 per pixel for values near 1, proportionally more for larger values
+        let scale = d.start_value.abs().max(1.0) * 0.01;
+        let v = ((d.start_value + dx * scale) / scale).round() * scale;
+        let v = (v * 1e6).round() / 1e6;
+        let node = d.node;
+        f.set_input_value(node, v);
+        f.render_graph();
+    });
+    for kind in ["pointerup", "pointercancel"] {
+        let a = app.clone();
+        root.on::<PointerEvent>("graph-host", kind, move |_| {
+            let mut f = a.borrow_mut();
+            let Some(d) = f.g.drag.take() else { return };
+            if !d.moved && kind == "pointerup" {
+                let label = f.g.scene.graph.label(d.node);
+                let el = f
+                    .root
+                    .get("graph")
+                    .and_then(|g| g.query_selector(&format!("g.node[data-name=\"{label}\"] .editable")).ok().flatten());
+                if let Some(el) = el {
+                    f.open_editor(d.node, &el);
+                }
+            }
+        });
+    }
+    let a = app.clone();
+    root.on::<KeyboardEvent>("value-editor", "keydown", move |e| match e.key().as_str() {
+        "Enter" => {
+            e.prevent_default();
+            a.borrow_mut().commit_editor();
+        }
+        "Escape" => {
+            let mut f = a.borrow_mut();
+            f.g.editing = None;
+            if let Some(i) = value_editor(&f.root) {
+                i.set_hidden(true);
+            }
+        }
+        _ => {}
+    });
+    let a = app.clone();
+    root.on::<Event>("value-editor", "blur", move |_| {
+        if let Ok(mut f) = a.try_borrow_mut() {
+            f.commit_editor();
+        }
+    });
+}

@@ -1,0 +1,578 @@
+//! The training view's controls: filling them from the settings, and one small wiring
+//! function per group of controls.
+
+use super::*;
+
+pub(super) fn init_controls(app: &Shared) {
+    let root = app.borrow().root.clone();
+    let a = app.borrow();
+    let lab = &a.state.lab;
+    let ds: Vec<(&str, &str)> = DATASETS.iter().map(|d| (d.1, d.2)).collect();
+    fill_select(&root, "t-data", &ds, DATASETS.iter().find(|d| d.0 == lab.dataset).map_or("circle", |d| d.1));
+    let acts: Vec<(&str, &str)> = ACTIVATION_NAMES.iter().map(|d| (d.1, d.2)).collect();
+    fill_select(&root, "t-act", &acts, ACTIVATION_NAMES.iter().find(|d| d.0 == lab.activation).map_or("tanh", |d| d.1));
+    fill_losses(&root, lab);
+    fill_select(&root, "t-opt", OPTIMIZER_NAMES, lab.optimizer);
+    fill_select(&root, "t-sched", SCHEDULE_NAMES, lab.schedule);
+    fill_select(&root, "s-problem", PROBLEMS, lab.problem);
+    let set = |id: &str, v: String| {
+        if let Some(i) = root.input(id) {
+            i.set_value(&v);
+        }
+    };
+    set("t-noise", lab.noise.to_string());
+    set("t-train", lab.train_percent.to_string());
+    set("t-lr", short_number(lab.lr));
+    set("t-lr-slider", lab.lr.log10().to_string());
+    set("t-batch", lab.batch.to_string());
+    set("t-seed", lab.seed.to_string());
+    set("t-speed", lab.speed.to_string());
+    set("t-beta", lab.beta.to_string());
+    set("lr-lo", short_number(lab.sweep_lo));
+    set("lr-hi", short_number(lab.sweep_hi));
+    set("lr-rates", lab.sweep_rates.to_string());
+    set("lr-steps", lab.sweep_steps.to_string());
+    set("s-eta", lab.eta.max(1e-3).log10().to_string());
+    set("s-mom", lab.momentum.to_string());
+    set("s-cond", lab.condition.log10().to_string());
+    if let Some(i) = root.input("t-logy") {
+        i.set_checked(lab.log_y);
+    }
+    if let Some(i) = root.input("t-grads") {
+        i.set_checked(lab.show_grads);
+    }
+    drop(a);
+    refresh_labels(app);
+    build_features(app);
+    build_hidden(app);
+}
+
+fn fill_losses(root: &Root, lab: &crate::web::model::lab_state::Lab) {
+    let options: Vec<(&str, &str)> =
+        LOSS_NAMES.iter().filter(|l| loss_for(lab.dataset, l.0) == l.0).map(|l| (l.1, l.2)).collect();
+    let current = loss_for(lab.dataset, lab.loss);
+    fill_select(root, "t-loss", &options, LOSS_NAMES.iter().find(|l| l.0 == current).map_or("bce", |l| l.1));
+}
+
+fn refresh_labels(app: &Shared) {
+    let root = app.borrow().root.clone();
+    let a = app.borrow();
+    let lab = &a.state.lab;
+    root.set_text("t-noise-out", &format!("{:.2}", lab.noise));
+    root.set_text("t-train-out", &format!("{}%", lab.train_percent));
+    root.set_text("t-speed-out", &format!("{}% of each frame", lab.speed));
+    root.set_text("t-beta-out", &format!("{:.2}", lab.beta));
+    root.set_hidden("t-beta-row", lab.optimizer == "sgd");
+    let regression = lab.dataset.is_regression();
+    root.set_text("t-accuracy-label", if regression { "test accuracy (n/a)" } else { "test accuracy" });
+    // the schedule's preview: lr(step) for 2,000 steps
+    let schedule = lab.schedule_config();
+    let points: Vec<(f64, f64)> = (0..=200).map(|k| (k as f64 * 10.0, schedule.lr(lab.lr, k * 10))).collect();
+    let chart = LineChart {
+        title: String::new(),
+        x_label: "step".into(),
+        y_label: "lr".into(),
+        log_x: false,
+        log_y: false,
+        x_range: Some((0.0, 2000.0)),
+        y_range: Some((0.0, lab.lr * 1.1)),
+        series: vec![Series { label: String::new(), points, color: GREEN, style: Style::Line }],
+        marks: vec![],
+    };
+    if let Some(c) = root.canvas("t-sched-plot") {
+        report(plot::line_chart(&c, &chart));
+    }
+}
+
+fn build_features(app: &Shared) {
+    let root = app.borrow().root.clone();
+    let Some(host) = root.get("t-features") else { return };
+    host.set_text_content(None);
+    let Some(doc) = dom::document() else { return };
+    let a = app.borrow();
+    let used = a.state.lab.used_features();
+    for &(f, name, label) in FEATURE_NAMES {
+        let (Ok(l), Ok(i)) = (doc.create_element("label"), doc.create_element("input")) else { continue };
+        let _ = i.set_attribute("type", "checkbox");
+        let _ = i.set_attribute("data-feature", name);
+        if let Ok(i) = i.clone().dyn_into::<HtmlInputElement>() {
+            i.set_checked(used.contains(&f));
+            if a.state.lab.dataset.is_regression() && f.reads_y() {
+                i.set_disabled(true);
+                l.set_class_name("off");
+                let _ = l.set_attribute("title", "This data set is y = f(x): the network only sees x.");
+            }
+        }
+        let _ = l.append_child(&i);
+        let _ = l.append_child(&doc.create_text_node(label));
+        let _ = host.append_child(&l);
+    }
+}
+
+fn build_hidden(app: &Shared) {
+    let root = app.borrow().root.clone();
+    let Some(host) = root.get("t-hidden") else { return };
+    host.set_text_content(None);
+    let Some(doc) = dom::document() else { return };
+    let hidden = app.borrow().state.lab.hidden.clone();
+    let button = |text: &str, action: &str, label: &str| {
+        let b = doc.create_element("button").ok()?;
+        let _ = b.set_attribute("type", "button");
+        let _ = b.set_attribute("data-action", action);
+        let _ = b.set_attribute("aria-label", label);
+        b.set_text_content(Some(text));
+        Some(b)
+    };
+    for (l, &n) in hidden.iter().enumerate() {
+        let Ok(row) = doc.create_element("div") else { continue };
+        row.set_class_name("layer");
+        if let Ok(s) = doc.create_element("span") {
+            s.set_text_content(Some(&format!("layer {}: {n} neuron{}", l + 1, if n == 1 { "" } else { "s" })));
+            let _ = row.append_child(&s);
+        }
+        for b in [
+            button("−", &format!("less {l}"), &format!("One neuron fewer in layer {}", l + 1)),
+            button("+", &format!("more {l}"), &format!("One neuron more in layer {}", l + 1)),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let _ = row.append_child(&b);
+        }
+        let _ = host.append_child(&row);
+    }
+    if let Ok(row) = doc.create_element("div") {
+        row.set_class_name("layer");
+        for b in [
+            button("+ layer", "add", "Add a hidden layer"),
+            button("− layer", "remove", "Remove the last hidden layer"),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let _ = row.append_child(&b);
+        }
+        let _ = host.append_child(&row);
+    }
+}
+
+/// After a settings change: the URL, the labels and a redraw.
+pub(super) fn changed(app: &Shared) {
+    refresh_labels(app);
+    app.borrow().write_url();
+    app.borrow_mut().draw(true);
+}
+
+/// Applies a change that keeps the network (a setter on the trainer); falls back to a new
+/// trainer from the settings when the setter refuses.
+pub(super) fn apply(
+    app: &Shared,
+    f: impl FnOnce(&mut Trainer, &crate::web::model::lab_state::Lab) -> Result<(), crate::train::TrainError>,
+) {
+    {
+        let mut a = app.borrow_mut();
+        let lab = a.state.lab.clone();
+        if f(&mut a.trainer, &lab).is_err() {
+            a.rebuild();
+        }
+        if a.trainer.steps() == 0 {
+            a.history.clear();
+        }
+    }
+    changed(app);
+}
+
+/// The training view's controls, one small piece per group.
+pub(super) fn wire(app: &Shared) {
+    let root = app.borrow().root.clone();
+    wire_data(app, &root);
+    wire_network(app, &root);
+    wire_optimizer(app, &root);
+    wire_numbers(app, &root);
+    wire_toggles(app, &root);
+    wire_run(app, &root);
+    wire_plane(app, &root);
+    super::rates::wire(app);
+    super::step::wire(app);
+}
+
+/// The data set, its noise and training share, the input features.
+fn wire_data(app: &Shared, root: &Root) {
+    let a = app.clone();
+    let r = root.clone();
+    root.on::<Event>("t-data", "change", move |_| {
+        let Some(v) = r.select("t-data").map(|s| s.value()) else { return };
+        {
+            let mut s = a.borrow_mut();
+            if let Some(d) = DATASETS.iter().find(|d| d.1 == v) {
+                s.state.lab.dataset = d.0;
+            }
+            s.state.lab.loss = loss_for(s.state.lab.dataset, s.state.lab.loss);
+            s.rebuild();
+            fill_losses(&r, &s.state.lab);
+        }
+        build_features(&a);
+        changed(&a);
+    });
+    for (id, key) in [("t-noise", "noise"), ("t-train", "train")] {
+        let a = app.clone();
+        let r = root.clone();
+        root.on::<Event>(id, "input", move |_| {
+            let Some(v) = r.input(id).map(|i| i.value()) else { return };
+            {
+                let mut s = a.borrow_mut();
+                let mut m = vec![];
+                s.state.lab.read(key, &v, &mut m);
+                let config = s.state.lab.dataset_config();
+                if s.trainer.set_dataset(config).is_err() {
+                    s.rebuild();
+                }
+            }
+            changed(&a);
+        });
+    }
+    let a = app.clone();
+    root.on::<Event>("t-features", "change", move |e: Event| {
+        let Some(t) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
+        let name = t.get_attribute("data-feature").unwrap_or_default();
+        let Some(&(f, _, _)) = FEATURE_NAMES.iter().find(|x| x.1 == name) else { return };
+        {
+            let mut s = a.borrow_mut();
+            let mut fs = s.state.lab.features.clone();
+            if t.checked() {
+                if !fs.contains(&f) {
+                    fs.push(f);
+                }
+            } else {
+                fs.retain(|&x| x != f);
+            }
+            if fs.is_empty() {
+                t.set_checked(true);
+                drop(s);
+                a.borrow().notice("The network needs at least one input feature.");
+                return;
+            }
+            // keep the table's order
+            fs.sort_by_key(|x| FEATURE_NAMES.iter().position(|e| e.0 == *x));
+            s.state.lab.features = fs;
+            let used = s.state.lab.used_features();
+            if s.trainer.set_features(used).is_err() {
+                s.rebuild();
+            }
+            s.history.clear();
+        }
+        changed(&a);
+    });
+}
+
+/// The hidden layers' +/− buttons, the activation and the loss.
+fn wire_network(app: &Shared, root: &Root) {
+    let a = app.clone();
+    root.on::<Event>("t-hidden", "click", move |e: Event| {
+        let Some(t) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+        let action = t.get_attribute("data-action").unwrap_or_default();
+        {
+            let mut s = a.borrow_mut();
+            let mut h = s.state.lab.hidden.clone();
+            let mut parts = action.split(' ');
+            match (parts.next(), parts.next().and_then(|k| k.parse::<usize>().ok())) {
+                (Some("more"), Some(l)) => {
+                    if let Some(n) = h.get_mut(l) {
+                        *n = (*n + 1).min(MAX_NEURONS);
+                    }
+                }
+                (Some("less"), Some(l)) => {
+                    if let Some(n) = h.get_mut(l) {
+                        *n = n.saturating_sub(1).max(1);
+                    }
+                }
+                (Some("add"), _) if h.len() < MAX_LAYERS => h.push(2),
+                (Some("remove"), _) => {
+                    h.pop();
+                }
+                _ => return,
+            }
+            s.state.lab.hidden = h.clone();
+            if s.trainer.set_hidden(h).is_err() {
+                s.rebuild();
+            }
+            s.history.clear();
+        }
+        build_hidden(&a);
+        changed(&a);
+    });
+    let a = app.clone();
+    let r = root.clone();
+    root.on::<Event>("t-act", "change", move |_| {
+        let v = r.select("t-act").map(|s| s.value()).unwrap_or_default();
+        if let Some(&(act, _, _)) = ACTIVATION_NAMES.iter().find(|x| x.1 == v) {
+            a.borrow_mut().state.lab.activation = act;
+            apply(&a, |t, _| {
+                t.set_activation(act);
+                Ok(())
+            });
+        }
+    });
+    let a = app.clone();
+    let r = root.clone();
+    root.on::<Event>("t-loss", "change", move |_| {
+        let v = r.select("t-loss").map(|s| s.value()).unwrap_or_default();
+        if let Some(&(loss, _, _)) = LOSS_NAMES.iter().find(|x| x.1 == v) {
+            a.borrow_mut().state.lab.loss = loss;
+            apply(&a, |t, lab| t.set_loss(loss_for(lab.dataset, loss)));
+        }
+    });
+}
+
+/// The optimizer, β, the schedule and the learning rate (slider and text).
+fn wire_optimizer(app: &Shared, root: &Root) {
+    let a = app.clone();
+    let r = root.clone();
+    root.on::<Event>("t-opt", "change", move |_| {
+        let v = r.select("t-opt").map(|s| s.value()).unwrap_or_default();
+        if let Some(&(o, _)) = OPTIMIZER_NAMES.iter().find(|x| x.0 == v) {
+            a.borrow_mut().state.lab.optimizer = o;
+            apply(&a, |t, lab| t.set_optimizer(lab.optimizer_config()));
+        }
+    });
+    let a = app.clone();
+    let r = root.clone();
+    root.on::<Event>("t-beta", "input", move |_| {
+        let Some(v) = r.input("t-beta").and_then(|i| i.value().parse::<f64>().ok()) else { return };
+        a.borrow_mut().state.lab.beta = v.clamp(0.0, 0.999);
+        apply(&a, |t, lab| t.set_optimizer(lab.optimizer_config()));
+    });
+    let a = app.clone();
+    let r = root.clone();
+    root.on::<Event>("t-sched", "change", move |_| {
+        let v = r.select("t-sched").map(|s| s.value()).unwrap_or_default();
+        if let Some(&(s, _)) = SCHEDULE_NAMES.iter().find(|x| x.0 == v) {
+            a.borrow_mut().state.lab.schedule = s;
+            apply(&a, |t, lab| t.set_schedule(lab.schedule_config()));
+        }
+    });
+    let a = app.clone();
+    let r = root.clone();
+    root.on::<Event>("t-lr-slider", "input", move |_| {
+        let Some(v) = r.input("t-lr-slider").and_then(|i| i.value().parse::<f64>().ok()) else { return };
+        let lr = round3(10f64.powf(v));
+        if let Some(i) = r.input("t-lr") {
+            i.set_value(&short_number(lr));
+        }
+        a.borrow_mut().state.lab.lr = lr;
+        apply(&a, |t, lab| t.set_learning_rate(lab.lr));
+    });
+    let a = app.clone();
+    let r = root.clone();
+    root.on::<Event>("t-lr", "change", move |_| {
+        let Some(i) = r.input("t-lr") else { return };
+        match i.value().trim().parse::<f64>() {
+            Ok(lr) if lr.is_finite() && lr > 0.0 && lr <= 100.0 => {
+                a.borrow().notice("");
+                if let Some(s) = r.input("t-lr-slider") {
+                    s.set_value(&lr.log10().to_string());
+                }
+                a.borrow_mut().state.lab.lr = lr;
+                apply(&a, |t, lab| t.set_learning_rate(lab.lr));
+            }
+            _ => {
+                a.borrow().notice(&format!(
+                    "“{}” is not a learning rate: type a number above 0 and at most 100, like 0.03.",
+                    i.value()
+                ));
+                i.set_value(&short_number(a.borrow().state.lab.lr));
+            }
+        }
+    });
+}
+
+/// Batch size, seed and speed.
+fn wire_numbers(app: &Shared, root: &Root) {
+    for (id, key) in [("t-batch", "batch"), ("t-seed", "seed"), ("t-speed", "speed")] {
+        let a = app.clone();
+        let r = root.clone();
+        root.on::<Event>(id, "change", move |_| {
+            let Some(i) = r.input(id) else { return };
+            let mut m = vec![];
+            let before = a.borrow().state.lab.clone();
+            a.borrow_mut().state.lab.read(key, i.value().trim(), &mut m);
+            if !m.is_empty() {
+                a.borrow().notice(&m.join("\n"));
+                let v = match key {
+                    "batch" => before.batch.to_string(),
+                    "seed" => before.seed.to_string(),
+                    _ => before.speed.to_string(),
+                };
+                i.set_value(&v);
+                return;
+            }
+            a.borrow().notice("");
+            match key {
+                "batch" => apply(&a, |t, lab| t.set_batch_size(lab.batch)),
+                "seed" => {
+                    a.borrow_mut().rebuild();
+                    changed(&a);
+                }
+                _ => changed(&a),
+            }
+        });
+    }
+    let a = app.clone();
+    let r = root.clone();
+    root.on::<Event>("t-speed", "input", move |_| {
+        if let Some(v) = r.input("t-speed").and_then(|i| i.value().parse::<u32>().ok()) {
+            a.borrow_mut().state.lab.speed = v.clamp(1, 80);
+            refresh_labels(&a);
+        }
+    });
+}
+
+/// The loss plot's log scale, gradients on the lines, the layer view and its lecture example.
+fn wire_toggles(app: &Shared, root: &Root) {
+    for (id, key) in [("t-logy", 0), ("t-grads", 1)] {
+        let a = app.clone();
+        let r = root.clone();
+        root.on::<Event>(id, "change", move |_| {
+            let on = r.input(id).is_some_and(|i| i.checked());
+            {
+                let mut s = a.borrow_mut();
+                if key == 0 {
+                    s.state.lab.log_y = on;
+                } else {
+                    s.state.lab.show_grads = on;
+                }
+            }
+            changed(&a);
+        });
+    }
+    for id in ["t-layers", "t-lecture"] {
+        let a = app.clone();
+        root.on::<Event>(id, if id == "t-layers" { "toggle" } else { "change" }, move |_| {
+            a.borrow().draw_layers();
+        });
+    }
+}
+
+/// Play/Pause (and the space bar while the figure has focus), Step and Reset.
+fn wire_run(app: &Shared, root: &Root) {
+    // Play / Step / Reset, and the space bar
+    let a = app.clone();
+    let toggle = move || {
+        let playing = {
+            let mut s = a.borrow_mut();
+            if s.trainer.status() != Status::Ready && !s.playing {
+                // diverged or empty: nothing to play
+                s.draw_train(true);
+                return;
+            }
+            s.playing = !s.playing;
+            s.playing
+        };
+        if playing {
+            kick(&a);
+        } else {
+            a.borrow_mut().draw_train(true);
+        }
+    };
+    let toggle = Rc::new(toggle);
+    let t2 = toggle.clone();
+    root.on::<Event>("t-play", "click", move |_| t2());
+    let a = app.clone();
+    root.on::<Event>("t-step", "click", move |_| {
+        let mut s = a.borrow_mut();
+        s.playing = false;
+        s.trainer.step();
+        s.draw_train(true);
+    });
+    let a = app.clone();
+    root.on::<Event>("t-reset", "click", move |_| {
+        let mut s = a.borrow_mut();
+        s.playing = false;
+        s.trainer.reset();
+        s.history.clear();
+        s.draw_train(true);
+    });
+    // the space bar plays and pauses while the figure has focus (and not in a text field)
+    let a = app.clone();
+    let r = root.clone();
+    dom::on::<KeyboardEvent>(&root.el, "keydown", move |e: KeyboardEvent| {
+        if a.borrow().state.view != View::Train || e.key() != " " {
+            return;
+        }
+        let typing =
+            r.active().is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"));
+        if !typing {
+            e.prevent_default();
+            toggle();
+        }
+    });
+}
+
+/// The plane: click a point to open its graph, click elsewhere to add one; the keyboard
+/// moves a cross and acts where it is.
+fn wire_plane(app: &Shared, root: &Root) {
+    let a = app.clone();
+    let r = root.clone();
+    root.on::<MouseEvent>("t-boundary", "click", move |e: MouseEvent| {
+        let Some(c) = r.canvas("t-boundary") else { return };
+        let (px, py) = canvas_px(&c, &e);
+        let mut s = a.borrow_mut();
+        let Some(at) = s.plane_frame.as_ref().and_then(|f| f.to_data(px, py)) else { return };
+        let said = s.plane_act(at, PlaneAct::for_click(e.shift_key(), e.alt_key()));
+        r.set_text("t-plane-live", &said);
+        drop(s);
+        open_example(&a);
+    });
+    let a = app.clone();
+    root.on::<KeyboardEvent>("t-boundary", "keydown", move |e: KeyboardEvent| {
+        if e.ctrl_key() || e.meta_key() {
+            return;
+        }
+        let Some(key) = PlaneKey::for_key(&e.key(), e.shift_key()) else { return };
+        if a.borrow_mut().plane_key(key) {
+            e.prevent_default();
+        }
+        open_example(&a);
+    });
+    for (event, focused) in [("focus", true), ("blur", false)] {
+        let a = app.clone();
+        let r = root.clone();
+        root.on::<Event>("t-boundary", event, move |_| {
+            // The cross is for the keyboard: a click's focus does not show it (a key will).
+            let keyboard = r.canvas("t-boundary").is_some_and(|c| c.matches(":focus-visible").unwrap_or(false));
+            let mut s = a.borrow_mut();
+            s.cross =
+                if focused && keyboard { s.cross.or_else(|| s.plane_frame.as_ref().map(plane::centre)) } else { None };
+            s.draw_boundary(false);
+            if focused {
+                s.announce_cross("");
+            }
+        });
+    }
+}
+
+/// Shows the training point's graph that the plane asked for, in this figure's graph view,
+/// with "Back to training" to return to the run as it is (same step, same weights).
+fn open_example(app: &Shared) {
+    let Some(source) = app.borrow_mut().open_example.take() else { return };
+    {
+        let mut f = app.borrow_mut();
+        f.state.forward = true;
+        f.state.backward = Backward::All;
+        f.set_source(&source);
+        f.back_to = Some(f.state.view);
+    }
+    switch_view(app, View::Graph, true);
+}
+
+/// Trains with the learning rate `lr` (a click on the sweep's plot or a rate in its table): a
+/// fresh run with the other settings as they are, in the training view.
+pub(super) fn train_with_rate(app: &Shared, lr: f64) {
+    {
+        let mut f = app.borrow_mut();
+        f.state.lab.lr = lr;
+        f.rebuild();
+    }
+    init_controls(app);
+    switch_view(app, View::Train, true);
+}

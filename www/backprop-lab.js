@@ -1,0 +1,50 @@
+// <backprop-lab>: a Backprop Lab figure on any page.
+//
+//   <script type="module" src="https://host/backprop-lab/backprop-lab.js"></script>
+//   <backprop-lab preset="circuit" step="all"></backprop-lab>
+//   <backprop-lab view="train" data="xor"></backprop-lab>
+//
+// The attributes are the page's URL keys, with the same names and values (README, "Links and
+// embedding"); changing one later updates the figure. Every element is a figure of its own in
+// an open shadow root (its styles and ids stay inside), and all of them share one instance of
+// the WebAssembly module, loaded once by this file. The figure itself is Rust
+// (crate/src/web/shell); this file only defines the element and hands it the attributes.
+//
+// This file is a template: the build (tools/element-loader.sh, a Trunk post-build hook) writes
+// dist/backprop-lab.js with the hashed names of the module, its glue and the style sheet.
+const base = new URL('.', import.meta.url);
+const glue = await import(new URL('__GLUE__', base).href);
+await glue.default({ module_or_path: new URL('__WASM__', base) });
+const STYLE = new URL('__CSS__', base).href;
+const KEYS = glue.figureKeys();
+
+class BackpropLab extends HTMLElement {
+  static get observedAttributes() {
+    return KEYS;
+  }
+
+  connectedCallback() {
+    if (this._figure) return;
+    const shadow = this.shadowRoot || this.attachShadow({ mode: 'open' });
+    const style = document.createElement('link');
+    style.rel = 'stylesheet';
+    style.href = STYLE;
+    const root = document.createElement('div');
+    shadow.replaceChildren(style, root);
+    const query = new URLSearchParams();
+    for (const { name, value } of this.attributes) if (KEYS.includes(name)) query.append(name, value);
+    this._figure = glue.Figure.mount(root, query.toString());
+    this.setAttribute('data-ready', '1');
+  }
+
+  attributeChangedCallback(name, old, value) {
+    if (this._figure && value !== null && value !== old) this._figure.set(name, value);
+  }
+
+  /** The figure's state as a query string (the same keys as the attributes). */
+  get state() {
+    return this._figure ? this._figure.state : '';
+  }
+}
+
+if (!customElements.get('backprop-lab')) customElements.define('backprop-lab', BackpropLab);
