@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/tools/node_modules/.bin:$(PATH)
 PORT ?= 8080
 
-.PHONY: serve test dist setup lint test-native test-browser node-pkg bench bench-page clean
+.PHONY: serve test dist setup lint test-native test-browser node-pkg bench bench-page bench-figures clean
 
 ## serve: install what is missing, then `trunk serve` on http://127.0.0.1:$(PORT)/
 serve: setup
@@ -48,6 +48,10 @@ bench: setup
 ## bench-page: the training view in headless Chromium: frames/s and examples/s while it plays (needs make test once for Chromium)
 bench-page: dist
 	node tools/bench-page.mjs
+
+## bench-figures: a figure's mount time (circuit), ten figures on one page (time to all drawn, .wasm count)
+bench-figures: dist
+	node tools/bench-figures.mjs
 
 clean:
 	rm -rf dist target/wasm32-unknown-unknown

@@ -43,7 +43,7 @@ pub struct Figure {
     pub back_to: Option<View>,
     pub raf: FrameCallback,
     // ---- the training views (see `lab`) ----
-    pub trainer: Trainer,
+    pub trainer: LazyTrainer,
     pub playing: bool,
     /// (step, train loss, test loss)
     pub history: Vec<(f64, f64, f64)>,
@@ -77,9 +77,59 @@ pub struct Figure {
     pub step_seen: bool,
     /// A training point's graph the plane asked to open (done once its borrow ends).
     pub open_example: Option<String>,
+    /// Whether the training views' controls are filled and wired (on their first showing: a
+    /// graph figure never pays for them).
+    pub lab_ready: bool,
 }
 
 pub type Shared = Rc<RefCell<Figure>>;
+
+/// The live trainer, built from the settings on first use (a figure that only shows a graph
+/// never builds one). Reads and writes as a [`Trainer`].
+pub struct LazyTrainer {
+    cell: std::cell::OnceCell<Trainer>,
+    lab: crate::web::model::lab_state::Lab,
+    /// Why the settings could not train, if they could not (shown by the training views).
+    pub message: RefCell<Option<String>>,
+}
+
+impl LazyTrainer {
+    pub fn new(lab: &crate::web::model::lab_state::Lab) -> LazyTrainer {
+        LazyTrainer { cell: std::cell::OnceCell::new(), lab: lab.clone(), message: RefCell::new(None) }
+    }
+
+    /// A trainer built already (`rebuild`).
+    pub fn ready(t: Trainer) -> LazyTrainer {
+        let cell = std::cell::OnceCell::new();
+        let _ = cell.set(t);
+        LazyTrainer { cell, lab: Default::default(), message: RefCell::new(None) }
+    }
+}
+
+impl std::ops::Deref for LazyTrainer {
+    type Target = Trainer;
+    fn deref(&self) -> &Trainer {
+        self.cell.get_or_init(|| {
+            let (t, message) = lab::build_trainer(&self.lab);
+            *self.message.borrow_mut() = message;
+            t
+        })
+    }
+}
+
+impl std::ops::DerefMut for LazyTrainer {
+    fn deref_mut(&mut self) -> &mut Trainer {
+        if self.cell.get().is_none() {
+            let (t, message) = lab::build_trainer(&self.lab);
+            *self.message.borrow_mut() = message;
+            let _ = self.cell.set(t);
+        }
+        match self.cell.get_mut() {
+            Some(t) => t,
+            None => unreachable!("the cell was filled just above"),
+        }
+    }
+}
 
 fn now() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
@@ -99,7 +149,8 @@ pub fn mount(el: Element, pairs: &[(String, String)], host: Host) -> Option<Shar
         let _ = el.class_list().add_1("embed");
     }
     let root = Root::new(el);
-    let (trainer, message) = lab::build_trainer(&state.lab);
+    // the trainer is built when a training view first needs it: a graph figure never pays
+    let trainer = LazyTrainer::new(&state.lab);
     let view = state.view;
     let mut state = state;
     let g = GraphPart::new(&mut state, if view == View::Graph { notices.clone() } else { vec![] });
@@ -132,15 +183,15 @@ pub fn mount(el: Element, pairs: &[(String, String)], host: Host) -> Option<Shar
         draw_ms: 4.0,
         step_seen: false,
         open_example: None,
+        lab_ready: false,
         state,
     };
-    let mut lab_notices = if view == View::Graph { vec![] } else { notices };
-    lab_notices.extend(message);
-    fig.notice(&lab_notices.join("\n"));
+    if view != View::Graph {
+        fig.notice(&notices.join("\n"));
+    }
     let app: Shared = Rc::new(RefCell::new(fig));
     lab::start_loop(&app);
     super::graph::init(&app);
-    lab::init(&app);
     wire_nav(&app);
     show(&app, view);
     let ms = now() - t0;
@@ -189,6 +240,10 @@ pub fn query(state: &State) -> String {
 /// Shows `view` (its `<main>`, the nav's current link, `data-view` on the root) and draws it.
 fn show(app: &Shared, view: View) {
     let root = app.borrow().root.clone();
+    if view != View::Graph && !app.borrow().lab_ready {
+        app.borrow_mut().lab_ready = true;
+        lab::init(app);
+    }
     for (name, main) in VIEW_MAINS {
         root.set_hidden(main, name != view.name());
         if let Some(link) = root.el.query_selector(&format!("#nav-{name}")).ok().flatten() {

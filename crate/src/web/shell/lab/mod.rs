@@ -44,6 +44,9 @@ const CLASS_COLORS: [Rgb; 3] = [ORANGE, BLUE, GREEN];
 const GRID: usize = 100;
 /// Most points kept in the loss history (older ones are thinned out).
 const HISTORY: usize = 1500;
+/// The most of a 60 Hz frame (16.7 ms) that training and drawing together may take: the rest
+/// is the browser's (compositing, input). At 14 ms the fastest speed dropped to 50 fps.
+const FRAME_CAP_MS: f64 = 11.5;
 /// Steps the step-size view trains first when it is opened directly (not from the training
 /// view), so its profile starts from a network part-way through training.
 pub const STEP_VIEW_WARMUP: usize = 300;
@@ -122,7 +125,7 @@ impl Figure {
 
     pub(super) fn rebuild(&mut self) {
         let (t, message) = build_trainer(&self.state.lab);
-        self.trainer = t;
+        self.trainer = super::figure::LazyTrainer::ready(t);
         self.history.clear();
         if let Some(m) = message {
             self.notice(&m);
@@ -227,7 +230,7 @@ fn frame(app: &Shared) {
         let t = now();
         // The speed setting's share of a 60 Hz frame, but never so much that training plus the
         // drawing (its recent average) overruns the frame.
-        let budget = (16.7 * a.state.lab.speed as f64 / 100.0).min(14.0 - a.draw_ms).max(1.0);
+        let budget = (16.7 * a.state.lab.speed as f64 / 100.0).min(FRAME_CAP_MS - a.draw_ms).max(1.0);
         if a.playing && a.state.view == View::Train {
             a.train_for(budget);
         }
@@ -291,6 +294,18 @@ pub fn start_loop(app: &Shared) {
 
 /// Puts the settings into the training views' controls and wires them.
 pub fn init(app: &Shared) {
+    // the trainer is built now, if it was not: say so if the settings could not train
+    let message = {
+        let a = app.borrow();
+        let _ = a.trainer.steps();
+        let m = a.trainer.message.borrow_mut().take();
+        m
+    };
+    if let Some(m) = message {
+        let a = app.borrow();
+        let before = a.root.get("lab-notice").and_then(|e| e.text_content()).unwrap_or_default();
+        a.notice(if before.is_empty() { m } else { format!("{before}\n{m}") }.as_str());
+    }
     wire::init_controls(app);
     wire::wire(app);
     if app.borrow().state.lab.perf {
@@ -301,5 +316,7 @@ pub fn init(app: &Shared) {
 
 /// Puts the settings into the controls again (after they changed from outside: an attribute).
 pub fn refresh(app: &Shared) {
-    wire::init_controls(app);
+    if app.borrow().lab_ready {
+        wire::init_controls(app);
+    }
 }

@@ -540,7 +540,8 @@ fn wire_plane(app: &Shared, root: &Root) {
         root.on::<Event>("t-boundary", event, move |_| {
             // The cross is for the keyboard: a click's focus does not show it (a key will).
             let keyboard = r.canvas("t-boundary").is_some_and(|c| c.matches(":focus-visible").unwrap_or(false));
-            let mut s = a.borrow_mut();
+            // a focus change made by the figure itself (it holds the borrow) needs no redraw
+            let Ok(mut s) = a.try_borrow_mut() else { return };
             s.cross =
                 if focused && keyboard { s.cross.or_else(|| s.plane_frame.as_ref().map(plane::centre)) } else { None };
             s.draw_boundary(false);
@@ -563,6 +564,12 @@ fn open_example(app: &Shared) {
         f.back_to = Some(f.state.view);
     }
     switch_view(app, View::Graph, true);
+    // the keyboard stays with the student: on the way back
+    let back = app.borrow().root.html("btn-back-train");
+    if let Some(b) = back {
+        // (not while the figure is borrowed: focus moves fire the plane's blur handler)
+        let _ = b.focus();
+    }
 }
 
 /// Trains with the learning rate `lr` (a click on the sweep's plot or a rate in its table): a
