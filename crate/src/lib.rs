@@ -2,7 +2,7 @@
 //!
 //! The core (`graph`, `expr`, `layout`, `tensor`, `train`, `sweep`) is pure Rust with no web dependency and is tested on
 //! the host. `web` holds the page: its state and views are pure Rust too (tested on the
-//! host); only `web::dom` and `web::app`, compiled for wasm32 alone, touch the DOM.
+//! host, in `web::model`); only `web::shell`, compiled for wasm32 alone, touches the DOM.
 
 pub mod expr;
 pub mod graph;
