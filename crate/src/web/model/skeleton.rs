@@ -2,7 +2,7 @@
 //! controls, panels and the empty hosts the shell fills. What `www/index.html` held as static
 //! HTML, now pure Rust, tested natively.
 
-use super::view::El;
+use super::view::{Child, El};
 
 /// Each view's name and the id of its `<main>`.
 pub const VIEW_MAINS: [(&str, &str); 4] =
@@ -23,6 +23,37 @@ pub fn figure(chrome: bool) -> El {
         frame = frame.child(footer());
     }
     frame
+}
+
+/// What a figure mounts with: [`figure`] with the training views' `<main>`s left empty, so a
+/// figure that only shows a graph builds a quarter of the elements. Their contents are
+/// [`lab_mains`], put in on a training view's first showing.
+pub fn frame(chrome: bool) -> El {
+    let mut f = figure(chrome);
+    for c in &mut f.children {
+        if let Child::El(e) = c {
+            if is_lab_main(e) {
+                e.children.clear();
+            }
+        }
+    }
+    f
+}
+
+/// The training views' `<main>`s, whole.
+pub fn lab_mains() -> Vec<El> {
+    figure(false)
+        .children
+        .into_iter()
+        .filter_map(|c| match c {
+            Child::El(e) if is_lab_main(&e) => Some(e),
+            _ => None,
+        })
+        .collect()
+}
+
+fn is_lab_main(e: &El) -> bool {
+    e.tag == "main" && e.get("class") == Some("lab")
 }
 
 // ---- small builders ----
@@ -735,5 +766,25 @@ mod tests {
         assert_eq!(help.walk().into_iter().filter(|e| e.tag == "code").count(), 5);
         assert!(help.text_content().starts_with("One statement per line or separated by ;. x = 2 declares"));
         assert_eq!(by_id(&f, "t-boundary-help").walk().into_iter().filter(|e| e.tag == "kbd").count(), 8);
+    }
+
+    #[test]
+    fn a_figure_mounts_with_empty_training_views_and_fills_them_whole() {
+        let full = figure(true);
+        let lean = frame(true);
+        let count = |e: &El| e.walk().len();
+        assert!(count(&lean) * 2 < count(&full), "the lean frame builds far fewer elements");
+        let mains = lab_mains();
+        let ids: Vec<_> = mains.iter().map(|m| m.get("id").unwrap_or("")).collect();
+        assert_eq!(ids, ["train-view", "lr-view", "step-view"]);
+        // lean frame + the mains = the whole figure, element for element
+        let filled = count(&lean) + mains.iter().map(|m| count(m) - 1).sum::<usize>();
+        assert_eq!(filled, count(&full));
+        for m in &mains {
+            let id = m.get("id").unwrap_or("");
+            let empty = lean.walk().into_iter().find(|e| e.get("id") == Some(id)).expect("the main is in the frame");
+            assert!(empty.children.is_empty(), "{id} is empty in the frame");
+            assert_eq!(empty.get("hidden"), Some(""), "{id} is hidden until shown");
+        }
     }
 }

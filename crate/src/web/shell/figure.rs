@@ -143,7 +143,7 @@ pub fn mount(el: Element, pairs: &[(String, String)], host: Host) -> Option<Shar
     let (state, notices) = State::from_query(pairs);
     let chrome = matches!(host, Host::Page { chrome: true }) && !state.embed;
     el.set_text_content(None);
-    el.append_child(&dom::build(&doc, &skeleton::figure(chrome))?.into()).ok()?;
+    el.append_child(&dom::build(&doc, &skeleton::frame(chrome))?.into()).ok()?;
     let _ = el.class_list().add_1("bpl");
     if state.embed || host == Host::Element {
         let _ = el.class_list().add_1("embed");

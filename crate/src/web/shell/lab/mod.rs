@@ -294,6 +294,16 @@ pub fn start_loop(app: &Shared) {
 
 /// Puts the settings into the training views' controls and wires them.
 pub fn init(app: &Shared) {
+    // the views' controls and plots: the figure mounted with their <main>s empty
+    let root = app.borrow().root.clone();
+    if let Some(doc) = dom::document() {
+        for main in crate::web::model::skeleton::lab_mains() {
+            let (Some(id), Some(node)) = (main.get("id"), dom::build(&doc, &main)) else { continue };
+            if let Some(empty) = root.get(id) {
+                let _ = empty.replace_with_with_node_1(&node);
+            }
+        }
+    }
     // the trainer is built now, if it was not: say so if the settings could not train
     let message = {
         let a = app.borrow();
