@@ -64,10 +64,16 @@ impl Root {
         Root { el }
     }
 
+    /// The figure's part with this id, within the root, if the figure has it (the nav links
+    /// are only on the page's figure).
+    pub fn find(&self, id: &str) -> Option<Element> {
+        self.el.query_selector(&format!("#{id}")).ok().flatten()
+    }
+
     /// The figure's part with this id, within the root. The ids are the skeleton's
     /// (`model::skeleton`, whose tests list them); a missing one is reported in the console.
     pub fn get(&self, id: &str) -> Option<Element> {
-        let el = self.el.query_selector(&format!("#{id}")).ok().flatten();
+        let el = self.find(id);
         if el.is_none() {
             web_sys::console::error_1(&format!("backprop-lab: no part #{id} in the figure").into());
         }
@@ -92,6 +98,20 @@ impl Root {
 
     pub fn button(&self, id: &str) -> Option<HtmlButtonElement> {
         self.get(id).and_then(|e| e.dyn_into().ok())
+    }
+
+    /// Fills the `<select>` `id` with `(value, label)` options and selects `selected`.
+    pub fn fill_select(&self, id: &str, options: &[(&str, &str)], selected: &str) {
+        let (Some(sel), Some(doc)) = (self.select(id), document()) else { return };
+        sel.set_text_content(None);
+        for (value, label) in options {
+            if let Ok(opt) = doc.create_element("option") {
+                let _ = opt.set_attribute("value", value);
+                opt.set_text_content(Some(label));
+                let _ = sel.append_child(&opt);
+            }
+        }
+        sel.set_value(selected);
     }
 
     /// Replaces the children of part `id` with the tree.

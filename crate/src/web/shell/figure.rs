@@ -85,48 +85,48 @@ pub struct Figure {
 pub type Shared = Rc<RefCell<Figure>>;
 
 /// The live trainer, built from the settings on first use (a figure that only shows a graph
-/// never builds one). Reads and writes as a [`Trainer`].
+/// never builds one). Reads and writes as a [`Trainer`]; the training views call
+/// [`LazyTrainer::ensure`] before any use, to say why the settings could not train.
 pub struct LazyTrainer {
     cell: std::cell::OnceCell<Trainer>,
     lab: crate::web::model::lab_state::Lab,
-    /// Why the settings could not train, if they could not (shown by the training views).
-    pub message: RefCell<Option<String>>,
 }
 
 impl LazyTrainer {
     pub fn new(lab: &crate::web::model::lab_state::Lab) -> LazyTrainer {
-        LazyTrainer { cell: std::cell::OnceCell::new(), lab: lab.clone(), message: RefCell::new(None) }
+        LazyTrainer { cell: std::cell::OnceCell::new(), lab: lab.clone() }
     }
 
     /// A trainer built already (`rebuild`).
     pub fn ready(t: Trainer) -> LazyTrainer {
-        let cell = std::cell::OnceCell::new();
-        let _ = cell.set(t);
-        LazyTrainer { cell, lab: Default::default(), message: RefCell::new(None) }
+        LazyTrainer { cell: std::cell::OnceCell::from(t), lab: Default::default() }
+    }
+
+    /// Builds the trainer if it is not there yet; the message says why the settings could not
+    /// train (and the default network is used), when they could not.
+    pub fn ensure(&mut self) -> Option<String> {
+        if self.cell.get().is_some() {
+            return None;
+        }
+        let (t, message) = lab::build_trainer(&self.lab);
+        let _ = self.cell.set(t);
+        message
     }
 }
 
 impl std::ops::Deref for LazyTrainer {
     type Target = Trainer;
     fn deref(&self) -> &Trainer {
-        self.cell.get_or_init(|| {
-            let (t, message) = lab::build_trainer(&self.lab);
-            *self.message.borrow_mut() = message;
-            t
-        })
+        self.cell.get_or_init(|| lab::build_trainer(&self.lab).0)
     }
 }
 
 impl std::ops::DerefMut for LazyTrainer {
     fn deref_mut(&mut self) -> &mut Trainer {
-        if self.cell.get().is_none() {
-            let (t, message) = lab::build_trainer(&self.lab);
-            *self.message.borrow_mut() = message;
-            let _ = self.cell.set(t);
-        }
+        let _ = self.ensure();
         match self.cell.get_mut() {
             Some(t) => t,
-            None => unreachable!("the cell was filled just above"),
+            None => unreachable!("ensure filled the cell"),
         }
     }
 }
@@ -140,7 +140,7 @@ fn now() -> f64 {
 pub fn mount(el: Element, pairs: &[(String, String)], host: Host) -> Option<Shared> {
     let t0 = now();
     let doc = dom::document()?;
-    let (state, notices) = State::from_query(pairs);
+    let (mut state, notices) = State::from_query(pairs);
     let chrome = matches!(host, Host::Page { chrome: true }) && !state.embed;
     el.set_text_content(None);
     el.append_child(&dom::build(&doc, &skeleton::frame(chrome))?.into()).ok()?;
@@ -152,8 +152,9 @@ pub fn mount(el: Element, pairs: &[(String, String)], host: Host) -> Option<Shar
     // the trainer is built when a training view first needs it: a graph figure never pays
     let trainer = LazyTrainer::new(&state.lab);
     let view = state.view;
-    let mut state = state;
-    let g = GraphPart::new(&mut state, if view == View::Graph { notices.clone() } else { vec![] });
+    // the URL's messages go with the view they are shown in
+    let (graph_notices, lab_notices) = if view == View::Graph { (notices, vec![]) } else { (vec![], notices) };
+    let g = GraphPart::new(&mut state, graph_notices);
     let fig = Figure {
         g,
         back_to: None,
@@ -186,9 +187,7 @@ pub fn mount(el: Element, pairs: &[(String, String)], host: Host) -> Option<Shar
         lab_ready: false,
         state,
     };
-    if view != View::Graph {
-        fig.notice(&notices.join("\n"));
-    }
+    fig.notice(&lab_notices.join("\n"));
     let app: Shared = Rc::new(RefCell::new(fig));
     lab::start_loop(&app);
     super::graph::init(&app);
@@ -216,13 +215,13 @@ impl Figure {
             let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&query(&self.state)));
         }
         for (view, name) in VIEWS {
-            if let Some(link) = self.root.el.query_selector(&format!("#nav-{name}")).ok().flatten() {
+            if let Some(link) = self.root.find(&format!("nav-{name}")) {
                 let _ = link.set_attribute("href", &query(&State { view, ..self.state.clone() }));
             }
         }
     }
 
-    /// The query string of this figure's state (for the `state` property and `change` events).
+    /// The query string of this figure's state (the element's `state` property).
     pub fn query(&self) -> String {
         query(&self.state)
     }
@@ -246,7 +245,7 @@ fn show(app: &Shared, view: View) {
     }
     for (name, main) in VIEW_MAINS {
         root.set_hidden(main, name != view.name());
-        if let Some(link) = root.el.query_selector(&format!("#nav-{name}")).ok().flatten() {
+        if let Some(link) = root.find(&format!("nav-{name}")) {
             let _ = if name == view.name() {
                 link.set_attribute("aria-current", "page")
             } else {
@@ -312,11 +311,9 @@ pub fn switch_view(app: &Shared, view: View, push: bool) {
 fn wire_nav(app: &Shared) {
     let root = app.borrow().root.clone();
     for (view, name) in VIEWS {
-        if root.el.query_selector(&format!("#nav-{name}")).ok().flatten().is_none() {
-            continue;
-        }
+        let Some(link) = root.find(&format!("nav-{name}")) else { continue };
         let a = app.clone();
-        root.on::<MouseEvent>(&format!("nav-{name}"), "click", move |e| {
+        dom::on::<MouseEvent>(&link, "click", move |e| {
             if e.ctrl_key() || e.meta_key() || e.shift_key() || e.button() != 0 {
                 return;
             }

@@ -2,7 +2,7 @@
 //! the pass buttons, arrow keys, click-to-edit and drag-to-scrub values. Every change goes
 //! through [`Figure::render_graph`], which redraws from the state and writes the URL.
 
-use super::dom::{self, Root};
+use super::dom::Root;
 use super::figure::{Figure, Shared};
 use crate::expr::{parse_with_spans, set_input, InputSpan, Options, ParseError};
 use crate::web::model::state::{Backward, State, PRESETS};
@@ -253,20 +253,14 @@ fn value_editor(root: &Root) -> Option<HtmlInputElement> {
 /// Fills the presets and the editor, and wires the graph view's controls.
 pub fn init(app: &Shared) {
     let root = app.borrow().root.clone();
-    if let (Some(sel), Some(doc)) = (root.select("preset"), dom::document()) {
-        let options = PRESETS.iter().map(|p| (p.id, p.title)).chain([("custom", "Your own expression")]);
-        for (id, title) in options {
-            if let Ok(opt) = doc.create_element("option") {
-                let _ = opt.set_attribute("value", id);
-                opt.set_text_content(Some(title));
-                let _ = sel.append_child(&opt);
-            }
-        }
-    }
-    if let (Some(t), Some((_, src))) = (textarea(&root), app.borrow().g.error.as_ref()) {
-        t.set_value(src);
-    } else if let Some(t) = textarea(&root) {
-        t.set_value(&app.borrow().state.source);
+    // (render_graph selects the preset the text is)
+    let presets: Vec<(&str, &str)> =
+        PRESETS.iter().map(|p| (p.id, p.title)).chain([("custom", "Your own expression")]).collect();
+    root.fill_select("preset", &presets, "custom");
+    // the text as typed, even when it does not parse
+    if let Some(t) = textarea(&root) {
+        let f = app.borrow();
+        t.set_value(f.g.error.as_ref().map_or(&f.state.source, |(_, src)| src));
     }
     wire_editor(app, &root);
     wire_buttons(app, &root);

@@ -81,9 +81,9 @@ fn set_key(app: &Shared, key: &str, value: &str) {
         let f = &mut *f;
         if new.source != old.source || new.expand_sigmoid != old.expand_sigmoid || new.backward != old.backward {
             f.state.expand_sigmoid = new.expand_sigmoid;
-            f.state.backward = new.backward;
             f.state.forward = true;
             f.set_source(&new.source);
+            // (set_source forgets a step-through when the graph's shape changes)
             f.state.backward = new.backward;
         }
         if new.lab != old.lab {

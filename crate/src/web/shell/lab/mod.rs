@@ -83,19 +83,6 @@ fn now() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
-fn fill_select(root: &Root, id: &str, options: &[(&str, &str)], selected: &str) {
-    let (Some(sel), Some(doc)) = (root.select(id), dom::document()) else { return };
-    sel.set_text_content(None);
-    for (value, label) in options {
-        if let Ok(opt) = doc.create_element("option") {
-            let _ = opt.set_attribute("value", value);
-            opt.set_text_content(Some(label));
-            let _ = sel.append_child(&opt);
-        }
-    }
-    sel.set_value(selected);
-}
-
 /// A rate for the URL and the text field: three significant digits.
 fn round3(v: f64) -> f64 {
     if !(v.is_finite() && v > 0.0) {
@@ -188,14 +175,10 @@ impl Figure {
             View::Graph => {}
         }
     }
-
-    /// The learning-rate view's buttons while an experiment runs (and its progress bar).
-    fn job_buttons(&self, running: bool) {
-        root_job_buttons(&self.root, running);
-    }
 }
 
-fn root_job_buttons(root: &Root, running: bool) {
+/// The learning-rate view's buttons while an experiment runs (and its progress bar).
+fn job_buttons(root: &Root, running: bool) {
     for id in ["lr-run", "lr-range", "lr-compare"] {
         root.set_disabled(id, running);
     }
@@ -305,12 +288,7 @@ pub fn init(app: &Shared) {
         }
     }
     // the trainer is built now, if it was not: say so if the settings could not train
-    let message = {
-        let a = app.borrow();
-        let _ = a.trainer.steps();
-        let m = a.trainer.message.borrow_mut().take();
-        m
-    };
+    let message = app.borrow_mut().trainer.ensure();
     if let Some(m) = message {
         let a = app.borrow();
         let before = a.root.get("lab-notice").and_then(|e| e.text_content()).unwrap_or_default();

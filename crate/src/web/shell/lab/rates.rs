@@ -51,7 +51,7 @@ impl Figure {
                 Some(Job::Compare { curves, .. }) => self.compare = Some(curves),
                 None => {}
             }
-            self.job_buttons(false);
+            job_buttons(&self.root, false);
         } else {
             // draw what there is so far
             match &self.job {
@@ -268,7 +268,6 @@ impl Figure {
                     if let (Ok(td), Ok(link)) = (doc.create_element("td"), doc.create_element("a")) {
                         train.lab.lr = round3(r.lr);
                         let _ = link.set_attribute("href", &super::super::figure::query(&train));
-                        let _ = link.set_attribute("data-lr", &train.lab.lr.to_string());
                         let _ = link.set_attribute("title", "Train with this rate");
                         link.set_text_content(Some(&fmt_short(r.lr)));
                         let _ = td.append_child(&link);
@@ -343,35 +342,7 @@ impl Figure {
             report(plot::line_chart(&c, &chart));
         }
     }
-}
 
-const COMPARE_STEPS: u64 = 2000;
-
-/// The schedule compared with a constant rate: the chosen one, or warm-up + cosine when the
-/// chosen one is constant.
-fn compared_schedule(lab: &crate::web::model::lab_state::Lab) -> &'static str {
-    if lab.schedule == "constant" {
-        "warmup_cosine"
-    } else {
-        lab.schedule
-    }
-}
-
-/// A moving average over 10 steps (mini-batch losses are noisy), as (step, loss).
-fn smooth(losses: &[f64]) -> Vec<(f64, f64)> {
-    let w = 10usize;
-    losses
-        .iter()
-        .enumerate()
-        .map(|(i, _)| {
-            let a = i.saturating_sub(w - 1);
-            let chunk = &losses[a..=i];
-            (i as f64 + 1.0, chunk.iter().sum::<f64>() / chunk.len() as f64)
-        })
-        .collect()
-}
-
-impl Figure {
     pub(super) fn range_plot(&self, r: Option<&RangeTest<Trainer>>) {
         let points = r.map_or(&[][..], |r| &r.points);
         let mut marks = vec![];
@@ -419,6 +390,32 @@ impl Figure {
     }
 }
 
+const COMPARE_STEPS: u64 = 2000;
+
+/// The schedule compared with a constant rate: the chosen one, or warm-up + cosine when the
+/// chosen one is constant.
+fn compared_schedule(lab: &crate::web::model::lab_state::Lab) -> &'static str {
+    if lab.schedule == "constant" {
+        "warmup_cosine"
+    } else {
+        lab.schedule
+    }
+}
+
+/// A moving average over 10 steps (mini-batch losses are noisy), as (step, loss).
+fn smooth(losses: &[f64]) -> Vec<(f64, f64)> {
+    let w = 10usize;
+    losses
+        .iter()
+        .enumerate()
+        .map(|(i, _)| {
+            let a = i.saturating_sub(w - 1);
+            let chunk = &losses[a..=i];
+            (i as f64 + 1.0, chunk.iter().sum::<f64>() / chunk.len() as f64)
+        })
+        .collect()
+}
+
 /// The learning-rate view's events.
 pub(super) fn wire(app: &Shared) {
     let root = app.borrow().root.clone();
@@ -444,7 +441,7 @@ pub(super) fn wire(app: &Shared) {
             s.picked = None;
             r.set_text("lr-summary", "Training one network per rate…");
         }
-        root_job_buttons(&r, true);
+        job_buttons(&r, true);
         kick(&a);
     });
     let a = app.clone();
@@ -455,7 +452,7 @@ pub(super) fn wire(app: &Shared) {
             let lab = s.state.lab.clone();
             s.job = Some(Job::Range(RangeTest::new(s.constant_trainer(), lab.sweep_lo, lab.sweep_hi, 400)));
         }
-        root_job_buttons(&r, true);
+        job_buttons(&r, true);
         kick(&a);
     });
     let a = app.clone();
@@ -472,7 +469,7 @@ pub(super) fn wire(app: &Shared) {
                 total: COMPARE_STEPS,
             });
         }
-        root_job_buttons(&r, true);
+        job_buttons(&r, true);
         kick(&a);
     });
     let a = app.clone();
@@ -506,7 +503,7 @@ pub(super) fn wire(app: &Shared) {
     let r = root.clone();
     root.on::<Event>("lr-cancel", "click", move |_| {
         a.borrow_mut().job = None;
-        root_job_buttons(&r, false);
+        job_buttons(&r, false);
         r.set_text("lr-summary", "Cancelled.");
     });
     let a = app.clone();
@@ -521,15 +518,17 @@ pub(super) fn wire(app: &Shared) {
     // a rate's link in the table does the same, in place (ctrl/⌘-click opens it as a link)
     let a = app.clone();
     root.on::<MouseEvent>("lr-rows", "click", move |e: MouseEvent| {
-        let link =
-            e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|t| t.closest("a").ok().flatten());
-        let Some(lr) = link.and_then(|l| l.get_attribute("data-lr")).and_then(|v| v.parse::<f64>().ok()) else {
+        let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+        let Some(link) = target.and_then(|t| t.closest("a").ok().flatten()) else { return };
+        // the row's rate, rounded as the plot's click rounds it (and as the link's href has it)
+        let row = link.closest("tr").ok().flatten();
+        let Some(lr) = row.and_then(|r| r.get_attribute("data-lr")).and_then(|v| v.parse::<f64>().ok()) else {
             return;
         };
         if e.ctrl_key() || e.meta_key() || e.shift_key() || e.button() != 0 {
             return;
         }
         e.prevent_default();
-        super::wire::train_with_rate(&a, lr);
+        super::wire::train_with_rate(&a, round3(lr));
     });
 }

@@ -4,17 +4,16 @@
 use super::*;
 
 pub(super) fn init_controls(app: &Shared) {
-    let root = app.borrow().root.clone();
     let a = app.borrow();
-    let lab = &a.state.lab;
+    let (root, lab) = (&a.root, &a.state.lab);
     let ds: Vec<(&str, &str)> = DATASETS.iter().map(|d| (d.1, d.2)).collect();
-    fill_select(&root, "t-data", &ds, DATASETS.iter().find(|d| d.0 == lab.dataset).map_or("circle", |d| d.1));
+    root.fill_select("t-data", &ds, DATASETS.iter().find(|d| d.0 == lab.dataset).map_or("circle", |d| d.1));
     let acts: Vec<(&str, &str)> = ACTIVATION_NAMES.iter().map(|d| (d.1, d.2)).collect();
-    fill_select(&root, "t-act", &acts, ACTIVATION_NAMES.iter().find(|d| d.0 == lab.activation).map_or("tanh", |d| d.1));
-    fill_losses(&root, lab);
-    fill_select(&root, "t-opt", OPTIMIZER_NAMES, lab.optimizer);
-    fill_select(&root, "t-sched", SCHEDULE_NAMES, lab.schedule);
-    fill_select(&root, "s-problem", PROBLEMS, lab.problem);
+    root.fill_select("t-act", &acts, ACTIVATION_NAMES.iter().find(|d| d.0 == lab.activation).map_or("tanh", |d| d.1));
+    fill_losses(root, lab);
+    root.fill_select("t-opt", OPTIMIZER_NAMES, lab.optimizer);
+    root.fill_select("t-sched", SCHEDULE_NAMES, lab.schedule);
+    root.fill_select("s-problem", PROBLEMS, lab.problem);
     let set = |id: &str, v: String| {
         if let Some(i) = root.input(id) {
             i.set_value(&v);
@@ -51,13 +50,12 @@ fn fill_losses(root: &Root, lab: &crate::web::model::lab_state::Lab) {
     let options: Vec<(&str, &str)> =
         LOSS_NAMES.iter().filter(|l| loss_for(lab.dataset, l.0) == l.0).map(|l| (l.1, l.2)).collect();
     let current = loss_for(lab.dataset, lab.loss);
-    fill_select(root, "t-loss", &options, LOSS_NAMES.iter().find(|l| l.0 == current).map_or("bce", |l| l.1));
+    root.fill_select("t-loss", &options, LOSS_NAMES.iter().find(|l| l.0 == current).map_or("bce", |l| l.1));
 }
 
 fn refresh_labels(app: &Shared) {
-    let root = app.borrow().root.clone();
     let a = app.borrow();
-    let lab = &a.state.lab;
+    let (root, lab) = (&a.root, &a.state.lab);
     root.set_text("t-noise-out", &format!("{:.2}", lab.noise));
     root.set_text("t-train-out", &format!("{}%", lab.train_percent));
     root.set_text("t-speed-out", &format!("{}% of each frame", lab.speed));
@@ -85,11 +83,10 @@ fn refresh_labels(app: &Shared) {
 }
 
 fn build_features(app: &Shared) {
-    let root = app.borrow().root.clone();
-    let Some(host) = root.get("t-features") else { return };
+    let a = app.borrow();
+    let Some(host) = a.root.get("t-features") else { return };
     host.set_text_content(None);
     let Some(doc) = dom::document() else { return };
-    let a = app.borrow();
     let used = a.state.lab.used_features();
     for &(f, name, label) in FEATURE_NAMES {
         let (Ok(l), Ok(i)) = (doc.create_element("label"), doc.create_element("input")) else { continue };
@@ -110,11 +107,11 @@ fn build_features(app: &Shared) {
 }
 
 fn build_hidden(app: &Shared) {
-    let root = app.borrow().root.clone();
-    let Some(host) = root.get("t-hidden") else { return };
+    let a = app.borrow();
+    let Some(host) = a.root.get("t-hidden") else { return };
     host.set_text_content(None);
     let Some(doc) = dom::document() else { return };
-    let hidden = app.borrow().state.lab.hidden.clone();
+    let hidden = &a.state.lab.hidden;
     let button = |text: &str, action: &str, label: &str| {
         let b = doc.create_element("button").ok()?;
         let _ = b.set_attribute("type", "button");
