@@ -21,6 +21,7 @@ import {
   waitForUrlExpr,
 } from './support/graph.mjs';
 import { EX1, EX2, exprQuery } from './support/examples.mjs';
+import { pointOn, loneliest } from './support/plane.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const pkg = process.env.NODE_PKG_DIR || path.resolve(here, '..', 'target', 'node-pkg');
@@ -60,20 +61,6 @@ async function snapshot(scope) {
 
 const wasmResponses = (page) => page.lab.responses.filter((r) => new URL(r.url).pathname.endsWith('.wasm'));
 
-/** Where the point (x, y) of the plane is on the page, from the canvas's data-x0… (the domain)
- *  and data-plot (where it is drawn, in canvas pixels: left, top, right, bottom), as in
- *  lab.test.mjs; `canvas` is a locator (the page's #t-boundary or one inside a figure). */
-async function pointOn(canvas, x, y) {
-  await canvas.scrollIntoViewIfNeeded();
-  const box = await canvas.boundingBox();
-  const [x0, x1, y0, y1] = (await Promise.all(['data-x0', 'data-x1', 'data-y0', 'data-y1'].map((a) => canvas.getAttribute(a)))).map(Number);
-  const [left, top, right, bottom] = (await canvas.getAttribute('data-plot')).split(',').map(Number);
-  const [w, h] = await canvas.evaluate((c) => [c.width, c.height]);
-  const px = left + ((x - x0) / (x1 - x0)) * (right - left);
-  const py = bottom - ((y - y0) / (y1 - y0)) * (bottom - top);
-  return { x: box.x + (px / w) * box.width, y: box.y + (py / h) * box.height };
-}
-
 /** The core's reference for the default network on XOR after `steps` steps: the training point
  *  farthest from its nearest neighbour (so a click cannot hit another), its gradients and the
  *  expression the graph view opens for it. */
@@ -82,9 +69,7 @@ function xorReference(steps) {
   const core = new Trainer({ ...defaults, dataset: { ...defaults.dataset, kind: 'xor' } });
   if (steps > 0) core.train(steps);
   const [train] = core.points();
-  const gap = (p) => Math.min(...train.filter((q) => q !== p).map((q) => Math.hypot(p.x - q.x, p.y - q.y)));
-  let index = 0;
-  train.forEach((p, i) => { if (gap(p) > gap(train[index])) index = i; });
+  const index = loneliest(train);
   return { point: train[index], grads: new Map(core.exampleGradients(index)), source: core.exampleSource(index) };
 }
 

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { useLab, screenshot } from './support/browser.mjs';
+import { pointOn, loneliest } from './support/plane.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const pkg = process.env.NODE_PKG_DIR || path.resolve(here, '..', 'target', 'node-pkg');
@@ -14,18 +15,8 @@ const { Trainer } = createRequire(import.meta.url)(path.join(pkg, 'backprop_lab.
 const attr = (page, sel, name) => page.locator(sel).getAttribute(name);
 const num = async (page, sel, name) => Number(await attr(page, sel, name));
 
-/** Where the point (x, y) of the plane is on the page, from the canvas's data-x0… (the domain)
- *  and data-plot (where it is drawn, in canvas pixels: left, top, right, bottom). */
-async function pointOnPage(page, x, y) {
-  const c = page.locator('#t-boundary');
-  const box = await c.boundingBox();
-  const [x0, x1, y0, y1] = await Promise.all(['data-x0', 'data-x1', 'data-y0', 'data-y1'].map((a) => num(page, '#t-boundary', a)));
-  const [left, top, right, bottom] = (await attr(page, '#t-boundary', 'data-plot')).split(',').map(Number);
-  const [w, h] = await page.evaluate(() => [document.querySelector('#t-boundary').width, document.querySelector('#t-boundary').height]);
-  const px = left + ((x - x0) / (x1 - x0)) * (right - left);
-  const py = bottom - ((y - y0) / (y1 - y0)) * (bottom - top);
-  return { x: box.x + (px / w) * box.width, y: box.y + (py / h) * box.height };
-}
+/** Where the point (x, y) of the page's plane is on the page. */
+const pointOnPage = (page, x, y) => pointOn(page.locator('#t-boundary'), x, y);
 
 /** Presses Run sweep, waits for its `rates` rows and for the end, and reads the table. */
 async function runSweep(page, rates) {
@@ -132,10 +123,7 @@ describe('training view', () => {
     const core = new Trainer(cfg);
     core.train(20);
     const [train] = core.points();
-    // the point farthest from its nearest neighbour, so the click cannot hit another
-    const gap = (p) => Math.min(...train.filter((q) => q !== p).map((q) => Math.hypot(p.x - q.x, p.y - q.y)));
-    let index = 0;
-    train.forEach((p, i) => { if (gap(p) > gap(train[index])) index = i; });
+    const index = loneliest(train);
     const want = new Map(core.exampleGradients(index));
     const at = await pointOnPage(page, train[index].x, train[index].y);
     await Promise.all([page.waitForURL(/view=graph|expr=/), page.mouse.click(at.x, at.y)]);
