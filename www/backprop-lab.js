@@ -5,7 +5,9 @@
 //   <backprop-lab view="train" data="xor"></backprop-lab>
 //
 // The attributes are the page's URL keys, with the same names and values (README, "Links and
-// embedding"); changing one later updates the figure. Every element is a figure of its own in
+// embedding"); changing one later updates the figure. Scripts drive it with forward(),
+// backward(), step(n), reset(), play(), pause() and set(key, value); `state` is its query
+// string, and it fires `backprop-lab-change` (detail: {state}) when that changes. Every element is a figure of its own in
 // an open shadow root (its styles and ids stay inside), and all of them share one instance of
 // the WebAssembly module, loaded once by this file. The figure itself is Rust
 // (crate/src/web/shell); this file only defines the element and hands it the attributes.
@@ -33,9 +35,31 @@ class BackpropLab extends HTMLElement {
     shadow.replaceChildren(style, root);
     const query = new URLSearchParams();
     for (const { name, value } of this.attributes) if (KEYS.includes(name)) query.append(name, value);
-    this._figure = glue.Figure.mount(root, query.toString());
+    this._figure = glue.Figure.mount(root, query.toString(), base.href);
     this.setAttribute('data-ready', '1');
   }
+
+  _run(command, args = []) {
+    if (!this._figure) throw new Error('backprop-lab: the figure is not mounted yet (put the element in the page first)');
+    this._figure.command(command, args);
+  }
+
+  /** Computes every value (the Forward button). */
+  forward() { this._run('forward'); }
+  /** Computes every gradient (the Backward button). */
+  backward() { this._run('backward'); }
+  /** n steps (default 1): of the backward pass in the graph view, of training in the others. */
+  step(n = 1) { this._run('step', [n]); }
+  /** Clears the graph's values and gradients, or gives the network new weights from its seed. */
+  reset() { this._run('reset'); }
+  /** Trains continuously (training view). */
+  play() { this._run('play'); }
+  pause() { this._run('pause'); }
+  /** Sets one URL key, as the attribute would (a bad value gives a message in the figure). */
+  set(key, value) { this._run('set', [key, value]); }
+  /** The slide the figure is on was left or shown again (embed.js calls these for Reveal.js). */
+  slideStop() { if (this._figure) this._figure.slide(false); }
+  slideStart() { if (this._figure) this._figure.slide(true); }
 
   attributeChangedCallback(name, old, value) {
     if (this._figure && value !== null && value !== old) this._figure.set(name, value);

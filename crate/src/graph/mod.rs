@@ -8,6 +8,7 @@
 //! [`Graph::gradcheck`].
 
 mod op;
+pub mod session;
 
 pub use op::{sigmoid, Op, Role};
 

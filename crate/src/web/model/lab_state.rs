@@ -239,9 +239,9 @@ impl Lab {
         }
     }
 
-    /// Reads the keys this module owns; others are left alone. A bad value gives a message
-    /// and keeps the default.
-    pub fn read(&mut self, key: &str, v: &str, messages: &mut Vec<String>) {
+    /// Reads the keys this module owns (false for others, which are left alone). A bad value
+    /// gives a message and keeps the default.
+    pub fn read(&mut self, key: &str, v: &str, messages: &mut Vec<String>) -> bool {
         let mut bad = |what: &str| messages.push(format!("“{key}={v}”: {what}; using the default."));
         let num = |lo: f64, hi: f64| v.parse::<f64>().ok().filter(|x| x.is_finite() && *x >= lo && *x <= hi);
         match key {
@@ -357,11 +357,12 @@ impl Lab {
                     _ => bad("the start is two numbers, like -4,3"),
                 }
             }
-            _ => {}
+            _ => return false,
         }
         if self.sweep_lo >= self.sweep_hi {
             self.sweep_hi = self.sweep_lo * 10.0;
         }
+        true
     }
 
     /// The query pairs for the keys that differ from the default.

@@ -2,6 +2,7 @@
 //! controls, panels and the empty hosts the shell fills. What `www/index.html` held as static
 //! HTML, now pure Rust, tested natively.
 
+use super::embed::CONTROLS;
 use super::view::{Child, El};
 
 /// Each view's name and the id of its `<main>`.
@@ -17,12 +18,78 @@ pub fn figure(chrome: bool) -> El {
     }
     frame = with(
         frame,
-        [graph_view(), status("lab-notice").attr("class", "notice"), train_view(), lr_view(), step_view(), perf()],
+        [
+            graph_view(),
+            status("lab-notice").attr("class", "notice"),
+            train_view(),
+            lr_view(),
+            step_view(),
+            perf(),
+            figure_bar(),
+            share_dialog(),
+        ],
     );
     if chrome {
         frame = frame.child(footer());
     }
+    mark_controls(&mut frame);
     frame
+}
+
+/// Marks the elements of every control [`CONTROLS`] names with `data-control` (what `hide=`
+/// and `lock=` act on): the element with the id, its label (`for`), or the label a checkbox
+/// sits in.
+fn mark_controls(e: &mut El) {
+    let name_of = |id: &str| CONTROLS.iter().find(|c| c.1.contains(&id)).map(|c| c.0);
+    let own = e.get("id").or(e.get("for")).and_then(name_of);
+    let inner = || {
+        e.children.iter().find_map(|c| match c {
+            Child::El(k) if k.tag == "input" && k.get("type") == Some("checkbox") => k.get("id").and_then(name_of),
+            _ => None,
+        })
+    };
+    let name = if e.tag == "label" { own.or_else(inner) } else { own };
+    if let Some(n) = name {
+        e.attrs.push(("data-control", n.to_string()));
+        if e.tag == "label" {
+            return;
+        }
+    }
+    for c in &mut e.children {
+        if let Child::El(k) = c {
+            mark_controls(k);
+        }
+    }
+}
+
+/// The Share / embed dialog; the shell writes its snippets in `#share-body` when it opens.
+fn share_dialog() -> El {
+    with_id("dialog", "share-dialog")
+        .attr("aria-labelledby", "share-title")
+        .attr("class", "share")
+        .child(with_id("h2", "share-title").text("Share or embed this figure"))
+        .child(host("share-body"))
+        .child(plain_button("share-close", "Close"))
+}
+
+/// Under every figure: Share / embed (the dialog with the link and the snippets), and in an
+/// embedded figure the link to the full lab.
+fn figure_bar() -> El {
+    El::html("div")
+        .attr("class", "figure-bar")
+        .child(
+            plain_button("btn-share", "Share / embed")
+                .attr("aria-haspopup", "dialog")
+                .attr("title", "The link, the element, the iframe and the snippets for course notes"),
+        )
+        .child(
+            with_id("a", "open-lab")
+                .attr("href", "./")
+                .attr("target", "_blank")
+                .attr("rel", "noopener")
+                .attr("hidden", "")
+                .text("Open in Backprop Lab ↗"),
+        )
 }
 
 /// What a figure mounts with: [`figure`] with the training views' `<main>`s left empty, so a
@@ -204,7 +271,7 @@ fn controls(heading_id: &str) -> El {
 }
 
 fn plots() -> El {
-    El::html("section").attr("class", "plots").attr("aria-label", "Plots")
+    El::html("section").attr("class", "plots").attr("aria-label", "Plots").attr("data-panel-group", "")
 }
 
 // ---- chrome ----
@@ -259,13 +326,23 @@ fn editor() -> El {
          error above 10⁻⁶ is flagged ⚠.",
     );
     let items = [
-        vec![with_id("h2", "editor-title").attr("class", "visually-hidden").text("Expression")],
         picker("preset", "Example"),
         vec![label("source", "Expression"), source(), error, syntax_help()],
         vec![check("check", "expand-sigmoid", "Show σ as primitive gates (−x, exp, +1, 1/x)")],
-        vec![host("gradcheck-host").attr("class", "gradcheck"), gradcheck],
     ];
-    with(El::html("section").attr("class", "editor").attr("aria-labelledby", "editor-title"), items.concat())
+    let checks =
+        panel(El::html("div"), "gradcheck").child(host("gradcheck-host").attr("class", "gradcheck")).child(gradcheck);
+    with(
+        El::html("section")
+            .attr("class", "editor")
+            .attr("aria-labelledby", "editor-title")
+            .attr("data-panel-group", ""),
+        [
+            with_id("h2", "editor-title").attr("class", "visually-hidden").text("Expression"),
+            with(panel(El::html("div"), "editor"), items.concat()),
+            checks,
+        ],
+    )
 }
 
 fn source() -> El {
@@ -284,15 +361,15 @@ fn syntax_help() -> El {
 
 fn stage() -> El {
     with(
-        El::html("section").attr("class", "stage").attr("aria-label", "Graph"),
+        El::html("section").attr("class", "stage").attr("aria-label", "Graph").attr("data-panel-group", ""),
         [
-            passes(),
+            panel(passes(), "graph"),
             status("notice"),
             status("problems"),
-            host("graph-host").attr("class", "graph-host"),
-            with_id("p", "step-panel").attr("aria-live", "polite"),
+            panel(host("graph-host").attr("class", "graph-host"), "graph"),
+            panel(with_id("p", "step-panel").attr("aria-live", "polite"), "graph"),
             decimal("value-editor").attr("aria-label", "New value").attr("hidden", ""),
-            set(El::html("details"), &[("class", "nodes"), ("open", "")])
+            panel(set(El::html("details"), &[("class", "nodes"), ("open", "")]), "nodes")
                 .child(txt("summary", "All nodes"))
                 .child(host("nodes-host")),
         ],
@@ -318,15 +395,35 @@ fn passes() -> El {
             button("btn-reset", "Reset", "Clear values and gradients"),
             with_id("span", "step-count").attr("class", "count").attr("aria-live", "off"),
             legend,
+            zoom(),
         ],
     )
+}
+
+/// Zoom for a graph wider than its figure (it is fitted to the width by default).
+fn zoom() -> El {
+    let b = |id: &str, text: &str, label: &str| plain_button(id, text).attr("aria-label", label).attr("title", label);
+    with(
+        El::html("span").attr("class", "zoom").attr("role", "group").attr("aria-label", "Zoom"),
+        [
+            b("btn-zoom-out", "−", "Zoom out"),
+            b("btn-zoom-fit", "Fit", "Fit the graph to the width"),
+            b("btn-zoom-in", "+", "Zoom in"),
+        ],
+    )
+    .attr("id", "zoom")
+}
+
+/// `el` as the part `name` of its view (what `panels=` picks).
+fn panel(el: El, name: &str) -> El {
+    el.attr("data-panel", name)
 }
 
 // ---- training ----
 
 fn train_view() -> El {
     let settings = with(
-        controls("train-settings"),
+        panel(controls("train-settings"), "settings"),
         [
             with_id("h2", "train-settings").attr("class", "visually-hidden").text("Settings"),
             data_fieldset(),
@@ -334,7 +431,7 @@ fn train_view() -> El {
             optimisation_fieldset(),
         ],
     );
-    lab_main("train-view").child(settings).child(train_stage())
+    lab_main("train-view").child(settings).child(train_stage().attr("data-panel-group", ""))
 }
 
 fn data_fieldset() -> El {
@@ -380,7 +477,7 @@ fn optimisation_fieldset() -> El {
 
 fn train_stage() -> El {
     let layers = with(
-        with_id("details", "t-layers").attr("class", "layers"),
+        panel(with_id("details", "t-layers").attr("class", "layers"), "layers"),
         [
             txt("summary", "Inside each layer (the last mini-batch)"),
             help(
@@ -433,7 +530,7 @@ fn train_toolbar() -> El {
 
 fn network_panel() -> El {
     with(
-        El::html("figure").attr("class", "panel"),
+        panel(El::html("figure").attr("class", "panel"), "network"),
         [
             txt("figcaption", "Network ").child(check("check inline", "t-grads", "show |gradient| on the lines")),
             host("t-network").attr("class", "network-host"),
@@ -455,7 +552,7 @@ fn plane_panel() -> El {
         .attr("aria-label", "The data points on the plane, coloured by the network's prediction")
         .attr("aria-describedby", "t-boundary-help");
     with(
-        El::html("figure").attr("class", "panel plane-panel"),
+        panel(El::html("figure").attr("class", "panel plane-panel"), "boundary"),
         [
             with_id("figcaption", "t-boundary-caption").text("Decision boundary"),
             plane,
@@ -484,8 +581,7 @@ fn plane_help() -> El {
 }
 
 fn loss_panel() -> El {
-    El::html("figure")
-        .attr("class", "panel")
+    panel(El::html("figure").attr("class", "panel"), "loss")
         .child(txt("figcaption", "Loss ").child(check("check inline", "t-logy", "log scale")))
         .child(canvas("t-loss-plot", "420", "260", "Training and test loss against step"))
 }
@@ -507,7 +603,7 @@ fn lr_controls() -> El {
         ],
     );
     with(
-        controls("lr-settings"),
+        panel(controls("lr-settings"), "settings"),
         [
             with_id("h2", "lr-settings").text("Learning-rate sweep"),
             help("Every rate trains the network of the Training view from the same weights on the same batches."),
@@ -532,21 +628,30 @@ fn lr_plots() -> El {
     with(
         plots(),
         [
-            captioned(
-                canvas("lr-plot", "560", "300", "Final and minimum loss against learning rate"),
-                "Click a rate (or a rate in the table of every rate) to train with it.",
+            panel(
+                captioned(
+                    canvas("lr-plot", "560", "300", "Final and minimum loss against learning rate"),
+                    "Click a rate (or a rate in the table of every rate) to train with it.",
+                ),
+                "sweep",
             ),
-            plot(canvas("lr-curves", "560", "300", "Loss against step for some rates")),
-            plot(canvas("lr-heat", "560", "300", "Loss for each learning rate and step")),
-            captioned(
-                canvas("lr-range-plot", "560", "300", "Range test: smoothed loss as the rate grows"),
-                "The range test raises the rate a little every step; the suggestion is where the loss falls fastest.",
+            panel(plot(canvas("lr-curves", "560", "300", "Loss against step for some rates")), "curves"),
+            panel(plot(canvas("lr-heat", "560", "300", "Loss for each learning rate and step")), "heatmap"),
+            panel(
+                captioned(
+                    canvas("lr-range-plot", "560", "300", "Range test: smoothed loss as the rate grows"),
+                    "The range test raises the rate a little every step; the suggestion is where the loss falls fastest.",
+                ),
+                "range",
             ),
-            captioned(
-                canvas("lr-compare-plot", "560", "300", "Loss with the chosen schedule and with a constant rate"),
-                "Same seed, same batches: the chosen schedule (Training view) against the constant rate.",
+            panel(
+                captioned(
+                    canvas("lr-compare-plot", "560", "300", "Loss with the chosen schedule and with a constant rate"),
+                    "Same seed, same batches: the chosen schedule (Training view) against the constant rate.",
+                ),
+                "schedule",
             ),
-            sweep_table(),
+            panel(sweep_table(), "sweep"),
         ],
     )
 }
@@ -585,18 +690,24 @@ fn step_controls() -> El {
         slider("s-mom", "Momentum", "0", "0.99", "0.01"),
         vec![cond, summary_line("s-summary"), help],
     ];
-    with(controls("step-settings"), items.concat())
+    with(panel(controls("step-settings"), "settings"), items.concat())
 }
 
 fn step_plots() -> El {
     with(
         plots(),
         [
-            plot(canvas("s-contour", "520", "420", "Contour plot of the loss with the gradient-descent path")),
-            captioned(
-                canvas("s-profile", "520", "300", "Loss along the negative gradient against step size"),
-                "From the current weights of the Training view's network: the loss after one step θ − η·∇L. \
-                 Above the dashed start loss the step overshoots.",
+            panel(
+                plot(canvas("s-contour", "520", "420", "Contour plot of the loss with the gradient-descent path")),
+                "contour",
+            ),
+            panel(
+                captioned(
+                    canvas("s-profile", "520", "300", "Loss along the negative gradient against step size"),
+                    "From the current weights of the Training view's network: the loss after one step θ − η·∇L. \
+                     Above the dashed start loss the step overshoots.",
+                ),
+                "profile",
             ),
         ],
     )
@@ -620,7 +731,8 @@ mod tests {
         t-layers t-lecture t-layers-host lr-view lr-settings lr-lo lr-hi lr-rates lr-steps lr-run lr-range \
         lr-compare lr-cancel lr-progress lr-summary lr-plot lr-curves lr-heat lr-range-plot lr-compare-plot \
         lr-table lr-rows step-view step-settings s-problem s-eta-out s-eta s-mom-out s-mom s-cond-row \
-        s-cond-out s-cond s-summary s-contour s-profile perf perf-fps perf-eps";
+        s-cond-out s-cond s-summary s-contour s-profile perf perf-fps perf-eps zoom btn-zoom-out btn-zoom-fit \
+        btn-zoom-in btn-share open-lab share-dialog share-title share-body share-close";
 
     fn ids(root: &El) -> Vec<&str> {
         root.walk().into_iter().filter_map(|e| e.get("id")).collect()
@@ -692,8 +804,11 @@ mod tests {
         let f = figure(false);
         assert!(f.children.iter().all(|c| matches!(c, Child::El(_))));
         let order: Vec<&str> = kids(&f).iter().map(|e| e.get("id").unwrap_or("")).collect();
-        assert_eq!(order, ["graph-view", "lab-notice", "train-view", "lr-view", "step-view", "perf"]);
-        assert!(kids(&f).iter().all(|e| e.get("hidden") == Some("")));
+        assert_eq!(
+            order,
+            ["graph-view", "lab-notice", "train-view", "lr-view", "step-view", "perf", "", "share-dialog"]
+        );
+        assert!(kids(&f).iter().take(6).all(|e| e.get("hidden") == Some("")));
         for (_, main) in VIEW_MAINS {
             assert_eq!(by_id(&f, main).tag, "main");
         }
@@ -741,11 +856,35 @@ mod tests {
         let page = figure(true);
         let present = ids(&page);
         let wanted: Vec<&str> = SHELL_IDS.split_whitespace().collect();
-        assert_eq!(wanted.len(), 109);
+        assert_eq!(wanted.len(), 119);
         let missing: Vec<&&str> = wanted.iter().filter(|id| !present.contains(id)).collect();
         assert!(missing.is_empty(), "missing {missing:?}");
         let extra: Vec<&&str> = present.iter().filter(|id| !wanted.contains(id)).collect();
         assert!(extra.is_empty(), "not in index.html {extra:?}");
+    }
+
+    #[test]
+    fn every_panel_and_control_is_marked_where_it_belongs() {
+        use crate::web::model::embed::PANELS;
+        let f = figure(true);
+        for (name, view) in PANELS {
+            let main = VIEW_MAINS.iter().find(|m| m.0 == *view).map(|m| m.1).unwrap();
+            let parts = by_id(&f, main).walk().into_iter().filter(|e| e.get("data-panel") == Some(name)).count();
+            assert!(parts >= 1, "{view} has no part {name}");
+        }
+        let marked: Vec<&str> = f.walk().into_iter().filter_map(|e| e.get("data-panel")).collect();
+        assert!(marked.iter().all(|m| PANELS.iter().any(|p| p.0 == *m)), "{marked:?}");
+        for (name, ids) in CONTROLS {
+            let els: Vec<&El> = f.walk().into_iter().filter(|e| e.get("data-control") == Some(name)).collect();
+            assert!(els.len() >= ids.len(), "{name}: {} elements for {ids:?}", els.len());
+        }
+        // a checkbox's label carries the mark (hiding the label hides the box and its text)
+        let grads = f.walk().into_iter().find(|e| e.get("data-control") == Some("grads")).unwrap();
+        assert_eq!(grads.tag, "label");
+        // a picker's label and select both
+        let data: Vec<&str> =
+            f.walk().into_iter().filter(|e| e.get("data-control") == Some("data")).map(|e| e.tag).collect();
+        assert_eq!(data, ["label", "select"]);
     }
 
     #[test]

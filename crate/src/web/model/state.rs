@@ -4,6 +4,7 @@
 //! browser's `URLSearchParams` (which does the percent-decoding) and hands the pairs to
 //! [`State::from_query`]; [`State::to_query`] gives the pairs back.
 
+use super::embed::Embed;
 use super::lab_state::Lab;
 
 /// Which page view is shown.
@@ -34,7 +35,8 @@ impl View {
 pub const KEYS: &[&str] = &[
     "view", "expr", "preset", "sigmoid", "step", "embed", "data", "noise", "train", "features", "hidden", "act",
     "loss", "opt", "lr", "beta", "sched", "batch", "seed", "speed", "logy", "grads", "perf", "lo", "hi", "rates",
-    "steps", "problem", "cond", "eta", "mom", "start",
+    "steps", "problem", "cond", "eta", "mom", "start", "panels", "hide", "lock", "autoplay", "pretrain", "run",
+    "theme", "bg", "font",
 ];
 
 /// How far the backward pass has gone on screen.
@@ -63,6 +65,8 @@ pub struct State {
     pub backward: Backward,
     /// The settings of the training, learning-rate and step-size views.
     pub lab: Lab,
+    /// How the figure sits in a host page: panels, hidden controls, lock, theme…
+    pub embedding: Embed,
 }
 
 impl Default for State {
@@ -75,13 +79,14 @@ impl Default for State {
             forward: true,
             backward: Backward::None,
             lab: Lab::default(),
+            embedding: Embed::default(),
         }
     }
 }
 
 impl State {
-    /// Reads the query pairs. Unknown keys are ignored; a bad value gives a message and the
-    /// default for that key. (Whether the expression parses is checked by the caller, which
+    /// Reads the query pairs. An unknown key or a bad value gives a message (and the default
+    /// for that key). (Whether the expression parses is checked by the caller, which
     /// falls back to the default expression and shows the parse error.)
     pub fn from_query(pairs: &[(String, String)]) -> (State, Vec<String>) {
         let mut s = State::default();
@@ -109,7 +114,11 @@ impl State {
                     Some(p) => s.source = p.source.to_string(),
                     None => messages.push(format!("There is no example called “{v}”.")),
                 },
-                other => s.lab.read(other, v, &mut messages),
+                other => {
+                    if !s.embedding.read(other, v, &mut messages) && !s.lab.read(other, v, &mut messages) {
+                        messages.push(unknown_key(other));
+                    }
+                }
             }
         }
         (s, messages)
@@ -136,11 +145,38 @@ impl State {
             Backward::All => q.push(("step".into(), "all".into())),
         }
         self.lab.write(&mut q);
+        self.embedding.write(&mut q);
         if self.embed {
             q.push(("embed".into(), "1".into()));
         }
         q
     }
+}
+
+/// The message for a key no figure reads, with the nearest key when one is a typo away.
+fn unknown_key(key: &str) -> String {
+    let near = KEYS.iter().find(|k| edit_distance(k, key) <= 1 + key.len() / 6);
+    let shown: String = key.chars().take(40).collect();
+    match near {
+        Some(k) => format!("There is no setting called “{shown}” (did you mean “{k}”?); it is ignored."),
+        None => format!("There is no setting called “{shown}”; it is ignored. The settings are listed in the README."),
+    }
+}
+
+/// Levenshtein distance (short strings only: keys).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().take(64).collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().take(64).enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb { prev } else { 1 + prev.min(cur).min(row[j]) };
+            prev = cur;
+        }
+    }
+    row[b.len()]
 }
 
 /// An example expression offered in the editor's list.
@@ -217,6 +253,7 @@ mod tests {
             forward: true,
             backward: Backward::Steps(3),
             lab: Lab::default(),
+            embedding: Embed::default(),
         };
         let (back, messages) = State::from_query(&s.to_query());
         assert_eq!(back, s);
@@ -275,6 +312,7 @@ mod tests {
             embed: true,
             backward: Backward::All,
             lab,
+            embedding: Embed { panels: vec!["contour"], lock: true, font: 1.5, ..Embed::default() },
             ..State::default()
         };
         for (k, _) in s.to_query() {
@@ -307,6 +345,13 @@ mod tests {
                 "noise" => "0.3",
                 "cond" => "20",
                 "lr" | "beta" | "eta" | "mom" => "0.5",
+                "panels" => "graph",
+                "hide" => "play",
+                "lock" | "autoplay" | "run" => "1",
+                "pretrain" => "100",
+                "theme" => "dark",
+                "bg" => "transparent",
+                "font" => "1.2",
                 other => panic!("no sample value for {other}"),
             };
             let (read, m) = State::from_query(&pairs(&[(k, value)]));
@@ -319,7 +364,11 @@ mod tests {
     fn bad_values_give_messages_and_defaults() {
         let (s, m) = State::from_query(&pairs(&[("view", "nope"), ("step", "x"), ("preset", "zzz"), ("junk", "1")]));
         assert_eq!(s, State::default());
-        assert_eq!(m.len(), 3, "{m:?}");
+        assert_eq!(m.len(), 4, "{m:?}");
+        assert!(m[3].contains("no setting called “junk”"), "{}", m[3]);
+        let (_, m) = State::from_query(&pairs(&[("panel", "graph"), ("controls", "none")]));
+        assert!(m[0].contains("did you mean “panels”"), "{m:?}");
+        assert!(m[1].contains("“controls”") && !m[1].contains("did you mean"), "{m:?}");
     }
 
     #[test]

@@ -237,7 +237,6 @@ pub fn graph_svg(scene: &Scene, shown: Shown) -> El {
         .attr("viewBox", format!("0 0 {w:.0} {h:.0}"))
         .attr("width", format!("{w:.0}"))
         .attr("height", format!("{h:.0}"))
-        .attr("style", format!("min-width: {:.0}px", w * 0.6))
         .attr("role", "img")
         .attr("tabindex", "0")
         .attr("aria-label", "Computational graph. Arrow keys step through the backward pass.");

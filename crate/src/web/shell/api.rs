@@ -386,3 +386,118 @@ fn surface(
     let path = sweep::descent_path(obj, &[start.0, start.1], lr, momentum, steps);
     to_js(&Out { grid, path })
 }
+
+// ---- the graph ---------------------------------------------------------------------------
+
+/// An expression as a computational graph, for scripts:
+///
+/// ```js
+/// const g = new Graph('x = -2; y = 5; z = -4\nq = x + y\nf = q * z');
+/// g.backward();                 // → 5 (steps)
+/// g.nodes();                    // [{ name: 'x', op: 'input', inputs: [], value: -2, grad: -4 }, …]
+/// g.steps()[0].sends;           // [{ to: 'q', upstream: 1, local: -4, grad: -4 }, { to: 'z', … }]
+/// g.setInput('x', 1);           // values recomputed, gradients cleared
+/// ```
+/// A bad expression throws an `Error` with `line` and `column` (and the place shown under a
+/// caret in its message); a bad argument throws an `Error` naming it and what is allowed.
+#[wasm_bindgen(js_name = Graph)]
+pub struct JsGraph {
+    inner: crate::graph::session::Session,
+}
+
+#[wasm_bindgen(js_class = Graph)]
+impl JsGraph {
+    #[wasm_bindgen(constructor)]
+    pub fn new(source: JsValue) -> Result<JsGraph, JsValue> {
+        let Some(source) = source.as_string() else {
+            return Err(JsError::new(&format!(
+                "new Graph(source): source must be a string, an expression like \"x = 2; f = x * x\"; got {}",
+                kind(&source)
+            ))
+            .into());
+        };
+        crate::graph::session::Session::parse(&source).map(|inner| JsGraph { inner }).map_err(|e| {
+            let error = js_sys::Error::new(&format!("new Graph(source): {}", e.message));
+            let _ = js_sys::Reflect::set(&error, &"line".into(), &(e.line as f64).into());
+            let _ = js_sys::Reflect::set(&error, &"column".into(), &(e.column as f64).into());
+            error.into()
+        })
+    }
+
+    /// Recomputes every value (and clears the gradients).
+    pub fn forward(&mut self) {
+        self.inner.forward();
+    }
+
+    /// Runs the whole backward pass; returns the number of steps.
+    pub fn backward(&mut self) -> usize {
+        self.inner.backward()
+    }
+
+    /// The backward pass in order, output first: `{node, contributions, upstream, sends: [{to,
+    /// upstream, local, grad}], text}`.
+    pub fn steps(&self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.steps())
+    }
+
+    /// Every node: `{name, op, inputs, value, grad}` (`grad` null before the backward pass).
+    pub fn nodes(&self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.nodes())
+    }
+
+    /// Analytic against centred-difference gradients: `{input, analytic, numeric, relError, flagged}`.
+    pub fn gradcheck(&self) -> Result<JsValue, JsError> {
+        let checks: Vec<_> = self
+            .inner
+            .gradcheck()
+            .into_iter()
+            .map(|c| GradCheckJs {
+                input: c.input,
+                analytic: c.analytic,
+                numeric: c.numeric,
+                rel_error: c.rel_error,
+                flagged: c.flagged,
+            })
+            .collect();
+        to_js(&checks)
+    }
+
+    /// Sets an input's value (a finite number); values are recomputed, gradients cleared.
+    #[wasm_bindgen(js_name = setInput)]
+    pub fn set_input(&mut self, name: JsValue, value: JsValue) -> Result<(), JsError> {
+        let Some(name) = name.as_string() else {
+            return Err(JsError::new(&format!("setInput(name, value): name must be a string, got {}", kind(&name))));
+        };
+        let Some(v) = value.as_f64() else {
+            return Err(JsError::new(&format!("setInput(name, value): value must be a number, got {}", kind(&value))));
+        };
+        self.inner.set_input(&name, v).map_err(|e| JsError::new(&e))
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct GradCheckJs {
+    input: String,
+    analytic: f64,
+    numeric: f64,
+    rel_error: f64,
+    flagged: bool,
+}
+
+/// What a JS value is, for messages: `a number (3)`, `a string`, `null`…
+pub(crate) fn kind(v: &JsValue) -> String {
+    if v.is_null() {
+        "null".into()
+    } else if v.is_undefined() {
+        "nothing (undefined)".into()
+    } else if let Some(n) = v.as_f64() {
+        format!("the number {n}")
+    } else if v.as_string().is_some() {
+        "a string".into()
+    } else if let Some(b) = v.as_bool() {
+        format!("{b}")
+    } else {
+        format!("a {}", v.js_typeof().as_string().unwrap_or_default())
+    }
+}

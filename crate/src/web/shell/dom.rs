@@ -80,6 +80,12 @@ impl Root {
         el
     }
 
+    /// Every element within the root matching a CSS selector.
+    pub fn all(&self, selector: &str) -> Vec<Element> {
+        let Ok(list) = self.el.query_selector_all(selector) else { return vec![] };
+        (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.dyn_into().ok()).collect()
+    }
+
     pub fn html(&self, id: &str) -> Option<HtmlElement> {
         self.get(id).and_then(|e| e.dyn_into().ok())
     }

@@ -8,6 +8,7 @@
 
 use super::dom::{self, Root};
 use super::graph::GraphPart;
+use super::guest;
 use super::lab::{self, Job, Perf};
 use crate::sweep::LrSweep;
 use crate::train::Trainer;
@@ -80,6 +81,16 @@ pub struct Figure {
     /// Whether the training views' controls are filled and wired (on their first showing: a
     /// graph figure never pays for them).
     pub lab_ready: bool,
+    /// The figure itself, weakly (for callbacks it schedules).
+    pub me: std::rc::Weak<RefCell<Figure>>,
+    /// A change notice is queued for the host (`guest`).
+    pub change_queued: std::cell::Cell<bool>,
+    /// Why it is not training now: off-screen, the tab hidden, its slide hidden (`guest`'s bits).
+    pub away: u8,
+    /// Whether `run=` has started its experiment.
+    pub ran: bool,
+    /// The folder the lab is served from, for links and snippets (empty: the page's).
+    pub base: String,
 }
 
 pub type Shared = Rc<RefCell<Figure>>;
@@ -137,7 +148,7 @@ fn now() -> f64 {
 
 /// Mounts a figure on `el` (its children are replaced): the state read from `pairs` (the URL's
 /// or the element's attributes), the skeleton built inside, every event wired, the view drawn.
-pub fn mount(el: Element, pairs: &[(String, String)], host: Host) -> Option<Shared> {
+pub fn mount(el: Element, pairs: &[(String, String)], host: Host, base: &str) -> Option<Shared> {
     let t0 = now();
     let doc = dom::document()?;
     let (mut state, notices) = State::from_query(pairs);
@@ -185,13 +196,21 @@ pub fn mount(el: Element, pairs: &[(String, String)], host: Host) -> Option<Shar
         step_seen: false,
         open_example: None,
         lab_ready: false,
+        me: std::rc::Weak::new(),
+        change_queued: std::cell::Cell::new(false),
+        away: 0,
+        ran: false,
+        base: base.to_string(),
         state,
     };
     fig.notice(&lab_notices.join("\n"));
     let app: Shared = Rc::new(RefCell::new(fig));
+    app.borrow_mut().me = Rc::downgrade(&app);
     lab::start_loop(&app);
     super::graph::init(&app);
     wire_nav(&app);
+    guest::init(&app);
+    guest::apply(&app);
     show(&app, view);
     let ms = now() - t0;
     root.el.set_attribute("data-mount-ms", &format!("{ms:.1}")).ok()?;
@@ -208,6 +227,7 @@ impl Figure {
     /// Writes the state into the address bar (the page's figure only; replacing the entry: no
     /// history per keystroke), and into the nav links, so opening one in a new tab keeps it all.
     pub fn write_url(&self) {
+        self.queue_change();
         if !matches!(self.host, Host::Page { .. }) {
             return;
         }
@@ -280,6 +300,7 @@ fn show(app: &Shared, view: View) {
         app.borrow_mut().draw(true);
         app.borrow().write_url();
     }
+    guest::on_show(app, view);
 }
 
 /// Switches to `view` in place, keeping everything; the page's figure adds a history entry

@@ -7,6 +7,8 @@ use super::figure::{Figure, Shared};
 use crate::expr::{parse_with_spans, set_input, InputSpan, Options, ParseError};
 use crate::web::model::state::{Backward, State, PRESETS};
 use crate::web::model::view::{gradcheck_table, graph_svg, nodes_table, step_text, Scene, Shown};
+use std::cell::Cell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, HtmlInputElement, HtmlTextAreaElement, KeyboardEvent, PointerEvent};
@@ -32,6 +34,8 @@ pub struct GraphPart {
     drag: Option<Drag>,
     /// Node whose value the editor is open on.
     editing: Option<usize>,
+    /// Zoom over the fitted width (1: the graph fits the figure's width).
+    zoom: f64,
 }
 
 fn options(state: &State) -> Options {
@@ -54,6 +58,7 @@ impl GraphPart {
             debounce: None,
             drag: None,
             editing: None,
+            zoom: 1.0,
         };
         let backward = state.backward;
         g.set_source(state, &requested);
@@ -149,6 +154,7 @@ impl Figure {
         let shown = g.shown(&self.state);
         let had_focus = r.active().map(|e| e.id()) == Some("graph".to_string());
         r.mount("graph-host", &graph_svg(&g.scene, shown));
+        self.apply_zoom();
         if had_focus {
             if let Some(svg) = r.get("graph").and_then(|e| e.dyn_into::<web_sys::SvgElement>().ok()) {
                 let _ = svg.focus();
@@ -191,6 +197,30 @@ impl Figure {
         if !(g.error.is_some() && self.state.source.is_empty()) {
             self.write_url();
         }
+    }
+
+    /// Sizes the graph: fitted to the width at zoom 1 (the style sheet's `max-width: 100%`),
+    /// else the fitted width times the zoom, panned by scrolling or dragging its host.
+    fn apply_zoom(&self) {
+        let (Some(svg), Some(host)) = (self.root.find("graph"), self.root.find("graph-host")) else { return };
+        let z = self.g.zoom;
+        let style = if z <= 1.0 {
+            String::new()
+        } else {
+            let natural = self.g.scene.layout.width;
+            let fitted = natural.min(f64::from(host.client_width().max(1)) - 2.0).max(50.0);
+            format!("width: {:.0}px; max-width: none", fitted * z)
+        };
+        let _ = svg.set_attribute("style", &style);
+        let _ = host.class_list().toggle_with_force("zoomed", z > 1.0);
+        self.root.set_disabled("btn-zoom-out", z <= 1.0);
+        self.root.set_disabled("btn-zoom-fit", z <= 1.0);
+        self.root.set_disabled("btn-zoom-in", z >= MAX_ZOOM);
+    }
+
+    fn zoom_by(&mut self, factor: f64) {
+        self.g.zoom = (self.g.zoom * factor).clamp(1.0, MAX_ZOOM);
+        self.apply_zoom();
     }
 
     /// Sets an input's value by rewriting its number in the source.
@@ -266,6 +296,60 @@ pub fn init(app: &Shared) {
     wire_buttons(app, &root);
     wire_keys(app, &root);
     wire_values(app, &root);
+    wire_zoom(app, &root);
+}
+
+/// Where a pan started: the pointer's x and y, the host's scrollLeft and scrollTop.
+type PanStart = (i32, i32, i32, i32);
+
+/// Most zoom over the fitted width.
+const MAX_ZOOM: f64 = 4.0;
+
+/// Zoom buttons, ctrl + wheel (a trackpad's pinch) on the graph, and dragging to pan a zoomed
+/// graph. A plain wheel is left alone: it scrolls the page the figure is in.
+fn wire_zoom(app: &Shared, root: &Root) {
+    for (id, factor) in [("btn-zoom-in", 1.5), ("btn-zoom-out", 1.0 / 1.5), ("btn-zoom-fit", 0.0)] {
+        let a = app.clone();
+        root.on::<Event>(id, "click", move |_| {
+            let mut f = a.borrow_mut();
+            if factor == 0.0 {
+                f.g.zoom = 1.0;
+                f.apply_zoom();
+            } else {
+                f.zoom_by(factor);
+            }
+        });
+    }
+    let a = app.clone();
+    root.on::<web_sys::WheelEvent>("graph-host", "wheel", move |e| {
+        if !e.ctrl_key() {
+            return;
+        }
+        e.prevent_default();
+        a.borrow_mut().zoom_by(if e.delta_y() < 0.0 { 1.2 } else { 1.0 / 1.2 });
+    });
+    // (x, y, scrollLeft, scrollTop) where a pan started
+    let pan: Rc<Cell<Option<PanStart>>> = Rc::new(Cell::new(None));
+    let (a, p) = (app.clone(), pan.clone());
+    root.on::<PointerEvent>("graph-host", "pointerdown", move |e| {
+        if e.default_prevented() || e.button() != 0 || a.borrow().g.zoom <= 1.0 {
+            return;
+        }
+        let Some(host) = a.borrow().root.find("graph-host") else { return };
+        p.set(Some((e.client_x(), e.client_y(), host.scroll_left(), host.scroll_top())));
+        let _ = host.set_pointer_capture(e.pointer_id());
+    });
+    let (a, p) = (app.clone(), pan.clone());
+    root.on::<PointerEvent>("graph-host", "pointermove", move |e| {
+        let Some((x, y, left, top)) = p.get() else { return };
+        let Some(host) = a.borrow().root.find("graph-host") else { return };
+        host.set_scroll_left(left - (e.client_x() - x));
+        host.set_scroll_top(top - (e.client_y() - y));
+    });
+    for kind in ["pointerup", "pointercancel"] {
+        let p = pan.clone();
+        root.on::<PointerEvent>("graph-host", kind, move |_| p.set(None));
+    }
 }
 
 /// The editor re-renders 250 ms after the last keystroke; a preset replaces the text; the σ

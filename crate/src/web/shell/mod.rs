@@ -6,6 +6,7 @@ pub mod api;
 mod dom;
 mod figure;
 mod graph;
+mod guest;
 mod lab;
 pub mod plot;
 mod start;

@@ -33,7 +33,7 @@ pub fn start() {
     // host pages with `<backprop-lab>` elements and in pages that only use the JS API.
     let Some(doc) = dom::document() else { return };
     let Ok(Some(root)) = doc.query_selector("[data-backprop-lab-page]") else { return };
-    let _ = figure::mount(root, &location_pairs(), Host::Page { chrome: true });
+    let _ = figure::mount(root, &location_pairs(), Host::Page { chrome: true }, "");
     if let Some(body) = doc.body() {
         let _ = body.set_attribute("data-ready", "1");
     }
@@ -48,9 +48,10 @@ pub struct FigureHandle {
 #[wasm_bindgen(js_class = Figure)]
 impl FigureHandle {
     /// Mounts a figure on `root` (its children are replaced) from a query string such as
-    /// `preset=circuit&step=all` (the element's attributes).
-    pub fn mount(root: Element, query: &str) -> Result<FigureHandle, JsError> {
-        figure::mount(root, &query_pairs(query), Host::Element)
+    /// `preset=circuit&step=all` (the element's attributes). `base` is the folder the lab is
+    /// served from (for the "Open in Backprop Lab" link and the share snippets).
+    pub fn mount(root: Element, query: &str, base: Option<String>) -> Result<FigureHandle, JsError> {
+        figure::mount(root, &query_pairs(query), Host::Element, base.as_deref().unwrap_or(""))
             .map(|fig| FigureHandle { fig })
             .ok_or_else(|| JsError::new("backprop-lab: the figure could not be built (no document?)"))
     }
@@ -59,6 +60,20 @@ impl FigureHandle {
     /// A bad value gives a message in the figure and keeps what was there.
     pub fn set(&self, key: &str, value: &str) {
         set_key(&self.fig, key, value);
+    }
+
+    /// Runs a command: `forward`, `backward`, `step` (`[n]`), `reset`, `play`, `pause`, `set`
+    /// (`[key, value]`) — the element's methods. A wrong command or argument throws an `Error`
+    /// saying what is allowed.
+    pub fn command(&self, name: &str, args: Option<js_sys::Array>) -> Result<(), JsError> {
+        let args = args.map(|a| a.to_vec()).unwrap_or_default();
+        super::guest::command(&self.fig, name, &args).map_err(|m| JsError::new(&m))
+    }
+
+    /// The slide the figure is on was left (`false`) or shown again (`true`): training pauses
+    /// while it is away (embed.js calls this for Reveal.js decks).
+    pub fn slide(&self, shown: bool) {
+        super::guest::set_away(&self.fig, super::guest::SLIDE_HIDDEN, !shown);
     }
 
     /// The figure's state as a query string (without `?`).
@@ -70,7 +85,10 @@ impl FigureHandle {
 
 /// Applies one key to a figure: the state is written out with the key set, read back (with
 /// the same checks and messages as a URL), and what changed is brought on screen.
-fn set_key(app: &Shared, key: &str, value: &str) {
+pub(super) fn set_key(app: &Shared, key: &str, value: &str) {
+    if !super::guest::may_change(&app.borrow(), key) {
+        return;
+    }
     let mut pairs = app.borrow().state.to_query();
     pairs.retain(|(k, _)| k != key && !(key == "preset" && k == "expr") && !(key == "expr" && k == "preset"));
     pairs.push((key.to_string(), value.to_string()));
@@ -97,6 +115,10 @@ fn set_key(app: &Shared, key: &str, value: &str) {
     }
     if new.lab != old.lab {
         super::lab::refresh(app);
+    }
+    if new.embedding != old.embedding {
+        app.borrow_mut().state.embedding = new.embedding.clone();
+        super::guest::apply(app);
     }
     if new.view != old.view {
         switch_view(app, new.view, false);

@@ -214,10 +214,12 @@ fn frame(app: &Shared) {
         // The speed setting's share of a 60 Hz frame, but never so much that training plus the
         // drawing (its recent average) overruns the frame.
         let budget = (16.7 * a.state.lab.speed as f64 / 100.0).min(FRAME_CAP_MS - a.draw_ms).max(1.0);
-        if a.playing && a.state.view == View::Train {
+        // off-screen, in a hidden tab or on a hidden slide nothing advances (guest)
+        let here = a.away == 0;
+        if here && a.playing && a.state.view == View::Train {
             a.train_for(budget);
         }
-        if a.job.is_some() {
+        if here && a.job.is_some() {
             a.advance_job(12.0);
         }
         if a.state.view == View::Train {
@@ -239,7 +241,7 @@ fn frame(app: &Shared) {
             a.root.set_attr("perf", "data-fps", &format!("{fps:.1}"));
             a.root.set_attr("perf", "data-examples-per-second", &format!("{eps:.0}"));
         }
-        let again = a.playing || a.job.is_some() || a.state.lab.perf;
+        let again = (here && (a.playing || a.job.is_some())) || a.state.lab.perf;
         a.running = again;
         again
     };
@@ -300,6 +302,44 @@ pub fn init(app: &Shared) {
         app.borrow().root.set_hidden("perf", false);
         kick(app);
     }
+    super::guest::on_lab_ready(app);
+    if app.borrow().playing {
+        kick(app);
+    }
+}
+
+/// Plays or pauses the training (Play, the space bar, the element's play() and pause()); a
+/// run that cannot go on (diverged, no data) does not start.
+pub fn set_playing(app: &Shared, on: bool) {
+    let start = {
+        let mut s = app.borrow_mut();
+        let can = s.trainer.status() == Status::Ready;
+        s.playing = on && can;
+        s.playing
+    };
+    if start {
+        kick(app);
+    } else {
+        app.borrow_mut().draw(true);
+    }
+}
+
+/// Trains `n` steps now (Step, the element's step(n)), paused.
+pub fn train_steps(app: &Shared, n: usize) {
+    let mut s = app.borrow_mut();
+    s.playing = false;
+    s.trainer.train(n);
+    s.record();
+    s.draw(true);
+}
+
+/// New weights from the seed (Reset, the element's reset()).
+pub fn reset_training(app: &Shared) {
+    let mut s = app.borrow_mut();
+    s.playing = false;
+    s.trainer.reset();
+    s.history.clear();
+    s.draw(true);
 }
 
 /// Puts the settings into the controls again (after they changed from outside: an attribute).

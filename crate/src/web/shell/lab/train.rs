@@ -338,6 +338,11 @@ impl Figure {
     pub(super) fn plane_act(&mut self, at: (f64, f64), act: PlaneAct) -> String {
         let Some(frame) = self.plane_frame.clone() else { return String::new() };
         let spot = format!("({}, {})", fmt_short(at.0), fmt_short(at.1));
+        let locked =
+            "This figure is locked (lock=1): its data stay as the author set them. Click a dot to see its graph.";
+        if act == PlaneAct::Remove && self.state.embedding.lock {
+            return locked.to_string();
+        }
         if act == PlaneAct::Remove {
             let said = match self.trainer.remove_nearest(at.0, at.1) {
                 Some(p) => format!("Removed the point at ({}, {}).", fmt_short(p.x), fmt_short(p.y)),
@@ -354,6 +359,9 @@ impl Figure {
                 }
                 return format!("Opened the graph of the training point near {spot}.");
             }
+        }
+        if self.state.embedding.lock {
+            return locked.to_string();
         }
         // the first class (orange), the second (blue) or the one named; regression ignores it
         let classes = self.trainer.dataset().classes();

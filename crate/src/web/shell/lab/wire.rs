@@ -455,40 +455,16 @@ fn wire_run(app: &Shared, root: &Root) {
     // Play / Step / Reset, and the space bar
     let a = app.clone();
     let toggle = move || {
-        let playing = {
-            let mut s = a.borrow_mut();
-            if s.trainer.status() != Status::Ready && !s.playing {
-                // diverged or empty: nothing to play
-                s.draw_train(true);
-                return;
-            }
-            s.playing = !s.playing;
-            s.playing
-        };
-        if playing {
-            kick(&a);
-        } else {
-            a.borrow_mut().draw_train(true);
-        }
+        let on = !a.borrow().playing;
+        set_playing(&a, on);
     };
     let toggle = Rc::new(toggle);
     let t2 = toggle.clone();
     root.on::<Event>("t-play", "click", move |_| t2());
     let a = app.clone();
-    root.on::<Event>("t-step", "click", move |_| {
-        let mut s = a.borrow_mut();
-        s.playing = false;
-        s.trainer.step();
-        s.draw_train(true);
-    });
+    root.on::<Event>("t-step", "click", move |_| train_steps(&a, 1));
     let a = app.clone();
-    root.on::<Event>("t-reset", "click", move |_| {
-        let mut s = a.borrow_mut();
-        s.playing = false;
-        s.trainer.reset();
-        s.history.clear();
-        s.draw_train(true);
-    });
+    root.on::<Event>("t-reset", "click", move |_| reset_training(&a));
     // the space bar plays and pauses while the figure has focus (and not in a text field)
     let a = app.clone();
     let r = root.clone();
