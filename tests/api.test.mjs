@@ -140,3 +140,49 @@ describe('JS API', () => {
     assert.ok(s.at(-1)[1] < 1e-9, 'cosine decays to min_lr');
   });
 });
+
+describe('the Graph API', () => {
+  const { Graph } = lab;
+  const CIRCUIT = 'x = -2; y = 5; z = -4\nq = x + y\nf = q * z';
+  const byName = (g) => new Map(g.nodes().map((n) => [n.name, n]));
+
+  test('parses, runs the passes, lists the steps with upstream × local, checks the gradients', () => {
+    const g = new Graph(CIRCUIT);
+    let nodes = byName(g);
+    assert.equal(nodes.get('f').value, -12);
+    assert.deepEqual(nodes.get('f').inputs, ['q', 'z']);
+    assert.equal(nodes.get('f').op, 'mul');
+    assert.equal(nodes.get('x').grad, null, 'no gradient before backward()');
+    const steps = g.steps();
+    assert.equal(g.backward(), steps.length);
+    nodes = byName(g);
+    assert.deepEqual(['x', 'y', 'z', 'q'].map((n) => nodes.get(n).grad), [-4, -4, 3, -4]);
+    assert.equal(steps[0].node, 'f');
+    const toQ = steps[0].sends.find((s) => s.to === 'q');
+    assert.deepEqual([toQ.upstream, toQ.local, toQ.grad], [1, -4, -4]);
+    for (const s of g.steps()) for (const send of s.sends) assert.equal(send.grad, send.upstream * send.local);
+    const checks = g.gradcheck();
+    assert.deepEqual(checks.map((c) => c.input), ['x', 'y', 'z']);
+    assert.ok(checks.every((c) => !c.flagged && c.relError < 1e-6));
+    g.setInput('x', 1);
+    assert.equal(byName(g).get('f').value, -24);
+    assert.equal(byName(g).get('x').grad, null, 'a new value clears the gradients');
+    g.forward();
+  });
+
+  test('a bad expression throws an Error with line and column; bad arguments say what is allowed', () => {
+    assert.throws(() => new Graph('x = 2\nf = x +'), (e) => e instanceof Error && e.line === 2 && typeof e.column === 'number' && /line 2, column \d+/.test(e.message));
+    assert.throws(() => new Graph(42), /source must be a string.*the number 42/);
+    assert.throws(() => new Graph(null), /source must be a string.*null/);
+    const g = new Graph(CIRCUIT);
+    assert.throws(() => g.setInput('w', 1), /no node called “w”.*x, y, z/);
+    assert.throws(() => g.setInput('q', 1), /is a gate/);
+    assert.throws(() => g.setInput('x', NaN), /finite/);
+    assert.throws(() => g.setInput('x', '3'), /value must be a number/);
+    assert.throws(() => g.setInput(1, 3), /name must be a string/);
+    // still usable
+    g.setInput('x', 3);
+    g.backward();
+    assert.equal(byName(g).get('z').grad, 8);
+  });
+});

@@ -456,8 +456,15 @@ pub fn init(app: &Shared) {
         if in_dialog || editing {
             return;
         }
-        if let Some(a) = r.active().and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok()) {
-            let _ = a.blur();
+        match r.active() {
+            Some(a) if a.is_instance_of::<web_sys::HtmlElement>() => {
+                let _ = a.unchecked_into::<web_sys::HtmlElement>().blur();
+            }
+            // the graph is an <svg>, focusable too
+            Some(a) if a.is_instance_of::<web_sys::SvgElement>() => {
+                let _ = a.unchecked_into::<web_sys::SvgElement>().blur();
+            }
+            _ => {}
         }
         if w.upgrade().is_some_and(|app| matches!(app.borrow().host, Host::Page { .. })) {
             if let Some(p) = parent() {
