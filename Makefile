@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/tools/node_modules/.bin:$(PATH)
 PORT ?= 8080
 
-.PHONY: serve test dist setup lint test-native test-browser node-pkg bench bench-page bench-figures clean
+.PHONY: serve test dist dist-single setup lint test-native test-browser node-pkg bench bench-page bench-figures clean
 
 ## serve: install what is missing, then `trunk serve` on http://127.0.0.1:$(PORT)/
 serve: setup
@@ -13,7 +13,7 @@ serve: setup
 ## test: every test: formatting, clippy (host and wasm), native tests, the release build, browser tests
 test:
 	tools/setup.sh --test
-	$(MAKE) --no-print-directory lint test-native dist node-pkg test-browser
+	$(MAKE) --no-print-directory lint test-native dist dist-single node-pkg test-browser
 
 setup:
 	tools/setup.sh
@@ -29,6 +29,10 @@ test-native:
 ## dist: the static site in dist/, with relative asset paths (host it under any path)
 dist: setup
 	trunk build --release
+
+## dist-single: the whole lab in one self-contained file, dist-single/backprop-lab.html (opens from file://)
+dist-single: dist
+	node tools/single.mjs
 
 ## node-pkg: the wasm module for Node (the JS API tests), from the release build `dist` made
 node-pkg:
@@ -54,4 +58,4 @@ bench-figures: dist
 	node tools/bench-figures.mjs
 
 clean:
-	rm -rf dist target/wasm32-unknown-unknown
+	rm -rf dist dist-single target/wasm32-unknown-unknown

@@ -37,7 +37,8 @@ describe('page', () => {
   test('a loading note shows until the app starts, and says why when it cannot start', async (t) => {
     const page = await lab.openPage(t, exprQuery(EX1.source));
     assert.equal(await page.locator('#boot').isVisible(), false, 'started: the note is gone');
-    // the wasm module does not arrive (a dropped connection, or a browser without wasm SIMD)
+    // the wasm module does not arrive (a dropped connection): the note says what failed, and
+    // does not blame the browser
     const context = await lab.browser.newContext({ viewport: { width: 800, height: 500 } });
     t.after(() => context.close());
     const broken = await context.newPage();
@@ -45,9 +46,26 @@ describe('page', () => {
     await broken.goto(`${lab.url}?view=train`);
     const note = broken.locator('#boot-text.boot-failed');
     await note.waitFor({ timeout: 15_000 });
-    assert.match(await note.textContent(), /could not start .*WebAssembly SIMD/s);
+    const text = await note.textContent();
+    assert.match(text, /could not start: (?:its WebAssembly module did not download|could not load backprop-lab-[0-9a-f]+_bg\.wasm)/, text);
+    assert.doesNotMatch(text, /SIMD|Chrome|Firefox|Safari/, `a failed download is not the browser's fault: ${text}`);
     assert.equal(await broken.locator('body').getAttribute('data-ready'), null);
     await screenshot(broken, 'boot-failed.png');
+  });
+
+  test('a module that does not compile: the note names the browsers that can run it', async (t) => {
+    // what a browser without WebAssembly SIMD sees: the module arrives but does not compile
+    const context = await lab.browser.newContext({ viewport: { width: 800, height: 500 } });
+    t.after(() => context.close());
+    const page = await context.newPage();
+    await page.route('**/*.wasm', (route) =>
+      route.fulfill({ status: 200, contentType: 'application/wasm', body: Buffer.from('not a wasm module') }));
+    await page.goto(lab.url);
+    const note = page.locator('#boot-text.boot-failed');
+    await note.waitFor({ timeout: 15_000 });
+    const text = await note.textContent();
+    assert.match(text, /could not start \(.*CompileError.*\)\. It needs a current browser with WebAssembly SIMD: Chrome or Edge 91\+/s, text);
+    assert.equal(await page.locator('body').getAttribute('data-ready'), null);
   });
 
   test('the graph view of example 2 after Backward at 1280×800 and 390×844', async (t) => {

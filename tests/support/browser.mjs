@@ -98,7 +98,8 @@ export async function openPage(lab, t, query, { viewport = DEFAULT_VIEWPORT } = 
  *
  * @param {object} lab from useLab()
  * @param {import('node:test').TestContext} t
- * @param {string} pathFromSubPath the path below /sub/path/, without a leading '/'
+ * @param {string} pathFromSubPath the path below /sub/path/, without a leading '/'; or an
+ *   absolute URL (e.g. file:///…/backprop-lab.html), opened as it is
  * @param {{ready?: string | Function, readyArg?: any, what?: string,
  *          viewport?: {width: number, height: number}, timeout?: number}} [opts]
  *   what describes the condition in the failure message
@@ -110,7 +111,8 @@ export async function openUrl(
   pathFromSubPath,
   { ready = 'body[data-ready="1"]', readyArg, what, viewport = DEFAULT_VIEWPORT, timeout = READY_TIMEOUT_MS } = {},
 ) {
-  const page = await newLabPage(lab, t, lab.url + pathFromSubPath.replace(/^\//, ''), { viewport });
+  const url = /^[a-z][a-z0-9+.-]*:/i.test(pathFromSubPath) ? pathFromSubPath : lab.url + pathFromSubPath.replace(/^\//, '');
+  const page = await newLabPage(lab, t, url, { viewport });
   await page.goto(page.lab.url);
   await waitUntil(page, ready, { arg: readyArg, what, timeout });
   return page;
