@@ -2,7 +2,8 @@
 # Installs what Backprop Lab needs, from the package registries only (see ../shared/TOOLCHAIN.md
 # for why each pin is what it is). Idempotent and quiet: each piece is skipped when present.
 #
-#   tools/setup.sh          build tools: wasm32 target, trunk, wasm-bindgen CLI, wasm-opt
+#   tools/setup.sh          build tools: wasm32 target, trunk, wasm-bindgen CLI, wasm-opt (and
+#                           reveal.js, from the same npm lock file)
 #   tools/setup.sh --test   also the browser-test tools: Debian's chromium, npm playwright-core
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,9 +31,18 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qF "$WB_VERSION"; then
   cargo install --quiet --force "wasm-bindgen-cli@$WB_VERSION"
 fi
 
-# wasm-opt from npm binaryen (never Debian's: see TOOLCHAIN.md), pinned in tools/package-lock.json
-if ! [ -x tools/node_modules/.bin/wasm-opt ]; then
-  say "installing binaryen (wasm-opt) from npm"
+# From npm, pinned in tools/package-lock.json: wasm-opt (binaryen; never Debian's: see
+# TOOLCHAIN.md) and reveal.js (the Reveal.js example deck, run by the browser tests).
+# Reinstalled when either is missing or not the pinned version (a machine set up before
+# reveal.js was added gets it).
+npm_pinned() { # npm_pinned NAME: is tools/node_modules/NAME the version tools/package.json pins?
+  node -e 'const [p, n] = process.argv.slice(1);
+    const want = require(p + "/package.json").dependencies[n];
+    let got; try { got = require(p + "/node_modules/" + n + "/package.json").version; } catch {}
+    process.exit(got === want ? 0 : 1);' "$PWD/tools" "$1"
+}
+if ! [ -x tools/node_modules/.bin/wasm-opt ] || ! npm_pinned binaryen || ! npm_pinned reveal.js; then
+  say "installing binaryen (wasm-opt) and reveal.js from npm"
   npm ci --prefix tools --silent --no-audit --no-fund >&2
 fi
 

@@ -7,6 +7,9 @@
 //
 // /sub/path/host/… is the exception: it serves tests/host/ (HOST_DIR), plain pages that embed
 // the figures with <backprop-lab> and load ../backprop-lab.js from the built site beside them.
+// So is /sub/path/examples/reveal/reveal.js/…: the Reveal.js deck of the examples (dist/examples/
+// reveal/) loads reveal.js from there, and the tests serve it from npm's copy
+// (tools/node_modules/reveal.js, REVEAL_DIR), as a course site would serve its own.
 
 import http from 'node:http';
 import fs from 'node:fs/promises';
@@ -20,6 +23,9 @@ export const REPO_ROOT = path.resolve(here, '..', '..');
 /** The host pages' folder, served under /sub/path/host/. */
 export const HOST_DIR = path.resolve(here, '..', 'host');
 const HOST_PREFIX = 'host/';
+/** reveal.js from npm (tools/package.json), served under /sub/path/examples/reveal/reveal.js/. */
+export const REVEAL_DIR = path.resolve(REPO_ROOT, 'tools', 'node_modules', 'reveal.js');
+const REVEAL_PREFIX = 'examples/reveal/reveal.js/';
 
 const CONTENT_TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -46,7 +52,7 @@ export function distDir() {
  * @returns {Promise<{url: string, root: string, close: () => Promise<void>}>}
  *   url is like http://127.0.0.1:PORT/sub/path/
  */
-export async function startServer({ root = distDir(), hostRoot = HOST_DIR } = {}) {
+export async function startServer({ root = distDir(), hostRoot = HOST_DIR, revealRoot = REVEAL_DIR } = {}) {
   try {
     await fs.access(path.join(root, 'index.html'));
   } catch {
@@ -57,7 +63,7 @@ export async function startServer({ root = distDir(), hostRoot = HOST_DIR } = {}
   }
 
   const server = http.createServer((req, res) => {
-    serve(root, hostRoot, req, res).catch((err) => {
+    serve(root, { [HOST_PREFIX]: hostRoot, [REVEAL_PREFIX]: revealRoot }, req, res).catch((err) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end(`500 ${err.message}\n`);
     });
@@ -83,7 +89,8 @@ function send(res, status, body, type = 'text/plain; charset=utf-8') {
   res.end(body);
 }
 
-async function serve(distRoot, hostRoot, req, res) {
+/** Serves `req` from distRoot, or from mounts[prefix] for paths below SUB_PATH + prefix. */
+async function serve(distRoot, mounts, req, res) {
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, '405 method not allowed\n');
 
   const { pathname } = new URL(req.url, 'http://localhost');
@@ -96,9 +103,12 @@ async function serve(distRoot, hostRoot, req, res) {
     return send(res, 400, '400 bad path\n');
   }
   let root = distRoot;
-  if (rel.startsWith(HOST_PREFIX)) {
-    root = hostRoot;
-    rel = rel.slice(HOST_PREFIX.length);
+  for (const [prefix, mounted] of Object.entries(mounts)) {
+    if (rel.startsWith(prefix)) {
+      root = mounted;
+      rel = rel.slice(prefix.length);
+      break;
+    }
   }
   if (rel === '' || rel.endsWith('/')) rel += 'index.html';
 
@@ -121,5 +131,5 @@ async function serve(distRoot, hostRoot, req, res) {
 // `node tests/support/server.mjs` serves the site by hand, to look at it in a browser.
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { url } = await startServer();
-  console.log(`serving ${distDir()} at ${url} (and ${HOST_DIR} at ${url}host/)`);
+  console.log(`serving ${distDir()} at ${url} (and ${HOST_DIR} at ${url}${HOST_PREFIX}, ${REVEAL_DIR} at ${url}${REVEAL_PREFIX})`);
 }
