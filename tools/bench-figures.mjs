@@ -9,6 +9,9 @@
 //     start until all ten have data-ready="1" (performance.now() in the page, median of
 //     `runs` cold loads), and how many .wasm responses that page received (one is expected:
 //     the figures share one instance).
+//   - tests/host/four-train.html (four training figures, autoplay=1, one on screen): the
+//     page's frames per second over 3 s, and how far each figure's data-step moved (only the
+//     one on screen should: the others pause while off-screen).
 // Exits non-zero with a message when something fails (no dist/, a page error, a timeout).
 // Needs dist/ (make dist) and tests/node_modules (make test installs it).
 import { startServer } from '../tests/support/server.mjs';
@@ -130,6 +133,30 @@ async function tenFigures() {
   return { times, wasm, later };
 }
 
+async function fourTraining() {
+  const run = await open(`${server.url}host/four-train.html`);
+  const ids = ['t1', 't2', 't3', 't4'];
+  await waitIn(run, 'data-ready="1" on the four figures of host/four-train.html', (ids) =>
+    ids.every((id) => document.getElementById(id)?.getAttribute('data-ready') === '1'), ids);
+  await run.page.waitForTimeout(1000);
+  const steps = () => run.page.evaluate((ids) => ids.map((id) =>
+    Number(document.getElementById(id).shadowRoot.querySelector('#t-count-step')?.getAttribute('data-step'))), ids);
+  const before = await steps();
+  const fps = await run.page.evaluate(() => new Promise((done) => {
+    let frames = 0;
+    const t0 = performance.now();
+    const tick = (t) => {
+      frames++;
+      if (t - t0 < 3000) requestAnimationFrame(tick);
+      else done((frames - 1) * 1000 / (t - t0));
+    };
+    requestAnimationFrame(tick);
+  }));
+  const after = await steps();
+  await run.context.close();
+  return { fps, moved: after.map((a, i) => a - before[i]), ids };
+}
+
 try {
   server = await startServer();
   browser = await launchBrowser();
@@ -148,6 +175,11 @@ try {
   console.log(`figure mount on a running page (figures 2-10 of ten.html): ${ms(median(ten.later))} (median of ${ten.later.length}; max ${ms(Math.max(...ten.later))})`);
   console.log(`.wasm responses on ten.html: ${ten.wasm.length}${ten.wasm.length === 1 ? '' : '  <- expected 1 (one shared instance)'}`);
   for (const w of ten.wasm) console.log(`  ${w}`);
+
+  const four = await fourTraining();
+  console.log(`four training figures (four-train.html, #t1 on screen): ${four.fps.toFixed(1)} fps over 3 s; ` +
+    `steps trained meanwhile ${four.ids.map((id, i) => `${id} ${four.moved[i]}`).join(', ')}` +
+    (four.moved.slice(1).some((m) => m !== 0) ? '  <- off-screen figures trained' : ''));
 } catch (err) {
   console.error(`bench-figures: failed: ${err.message}`);
   process.exitCode = 1;

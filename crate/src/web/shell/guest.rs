@@ -38,6 +38,36 @@ pub fn apply(app: &Shared) {
     let f = app.borrow();
     let e = &f.state.embedding;
     let root = &f.root;
+    // a figure with the default settings has nothing to show, hide or lock (and mounts faster)
+    let acted = root.el.has_attribute("data-parts");
+    if *e != Embed::default() || acted {
+        show_parts(root, e);
+        let _ = if *e != Embed::default() {
+            root.el.set_attribute("data-parts", "")
+        } else {
+            root.el.remove_attribute("data-parts")
+        };
+    }
+    let theme = match e.theme {
+        Theme::Light => "light",
+        Theme::Dark => "dark",
+        Theme::Auto => "auto",
+    };
+    let r = &root.el;
+    let _ = r.set_attribute("data-theme", theme);
+    let _ = if e.transparent { r.set_attribute("data-bg", "transparent") } else { r.remove_attribute("data-bg") };
+    if let Some(h) = r.dyn_ref::<web_sys::HtmlElement>() {
+        let zoom = if e.font == 1.0 { String::new() } else { format!("{}", e.font) };
+        let _ = h.style().set_property("zoom", &zoom);
+    }
+    let embedded = f.host == Host::Element || f.state.embed;
+    root.set_hidden("open-lab", !embedded);
+    drop(f);
+    update_links(app);
+}
+
+/// `panels=` and `hide=` and `lock=` on the figure's parts and controls.
+fn show_parts(root: &super::dom::Root, e: &Embed) {
     for el in root.all("[data-panel]") {
         let name = el.get_attribute("data-panel").unwrap_or_default();
         let main = el.closest("main").ok().flatten().map(|m| m.id()).unwrap_or_default();
@@ -63,22 +93,6 @@ pub fn apply(app: &Shared) {
         let _ = el.class_list().toggle_with_force("bpl-off", e.hides(&name));
         lock(&el, e.locks(&name));
     }
-    let theme = match e.theme {
-        Theme::Light => "light",
-        Theme::Dark => "dark",
-        Theme::Auto => "auto",
-    };
-    let r = &root.el;
-    let _ = r.set_attribute("data-theme", theme);
-    let _ = if e.transparent { r.set_attribute("data-bg", "transparent") } else { r.remove_attribute("data-bg") };
-    if let Some(h) = r.dyn_ref::<web_sys::HtmlElement>() {
-        let zoom = if e.font == 1.0 { String::new() } else { format!("{}", e.font) };
-        let _ = h.style().set_property("zoom", &zoom);
-    }
-    let embedded = f.host == Host::Element || f.state.embed;
-    root.set_hidden("open-lab", !embedded);
-    drop(f);
-    update_links(app);
 }
 
 fn set_hidden(el: &Element, hidden: bool) {
@@ -113,8 +127,20 @@ pub fn on_lab_ready(app: &Shared) {
     let mut f = app.borrow_mut();
     let n = f.state.embedding.pretrain;
     if n > 0 && f.trainer.steps() == 0 {
-        f.trainer.train(n as usize);
+        // in 100 pieces, so the loss plot shows the run that led here
+        let n = n as usize;
+        let piece = n.div_ceil(100);
         f.record();
+        let mut done = 0;
+        while done < n {
+            let k = piece.min(n - done);
+            let status = f.trainer.train(k);
+            done += k;
+            f.record();
+            if status != crate::train::Status::Ready {
+                break;
+            }
+        }
     }
     if f.state.embedding.autoplay && f.trainer.status() == crate::train::Status::Ready {
         f.playing = true;
