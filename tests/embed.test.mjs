@@ -153,7 +153,7 @@ describe('embedding', () => {
     await until(async () => (await stepOf(tf)) === 1, 'Step still trains');
   });
 
-  for (const width of [720, 390]) {
+  for (const width of [720, 390, 320]) {
     test(`iframes are as tall as their content in every view at ${width} px, and take commands`, async (t) => {
       const views = ['graph', 'train', 'lr', 'step'];
       const frames = views
@@ -219,6 +219,77 @@ describe('embedding', () => {
       assert.equal(await page.evaluate(() => window.pwned), undefined);
     });
   }
+
+  test('run=1 starts the sweep on load; slide:stop pauses a training iframe and slide:start resumes it', async (t) => {
+    const page = await host(
+      lab,
+      t,
+      `<backprop-lab id="l" view="lr" run="1" rates="4" steps="20" panels="sweep"></backprop-lab>
+       <iframe data-backprop-lab id="f" src="../index.html?embed=1&view=train&autoplay=1&panels=loss"></iframe>`,
+    );
+    await until(async () => (await page.locator('#l #lr-rows tr[data-lr]').count()) === 4, 'run=1: the sweep ran its four rates');
+    const step = () => page.frameLocator('#f').locator('#t-count-step').getAttribute('data-step').then(Number);
+    await until(async () => (await step()) > 10, 'autoplay=1 in the iframe trains');
+    const slide = (m) => page.evaluate((m) => document.getElementById('f').contentWindow.postMessage(m, '*'), m);
+    await slide('slide:stop');
+    await page.waitForTimeout(200);
+    const stopped = await step();
+    await page.waitForTimeout(500);
+    assert.equal(await step(), stopped, 'slide:stop: no training while the slide is hidden');
+    await slide('slide:start');
+    await until(async () => (await step()) > stopped, 'slide:start: training resumes');
+  });
+
+  test('the graph fits its width, zooms (buttons, ctrl + wheel) and pans; a plain wheel scrolls the host page', async (t) => {
+    const page = await host(lab, t, `<backprop-lab id="g" preset="sigmoid-neuron" step="all" panels="graph"></backprop-lab>`, {
+      viewport: { width: 390, height: 700 },
+    });
+    const g = page.locator('#g');
+    const size = () => g.locator('#graph-host').evaluate((h) => ({
+      svg: h.querySelector('#graph').getBoundingClientRect().width, host: h.clientWidth, scroll: h.scrollWidth, left: h.scrollLeft,
+    }));
+    const fitted = await size();
+    assert.ok(fitted.svg <= fitted.host + 1 && fitted.scroll <= fitted.host + 1, `fitted: no sideways scroll (${JSON.stringify(fitted)})`);
+    await g.getByRole('button', { name: 'Zoom in' }).click();
+    const zoomed = await size();
+    assert.ok(zoomed.svg > fitted.svg * 1.4 && zoomed.scroll > zoomed.host, `zoomed in, it is wider than the figure (${JSON.stringify(zoomed)})`);
+    // drag to pan
+    const box = await g.locator('#graph-host').boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + 20);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 - 120, box.y + 20, { steps: 4 });
+    await page.mouse.up();
+    assert.ok((await size()).left > 50, 'dragging pans the zoomed graph');
+    await g.getByRole('button', { name: 'Fit the graph to the width' }).click();
+    assert.ok((await size()).svg <= fitted.svg + 1, 'Fit returns to the width');
+    // the wheel: a plain one scrolls the page; with ctrl (a pinch) it zooms the graph
+    await page.mouse.move(box.x + box.width / 2, box.y + 20);
+    const y0 = await page.evaluate(() => window.scrollY);
+    await page.mouse.wheel(0, 300);
+    await until(async () => (await page.evaluate(() => window.scrollY)) > y0, 'a plain wheel over the graph scrolls the host page');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const host2 = await g.locator('#graph-host').boundingBox();
+    await page.mouse.move(host2.x + host2.width / 2, host2.y + 20);
+    await page.keyboard.down('Control');
+    await page.mouse.wheel(0, -200);
+    await page.keyboard.up('Control');
+    await until(async () => (await size()).svg > fitted.svg * 1.1, 'ctrl + wheel zooms the graph');
+    assert.equal(await page.evaluate(() => window.scrollY), 0, 'and does not scroll the page');
+  });
+
+  test('printed, a figure is a static picture: no controls, the whole graph', async (t) => {
+    const page = await host(lab, t, `<backprop-lab id="g" preset="sigmoid-neuron" step="all"></backprop-lab>`, {
+      viewport: { width: 390, height: 700 },
+    });
+    await page.emulateMedia({ media: 'print' });
+    const g = page.locator('#g');
+    for (const sel of ['#btn-forward', '#source', '#btn-share', '#zoom']) {
+      assert.equal(await visible(g.locator(sel)), false, `${sel} is not printed`);
+    }
+    const m = await g.locator('#graph-host').evaluate((h) => ({ over: getComputedStyle(h).overflow, svg: h.querySelector('#graph').getBoundingClientRect().width, host: h.clientWidth }));
+    assert.equal(m.over, 'visible');
+    assert.ok(m.svg <= m.host + 1, 'the whole graph fits the printed width');
+  });
 
   test('a training figure scrolled off-screen stops advancing data-step and resumes on return', async (t) => {
     const page = await host(lab, t, `<backprop-lab id="t" view="train" autoplay="1" speed="20"></backprop-lab>`);
