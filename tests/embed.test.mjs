@@ -6,21 +6,13 @@
 // strings stay text and messages from other sources are ignored.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useLab } from './support/browser.mjs';
+import { useLab, until as poll } from './support/browser.mjs';
+
+const until = (fn, what, timeout = 8000) => poll(fn, what, timeout);
 import { readNodesIn } from './support/graph.mjs';
 
 const HOST = 'host/guest.html';
 
-async function until(fn, what, timeout = 8000) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    last = await fn();
-    if (last) return last;
-    if (Date.now() > end) assert.fail(`${what} (within ${timeout} ms; last seen: ${JSON.stringify(last)})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Opens the host page with the figures in `html` (the test's own markup) put into #figures. */
 async function host(lab, t, html, { viewport } = {}) {

@@ -9,24 +9,13 @@
 //   served by the test server under examples/reveal/reveal.js/).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useLab, screenshot } from './support/browser.mjs';
+import { useLab, screenshot, until } from './support/browser.mjs';
 import { SUB_PATH } from './support/server.mjs';
 import { readNodesIn } from './support/graph.mjs';
 
 const SOURCE = 'backprop-lab';
 const COMMANDS = ['forward', 'backward', 'step', 'reset', 'play', 'pause', 'set'];
 
-/** Polls `fn` (async, in Node) until it returns a truthy value; fails with `what` and the last value. */
-async function until(fn, what, timeout = 5000) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    last = await fn();
-    if (last) return last;
-    if (Date.now() > end) assert.fail(`${what} (within ${timeout} ms; last seen: ${JSON.stringify(last)})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { useLab } from './support/browser.mjs';
+import { useLab, until } from './support/browser.mjs';
 import {
   NODE,
   readNodes,
@@ -33,17 +33,6 @@ const PAGE_ROOT = '[data-backprop-lab-page]';
 const VIEWS = ['graph', 'train', 'lr', 'step'];
 const CUSTOM = 'a = 3; b = -2; f = a * b + a'; // f = −3; df/da = b + 1 = −1, df/db = a = 3
 
-/** Polls `fn` (async, in Node) until it returns a truthy value; fails with `what` and the last value. */
-async function until(fn, what, timeout = 5000) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    last = await fn();
-    if (last) return last;
-    if (Date.now() > end) assert.fail(`${what} (within ${timeout} ms; last seen: ${JSON.stringify(last)})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** The host page's readiness: every <backprop-lab> with these ids has data-ready="1". */
 const figuresReady = (ids) => ids.every((id) => document.getElementById(id)?.getAttribute('data-ready') === '1');

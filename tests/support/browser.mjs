@@ -215,3 +215,18 @@ export async function screenshot(page, name, opts = {}) {
   await page.screenshot({ path: file, ...opts });
   return file;
 }
+
+/**
+ * Polls `fn` (async, in Node) until it returns a truthy value, and returns it; fails with
+ * `what` and the last value seen after `timeout` ms.
+ */
+export async function until(fn, what, timeout = 5000) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await fn();
+    if (last) return last;
+    if (Date.now() > end) assert.fail(`${what} (within ${timeout} ms; last seen: ${JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

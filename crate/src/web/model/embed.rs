@@ -247,11 +247,7 @@ impl Embed {
     /// The query pairs of the settings that differ from the default.
     pub fn write(&self, q: &mut Vec<(String, String)>) {
         let d = Embed::default();
-        let mut put = |k: &str, v: String, same: bool| {
-            if !same {
-                q.push((k.to_string(), v));
-            }
-        };
+        let mut put = |k: &str, v: String, same: bool| super::lab_state::put_unless(q, k, v, same);
         put("panels", self.panels.join(","), self.panels == d.panels);
         put("hide", self.hide.join(","), self.hide == d.hide);
         put("lock", "1".into(), !self.lock);

@@ -162,6 +162,13 @@ pub fn loss_for(kind: DatasetKind, wanted: Loss) -> Loss {
     }
 }
 
+/// Adds `k=v` to the query unless the value is the default (`same`).
+pub fn put_unless(q: &mut Vec<(String, String)>, k: &str, v: String, same: bool) {
+    if !same {
+        q.push((k.to_string(), v));
+    }
+}
+
 /// A number the way the URL carries it: short, and exactly the value for the usual ones.
 pub fn short_number(v: f64) -> String {
     let s = format!("{v}");
@@ -368,11 +375,7 @@ impl Lab {
     /// The query pairs for the keys that differ from the default.
     pub fn write(&self, q: &mut Vec<(String, String)>) {
         let d = Lab::default();
-        let mut put = |k: &str, v: String, same: bool| {
-            if !same {
-                q.push((k.to_string(), v));
-            }
-        };
+        let mut put = |k: &str, v: String, same: bool| put_unless(q, k, v, same);
         put("data", name_of(DATASETS, self.dataset).into(), self.dataset == d.dataset);
         put("noise", short_number(self.noise), self.noise == d.noise);
         put("train", self.train_percent.to_string(), self.train_percent == d.train_percent);
