@@ -167,14 +167,18 @@ describe('worked examples', () => {
     const page = await lab.openPage(t, exprQuery(EX4.source));
     const nodes = await pressBackward(page);
     const rows = await readNodesTable(page);
+    const edges = await readEdges(page);
     assert.equal(rows.length, nodes.length, `Nodes table: one row per node (${nodes.length}), got ${rows.length}`);
     assert.deepEqual(rows.map((r) => r[0]).sort(), nodes.map((n) => n.name).sort(), 'Nodes table: the name column vs the drawn data-names');
     const map = byName(nodes);
     for (const row of rows) {
-      const [name, op, value, grad] = row;
+      const [name, op, inputs, value, grad] = row;
       const n = map.get(name);
-      assert.ok(row.length >= 4, `Nodes table row ${name}: expected cells name, op, value, gradient; got ${JSON.stringify(row)}`);
+      assert.ok(row.length >= 5, `Nodes table row ${name}: expected cells name, op, inputs, value, gradient; got ${JSON.stringify(row)}`);
       assert.equal(op, n.op, `Nodes table row ${name}: op`);
+      // the wiring: the inputs column names the nodes whose edges end here
+      const wired = edges.filter((e) => e.to === name).map((e) => e.from).sort();
+      assert.deepEqual(inputs === '' ? [] : inputs.split(', ').sort(), [...new Set(wired)].sort(), `Nodes table row ${name}: inputs`);
       // The table may round: allow a couple of decimals.
       const near = (cell, want) => Math.abs(parseNumber(cell) - want) <= 0.006 + 1e-2 * Math.abs(want);
       assert.ok(near(value, n.value), `Nodes table row ${name}: value "${value}" vs data-value ${n.rawValue}`);

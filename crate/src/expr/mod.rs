@@ -192,7 +192,14 @@ fn lex(source: &str) -> Result<Vec<Token>, ParseError> {
                 .parse()
                 .map_err(|_| err(format!("`{text}` is not a number (write numbers like 3, -0.5 or 1e-3)")))?;
             if !v.is_finite() {
-                return Err(err(format!("`{text}` is too large for a 64-bit float")));
+                return Err(err(format!("`{text}` is too large for a 64-bit float (the largest is about 1.8e308)")));
+            }
+            // the other end alike: a number that is not 0 but would be read as 0
+            let mantissa = text.split(['e', 'E']).next().unwrap_or("");
+            if v == 0.0 && mantissa.chars().any(|c| c.is_ascii_digit() && c != '0') {
+                return Err(err(format!(
+                    "`{text}` is too small for a 64-bit float: it would be read as 0 (the smallest is about 4.9e-324)"
+                )));
             }
             out.push(tok(Tok::Num(v), i));
         } else if c.is_alphabetic() || c == '_' {
@@ -407,6 +414,12 @@ impl Parser {
         let mut left = self.unary()?;
         while self.is_sym('*') || self.is_sym('/') {
             let t = self.bump();
+            if t.tok == Tok::Sym('*') && self.is_sym('*') {
+                let next = self.peek().clone();
+                return Err(
+                    self.error_at(&next, "`**` is Python's power: here powers are written with `^`, as in `x ^ 2`")
+                );
+            }
             let right = self.unary()?;
             let op = if t.tok == Tok::Sym('*') { Op::Mul } else { Op::Div };
             left = self.node(&t, op, &[left, right])?;

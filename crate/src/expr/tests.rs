@@ -83,6 +83,8 @@ const ERRORS: &[(&str, usize, usize, &str)] = &[
     ("# only a comment\n", 2, 1, "type an expression"),
     ("x = 1\nx + 1\ny = 2", 2, 1, "does not name it"),
     ("x = 1e999", 1, 5, "too large"),
+    ("x = 1e-400", 1, 5, "too small for a 64-bit float: it would be read as 0"),
+    ("x = 2\nf = x ** 2", 2, 8, "powers are written with `^`"),
     ("x = 1.2.3", 1, 5, "not a number"),
     ("f = (", 1, 6, "expected a number"),
     ("f = )", 1, 5, "found `)`"),

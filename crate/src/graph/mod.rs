@@ -123,6 +123,8 @@ pub struct Problem {
 pub struct Graph {
     nodes: Vec<Node>,
     output: Option<NodeId>,
+    /// The k of every user name of the form `n<k>` (an automatic label would collide with it).
+    taken: Vec<usize>,
 }
 
 impl Graph {
@@ -156,6 +158,7 @@ impl Graph {
     pub fn input(&mut self, name: &str, value: f64) -> Result<NodeId, GraphError> {
         let id = self.push(Op::Input, vec![], value)?;
         self.nodes[id].name = Some(name.to_string());
+        self.note_name(name);
         Ok(id)
     }
 
@@ -179,6 +182,18 @@ impl Graph {
         if let Some(n) = self.nodes.get_mut(id) {
             if n.name.is_none() {
                 n.name = Some(name.to_string());
+                self.note_name(name);
+            }
+        }
+    }
+
+    /// Remembers a user name that looks like an automatic label (`n12`).
+    fn note_name(&mut self, name: &str) {
+        if let Some(k) = name.strip_prefix('n').filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())) {
+            if let Ok(k) = k.parse::<usize>() {
+                if !self.taken.contains(&k) && format!("n{k}") == name {
+                    self.taken.push(k);
+                }
             }
         }
     }
@@ -215,6 +230,9 @@ impl Graph {
     pub fn label(&self, id: NodeId) -> String {
         match self.nodes.get(id).and_then(|n| n.name.as_ref()) {
             Some(name) => name.clone(),
+            // `n<k>`, or `n<k>'` when the user named another node `n<k>` (a name in the
+            // expression language cannot hold `'`, so labels are unique)
+            None if self.taken.contains(&id) => format!("n{id}'"),
             None => format!("n{id}"),
         }
     }

@@ -357,3 +357,37 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn automatic_labels_never_take_a_users_name() {
+    // the constant 2 is node 1, and the user names an input `n1`
+    let g = graph("a = 1; b = a * 2; n1 = 3; f = b + n1");
+    let labels: Vec<String> = (0..g.len()).map(|i| g.label(i)).collect();
+    assert_eq!(labels, ["a", "n1'", "b", "n1", "f"]);
+    assert_eq!(g.find("n1"), Some(3), "the user's n1 is the input");
+    assert_eq!(g.find("n1'"), Some(1));
+}
+
+proptest::proptest! {
+    /// Whatever names a user picks (automatic-looking ones included), every label in a graph
+    /// is unique and finds its own node.
+    #[test]
+    fn labels_are_unique(names in proptest::collection::vec(0usize..12, 1..8)) {
+        let mut src = String::new();
+        let mut prev = "1".to_string();
+        for (i, k) in names.iter().enumerate() {
+            let name = if k % 3 == 0 { format!("v{i}") } else { format!("n{k}") };
+            if src.contains(&format!("{name} =")) {
+                continue;
+            }
+            src.push_str(&format!("{name} = {prev} * 2 + {i}\n"));
+            prev = name;
+        }
+        if let Ok(g) = crate::expr::parse(&src, crate::expr::Options::default()) {
+            let labels: Vec<String> = (0..g.len()).map(|i| g.label(i)).collect();
+            for (i, l) in labels.iter().enumerate() {
+                proptest::prop_assert_eq!(g.find(l), Some(i), "{} in {:?}", l, src);
+            }
+        }
+    }
+}

@@ -187,7 +187,7 @@ impl Embed {
     /// Reads one key; false when the key is not one of [`EMBED_KEYS`]. A bad value gives a
     /// message naming what is allowed, and keeps what was there (a list keeps its good names).
     pub fn read(&mut self, key: &str, v: &str, messages: &mut Vec<String>) -> bool {
-        let mut bad = |what: String| messages.push(format!("“{key}={v}”: {what}."));
+        let mut bad = |what: String| messages.push(format!("{}: {what}.", super::state::echo(&format!("{key}={v}"))));
         match key {
             "panels" => {
                 let all = distinct(PANELS.iter().map(|p| p.0));
@@ -289,7 +289,7 @@ impl Embed {
 }
 
 fn quoted(items: &[String]) -> String {
-    items.iter().map(|s| format!("“{s}”")).collect::<Vec<_>>().join(", ")
+    items.iter().map(|s| super::state::echo(s)).collect::<Vec<_>>().join(", ")
 }
 
 #[cfg(test)]
@@ -339,7 +339,7 @@ mod tests {
         assert_eq!(e.theme, Theme::Light);
         assert_eq!(m.len(), 3);
         assert!(m[0].contains("“wires”") && m[0].contains("gradcheck") && m[0].contains("profile"), "{}", m[0]);
-        assert!(m[1].contains("“nothing”") && m[1].contains("speed"), "{}", m[1]);
+        assert!(m[1].contains("nothing") && m[1].contains("speed"), "{}", m[1]);
         assert!(m[2].contains("light, dark and auto"), "{}", m[2]);
         for (k, v, want) in [
             ("pretrain", "-1", "0 to 20000"),

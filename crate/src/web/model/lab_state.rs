@@ -162,6 +162,20 @@ pub fn loss_for(kind: DatasetKind, wanted: Loss) -> Loss {
     }
 }
 
+/// Whether a hidden-layer button can act (`less k`, `more k`, `add`, `remove`): at a limit
+/// (1 or [`MAX_NEURONS`] neurons, no layer or [`MAX_LAYERS`]) it would change nothing, and is
+/// disabled.
+pub fn layer_action_allowed(hidden: &[usize], action: &str) -> bool {
+    let layer = |s: &str| s.parse::<usize>().ok().and_then(|l| hidden.get(l).copied());
+    match action.split_once(' ') {
+        Some(("less", l)) => layer(l).is_some_and(|n| n > 1),
+        Some(("more", l)) => layer(l).is_some_and(|n| n < MAX_NEURONS),
+        _ if action == "add" => hidden.len() < MAX_LAYERS,
+        _ if action == "remove" => !hidden.is_empty(),
+        _ => false,
+    }
+}
+
 /// Adds `k=v` to the query unless the value is the default (`same`).
 pub fn put_unless(q: &mut Vec<(String, String)>, k: &str, v: String, same: bool) {
     if !same {
@@ -249,7 +263,9 @@ impl Lab {
     /// Reads the keys this module owns (false for others, which are left alone). A bad value
     /// gives a message and keeps the default.
     pub fn read(&mut self, key: &str, v: &str, messages: &mut Vec<String>) -> bool {
-        let mut bad = |what: &str| messages.push(format!("“{key}={v}”: {what}; using the default."));
+        let mut bad = |what: &str| {
+            messages.push(format!("{}: {what}; using the default.", super::state::echo(&format!("{key}={v}"))))
+        };
         let num = |lo: f64, hi: f64| v.parse::<f64>().ok().filter(|x| x.is_finite() && *x >= lo && *x <= hi);
         match key {
             "data" => match by_name(DATASETS, v) {
@@ -552,6 +568,17 @@ mod tests {
                 prop_assert_eq!(back, lab);
             }
         }
+    }
+
+    #[test]
+    fn layer_buttons_act_only_inside_the_limits() {
+        let h = [1, MAX_NEURONS, 4];
+        assert!(!layer_action_allowed(&h, "less 0") && layer_action_allowed(&h, "more 0"));
+        assert!(layer_action_allowed(&h, "less 1") && !layer_action_allowed(&h, "more 1"));
+        assert!(!layer_action_allowed(&h, "less 3") && !layer_action_allowed(&h, "more x"));
+        assert!(layer_action_allowed(&h, "add") && layer_action_allowed(&h, "remove"));
+        assert!(!layer_action_allowed(&[], "remove") && layer_action_allowed(&[], "add"));
+        assert!(!layer_action_allowed(&[2; MAX_LAYERS], "add"));
     }
 
     #[test]

@@ -5,11 +5,13 @@
 //! (`plot_math`) and the data plane's pointer and keyboard logic (`plane`). No web dependency:
 //! everything here is tested with plain `cargo test`.
 
+pub mod advice;
 pub mod embed;
 pub mod lab_state;
 pub mod lab_view;
 pub mod plane;
 pub mod plot_math;
+pub mod run_status;
 pub mod share;
 pub mod skeleton;
 pub mod state;

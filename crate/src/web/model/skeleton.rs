@@ -515,6 +515,7 @@ fn train_toolbar() -> El {
             counter(dt("train loss"), "t-loss-train", "–", "data-loss-train", ""),
             counter(dt("test loss"), "t-loss-test", "–", "data-loss-test", ""),
             counter(dt("test accuracy").attr("id", "t-accuracy-label"), "t-accuracy", "–", "data-accuracy", ""),
+            counter(dt("status"), "t-run-status", "ready", "data-status", "ready"),
         ],
     );
     with(
@@ -732,7 +733,7 @@ mod tests {
         lr-compare lr-cancel lr-progress lr-summary lr-plot lr-curves lr-heat lr-range-plot lr-compare-plot \
         lr-table lr-rows step-view step-settings s-problem s-eta-out s-eta s-mom-out s-mom s-cond-row \
         s-cond-out s-cond s-summary s-contour s-profile perf perf-fps perf-eps zoom btn-zoom-out btn-zoom-fit \
-        btn-zoom-in btn-share open-lab share-dialog share-title share-body share-close";
+        btn-zoom-in btn-share open-lab share-dialog share-title share-body share-close t-run-status";
 
     fn ids(root: &El) -> Vec<&str> {
         root.walk().into_iter().filter_map(|e| e.get("id")).collect()
@@ -833,6 +834,7 @@ mod tests {
             ("t-loss-train", "data-loss-train", ""),
             ("t-loss-test", "data-loss-test", ""),
             ("t-accuracy", "data-accuracy", ""),
+            ("t-run-status", "data-status", "ready"),
         ] {
             assert_eq!(by_id(&f, id).get(k), Some(v), "#{id}[{k}]");
         }
@@ -856,7 +858,7 @@ mod tests {
         let page = figure(true);
         let present = ids(&page);
         let wanted: Vec<&str> = SHELL_IDS.split_whitespace().collect();
-        assert_eq!(wanted.len(), 119);
+        assert_eq!(wanted.len(), 120);
         let missing: Vec<&&str> = wanted.iter().filter(|id| !present.contains(id)).collect();
         assert!(missing.is_empty(), "missing {missing:?}");
         let extra: Vec<&&str> = present.iter().filter(|id| !wanted.contains(id)).collect();

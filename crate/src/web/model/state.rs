@@ -97,7 +97,8 @@ impl State {
                 "view" => match VIEWS.iter().find(|(_, name)| name == v) {
                     Some(&(view, _)) => s.view = view,
                     None => messages.push(format!(
-                        "There is no view called “{v}”; the views are graph, train, lr and step. Showing the graph view."
+                        "There is no view called {}; the views are graph, train, lr and step. Showing the graph view.",
+                        echo(v)
                     )),
                 },
                 "sigmoid" => s.expand_sigmoid = v == "expand",
@@ -112,7 +113,7 @@ impl State {
                 },
                 "preset" => match PRESETS.iter().find(|p| p.id == v) {
                     Some(p) => s.source = p.source.to_string(),
-                    None => messages.push(format!("There is no example called “{v}”.")),
+                    None => messages.push(format!("There is no example called {}.", echo(v))),
                 },
                 other => {
                     if !s.embedding.read(other, v, &mut messages) && !s.lab.read(other, v, &mut messages) {
@@ -153,13 +154,23 @@ impl State {
     }
 }
 
+/// A value a message repeats back, in quotes, as the reader typed it but harmless: cut to 60
+/// characters, and isolated with its quotes (U+2068 “…” U+2069), so a right-to-left mark in it
+/// cannot turn the rest of the page's sentence around.
+pub fn echo(v: &str) -> String {
+    const MAX: usize = 60;
+    let cut: String = v.chars().filter(|c| !c.is_control()).take(MAX).collect();
+    let more = if v.chars().filter(|c| !c.is_control()).count() > MAX { "…" } else { "" };
+    format!("\u{2068}“{cut}{more}”\u{2069}")
+}
+
 /// The message for a key no figure reads, with the nearest key when one is a typo away.
 fn unknown_key(key: &str) -> String {
     let near = KEYS.iter().find(|k| edit_distance(k, key) <= 1 + key.len() / 6);
-    let shown: String = key.chars().take(40).collect();
+    let shown = echo(key);
     match near {
-        Some(k) => format!("There is no setting called “{shown}” (did you mean “{k}”?); it is ignored."),
-        None => format!("There is no setting called “{shown}”; it is ignored. The settings are listed in the README."),
+        Some(k) => format!("There is no setting called {shown} (did you mean “{k}”?); it is ignored."),
+        None => format!("There is no setting called {shown}; it is ignored. The settings are listed in the README."),
     }
 }
 
@@ -361,14 +372,32 @@ mod tests {
     }
 
     #[test]
+    fn echoed_values_are_isolated_and_cut() {
+        let rlo = "abc\u{202E}fed";
+        let (_, m) = State::from_query(&pairs(&[("view", rlo), ("lr", &"9".repeat(20_000)), ("x\u{202E}y", "1")]));
+        assert_eq!(m.len(), 3, "{m:?}");
+        for msg in &m {
+            let (open, close) = (msg.find('\u{2068}'), msg.find('\u{2069}'));
+            assert!(open.is_some() && close > open, "isolated: {msg:?}");
+            assert!(msg.chars().count() < 400, "cut: {} characters", msg.chars().count());
+            // the override stays inside the isolate
+            if let Some(r) = msg.find('\u{202E}') {
+                assert!(open < Some(r) && Some(r) < close, "{msg:?}");
+            }
+        }
+        assert!(m[1].contains('…'));
+        assert_eq!(echo("a\nb"), "\u{2068}“ab”\u{2069}");
+    }
+
+    #[test]
     fn bad_values_give_messages_and_defaults() {
         let (s, m) = State::from_query(&pairs(&[("view", "nope"), ("step", "x"), ("preset", "zzz"), ("junk", "1")]));
         assert_eq!(s, State::default());
         assert_eq!(m.len(), 4, "{m:?}");
-        assert!(m[3].contains("no setting called “junk”"), "{}", m[3]);
+        assert!(m[3].contains("no setting called \u{2068}“junk”\u{2069}"), "{}", m[3]);
         let (_, m) = State::from_query(&pairs(&[("panel", "graph"), ("controls", "none")]));
         assert!(m[0].contains("did you mean “panels”"), "{m:?}");
-        assert!(m[1].contains("“controls”") && !m[1].contains("did you mean"), "{m:?}");
+        assert!(m[1].contains("controls") && !m[1].contains("did you mean"), "{m:?}");
     }
 
     #[test]

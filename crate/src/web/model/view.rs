@@ -421,7 +421,8 @@ pub fn graph_svg(scene: &Scene, shown: Shown) -> El {
     svg.child(nodes).child(annotations)
 }
 
-/// The `Nodes` table: every node's name, op, value and gradient, the same numbers as the
+/// The `Nodes` table: every node's name, op, inputs (the wiring, for a screen reader), value
+/// and gradient, the same numbers as the
 /// drawing (for screen readers and copying).
 pub fn nodes_table(scene: &Scene, shown: Shown) -> El {
     let g = &scene.graph;
@@ -438,6 +439,11 @@ pub fn nodes_table(scene: &Scene, shown: Shown) -> El {
                 .attr("data-name", g.label(id))
                 .child(El::html("th").attr("scope", "row").text(g.label(id)))
                 .child(op)
+                .child(
+                    El::html("td")
+                        .attr("class", "inputs")
+                        .text(n.inputs.iter().map(|&i| g.label(i)).collect::<Vec<_>>().join(", ")),
+                )
                 .child(El::html("td").attr("class", "num").text(if value_shown {
                     fmt_full(n.value)
                 } else {
@@ -454,6 +460,7 @@ pub fn nodes_table(scene: &Scene, shown: Shown) -> El {
                 El::html("tr")
                     .child(El::html("th").attr("scope", "col").text("name"))
                     .child(El::html("th").attr("scope", "col").text("op"))
+                    .child(El::html("th").attr("scope", "col").text("inputs"))
                     .child(El::html("th").attr("scope", "col").text("value"))
                     .child(El::html("th").attr("scope", "col").text("gradient")),
             ),
@@ -634,6 +641,12 @@ mod tests {
         let rows = t.walk().into_iter().filter(|e| e.tag == "tr" && e.get("data-name").is_some()).count();
         assert_eq!(rows, s.graph.len());
         assert_eq!(t.walk()[1].text_content(), "Nodes");
+        // each row: name, op, inputs, value, gradient; f's inputs are the + gate's
+        let f = t.walk().into_iter().find(|e| e.tag == "tr" && e.get("data-name") == Some("f")).unwrap();
+        let cells: Vec<String> = f.walk().into_iter().skip(1).map(|c| c.text_content()).collect();
+        let plus =
+            s.graph.nodes()[s.graph.find("f").unwrap()].inputs.iter().map(|&i| s.graph.label(i)).collect::<Vec<_>>();
+        assert_eq!((cells[0].as_str(), cells[1].as_str(), cells[2].clone()), ("f", "add", plus.join(", ")));
         let checks = [GradCheck { input: 0, analytic: 7.0, numeric: 8.0, rel_error: 0.125 }];
         let t = gradcheck_table(&s.graph, &checks);
         assert!(t.walk().iter().any(|e| e.get("class") == Some("flagged")));

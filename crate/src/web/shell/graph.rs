@@ -182,8 +182,20 @@ impl Figure {
             .collect();
         r.set_text("problems", &problems.join("\n"));
         r.set_hidden("problems", problems.is_empty());
-        r.set_text("notice", &g.notices.join(" "));
-        r.set_hidden("notice", g.notices.is_empty());
+        // while the text has an error the last graph that parsed stays, marked out of date
+        let mut notices = g.notices.clone();
+        if let Some((e, _)) = &g.error {
+            if let Some(svg) = r.find("graph") {
+                let _ = svg.set_attribute("data-stale", "true");
+                let _ = svg.class_list().add_1("stale");
+            }
+            notices.insert(
+                0,
+                format!("Out of date: the expression has an error ({e}); this is the last graph that parsed."),
+            );
+        }
+        r.set_text("notice", &notices.join(" "));
+        r.set_hidden("notice", notices.is_empty());
         if let Some(sel) = r.select("preset") {
             let id = match g.error {
                 Some(_) => "custom",

@@ -72,21 +72,7 @@ impl Figure {
                 Err(e) => web_sys::console::error_1(&e.into()),
             }
         }
-        let last = path.losses.last().copied().unwrap_or(f64::NAN);
-        let first = path.losses.first().copied().unwrap_or(f64::NAN);
-        let mut text = match path.diverged_at {
-            Some(k) => format!("η = {}: diverges at step {k} — every step overshoots by more than it gains.", fmt_short(lab.eta)),
-            None if last < 1e-3 * first.max(1e-12) => {
-                let k = path.losses.iter().position(|&l| l < 1e-3 * first.max(1e-12)).unwrap_or(0);
-                format!("η = {}: reaches the bottom (loss below 1/1000 of the start) in {k} steps.", fmt_short(lab.eta))
-            }
-            None => format!(
-                "η = {}: after 60 steps the loss went from {} to {} — still crawling; a bigger step would get there sooner.",
-                fmt_short(lab.eta),
-                fmt_short(first),
-                fmt_short(last)
-            ),
-        };
+        let (_, mut text) = crate::web::model::advice::descent(lab.eta, &path.losses, path.diverged_at);
         if lab.problem == "bowl" {
             text.push_str(&format!(
                 " Here λmax = {}, so steps beyond 2/λmax = {} diverge.",

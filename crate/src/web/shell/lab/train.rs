@@ -5,6 +5,40 @@
 use super::*;
 
 impl Figure {
+    /// The run's state on the counters (`data-status`) and, when something is to be done
+    /// about it, in words above the plots.
+    fn show_run_status(&self) {
+        use crate::web::model::run_status::{status, RunFacts, RunStatus};
+        let diverged = match self.trainer.status() {
+            Status::Diverged { step, loss } => Some((step, loss)),
+            _ => None,
+        };
+        let (s, text) = status(&RunFacts {
+            history: &self.history,
+            step: self.trainer.steps(),
+            playing: self.playing,
+            diverged,
+            no_data: self.trainer.status() == Status::NoData,
+            lr_now: self.trainer.current_lr(),
+            lr: self.state.lab.lr,
+        });
+        self.root.set_attr("t-run-status", "data-status", s.name());
+        self.root.set_text("t-run-status", s.name());
+        let shown = !matches!(s, RunStatus::Ready | RunStatus::Training) || diverged.is_some();
+        let shown = shown || self.trainer.status() == Status::NoData;
+        let class = if matches!(s, RunStatus::Diverged | RunStatus::Worse) { "notice diverged" } else { "notice" };
+        // (a live region: while playing its words change only when the state does)
+        if let Some(el) = self.root.get("t-status") {
+            let fresh = el.get_attribute("data-kind").as_deref() != Some(s.name()) || !self.playing;
+            if shown && fresh && el.text_content().as_deref() != Some(text.as_str()) {
+                el.set_text_content(Some(&text));
+                let _ = el.set_attribute("data-kind", s.name());
+            }
+        }
+        self.root.set_class("t-status", class);
+        self.root.set_hidden("t-status", !shown);
+    }
+
     pub(super) fn draw_train(&mut self, full: bool) {
         self.record();
         let step = self.trainer.steps();
@@ -25,26 +59,7 @@ impl Figure {
             let _ = if self.playing { b.class_list().add_1("playing") } else { b.class_list().remove_1("playing") };
             let _ = b.set_attribute("aria-pressed", if self.playing { "true" } else { "false" });
         }
-        match self.trainer.status() {
-            Status::Diverged { step, loss } => {
-                self.root.set_text(
-                    "t-status",
-                    &format!(
-                        "Diverged at step {step} (loss {}): the steps overshoot further each time. \
-                         Lower the learning rate, then press Reset.",
-                        fmt_short(loss)
-                    ),
-                );
-                self.root.set_class("t-status", "notice diverged");
-                self.root.set_hidden("t-status", false);
-            }
-            Status::NoData => {
-                self.root.set_text("t-status", "There are no training points: click the plane to add some.");
-                self.root.set_class("t-status", "notice");
-                self.root.set_hidden("t-status", false);
-            }
-            Status::Ready => self.root.set_hidden("t-status", true),
-        }
+        self.show_run_status();
         // While playing, the pictures take turns so that a frame's drawing stays short: the
         // boundary every other frame, the loss plot every sixth, the network and the layer
         // view every thirtieth (about twice a second).

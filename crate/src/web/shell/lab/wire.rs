@@ -117,6 +117,17 @@ fn build_hidden(app: &Shared) {
         let _ = b.set_attribute("type", "button");
         let _ = b.set_attribute("data-action", action);
         let _ = b.set_attribute("aria-label", label);
+        if !layer_action_allowed(hidden, action) {
+            // at its limit: it would restart training and change nothing
+            let _ = b.set_attribute("disabled", "");
+            let why = match action {
+                "add" => format!("At most {MAX_LAYERS} hidden layers"),
+                "remove" => "There is no hidden layer to remove".to_string(),
+                a if a.starts_with("less") => "A layer has at least 1 neuron".to_string(),
+                _ => format!("A layer has at most {MAX_NEURONS} neurons"),
+            };
+            let _ = b.set_attribute("title", &why);
+        }
         b.set_text_content(Some(text));
         Some(b)
     };

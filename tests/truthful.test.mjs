@@ -1,0 +1,109 @@
+// Issue 11, "truthful and watchable": what the page says agrees with what it computed. Each
+// test here failed on the main of 2026-12-01 before its fix: the run's status, +/− at their
+// limits, Python's `**`, numbers too small to hold, automatic names that took a user's, the
+// stale graph, echoed values that turned the page's sentence around, and the step-size view
+// calling a growing loss "crawling".
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useLab, until } from './support/browser.mjs';
+import { readNodes } from './support/graph.mjs';
+
+const q = (source) => `expr=${encodeURIComponent(source)}`;
+const status = (page) => page.locator('#t-run-status').getAttribute('data-status');
+
+describe('truthful', () => {
+  const lab = useLab();
+
+  test('the run says what state it is in: ready, training, worse or diverged, done', async (t) => {
+    const page = await lab.openPage(t, 'view=train');
+    assert.equal(await status(page), 'ready');
+    await page.getByRole('button', { name: 'Play' }).click();
+    await until(async () => (await status(page)) === 'training', 'playing: data-status="training"');
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await until(async () => (await status(page)) === 'ready', 'paused: data-status="ready"');
+    assert.match(await page.locator('#t-run-status').textContent(), /ready/);
+
+    // lr = 100 on the circle: the loss rises without an infinity, or blows up
+    const bad = await lab.openPage(t, 'view=train&lr=100');
+    await bad.getByRole('button', { name: 'Play' }).click();
+    const s = await until(async () => {
+      const v = await status(bad);
+      return ['worse', 'diverged'].includes(v) && v;
+    }, 'lr=100: data-status becomes "worse" or "diverged"', 15000);
+    const said = await bad.locator('#t-status').textContent();
+    assert.ok(await bad.locator('#t-status').isVisible(), 'and the page says so');
+    assert.match(said, s === 'worse' ? /Getting worse.*learning rate \(100\)/s : /Diverged at step/);
+
+    // warm-up + cosine ends at step 2,000: the rate is 0, nothing changes
+    const done = await lab.openPage(t, 'view=train&sched=warmup_cosine&speed=80');
+    await done.getByRole('button', { name: 'Play' }).click();
+    await until(async () => (await status(done)) === 'done', 'after step 2,000 of warm-up + cosine: data-status="done"', 20000);
+    assert.match(await done.locator('#t-status').textContent(), /learning rate to 0/);
+  });
+
+  test('+ and − are disabled at their limits, and so are the layer buttons', async (t) => {
+    const page = await lab.openPage(t, 'view=train&hidden=8,1');
+    const b = (name) => page.getByRole('button', { name, exact: true });
+    assert.equal(await b('One neuron more in layer 1').isDisabled(), true, '8 neurons: + disabled');
+    assert.equal(await b('One neuron fewer in layer 1').isDisabled(), false);
+    assert.equal(await b('One neuron fewer in layer 2').isDisabled(), true, '1 neuron: − disabled');
+    assert.equal(await b('One neuron more in layer 2').isDisabled(), false);
+    const six = await lab.openPage(t, 'view=train&hidden=2,2,2,2,2,2');
+    assert.equal(await six.getByRole('button', { name: 'Add a hidden layer' }).isDisabled(), true, 'six layers: no more');
+    const none = await lab.openPage(t, 'view=train&hidden=none');
+    assert.equal(await none.getByRole('button', { name: 'Remove the last hidden layer' }).isDisabled(), true, 'no layer to remove');
+    // the state did not change by trying
+    await six.getByRole('button', { name: 'Add a hidden layer' }).click({ force: true }).catch(() => {});
+    assert.match(six.url(), /hidden=2%2C2%2C2%2C2%2C2%2C2|hidden=2,2,2,2,2,2/);
+  });
+
+  test('`**` says to use ^, and 1e-400 is refused like 1e309', async (t) => {
+    const page = await lab.openPage(t, q('x = 2\nf = x ** 2'));
+    assert.match(await page.locator('#error-message').textContent(), /line 2, column \d+: .*powers are written with `\^`/);
+    const tiny = await lab.openPage(t, q('x = 1e-400\nf = x * 2'));
+    assert.match(await tiny.locator('#error-message').textContent(), /too small for a 64-bit float: it would be read as 0/);
+    const huge = await lab.openPage(t, q('x = 1e309\nf = x * 2'));
+    assert.match(await huge.locator('#error-message').textContent(), /too large/);
+  });
+
+  test('automatic names never take a user\'s: data-name is unique, and n1 edits the input n1', async (t) => {
+    const page = await lab.openPage(t, q('a = 1; b = a * 2; n1 = 3; f = b + n1'));
+    const nodes = await readNodes(page);
+    const names = nodes.map((n) => n.name);
+    assert.equal(new Set(names).size, names.length, `unique data-names: ${names}`);
+    assert.equal(nodes.find((n) => n.name === 'n1').op, 'input');
+    await page.locator('#graph [data-name="n1"] .value.editable').click();
+    assert.equal(await page.locator('#value-editor').inputValue(), '3', 'the editor opens on n1 = 3, not on the constant 2');
+  });
+
+  test('while the text has an error the old graph is marked stale, with the error above it', async (t) => {
+    const page = await lab.openPage(t, 'preset=circuit');
+    assert.equal(await page.locator('#graph').getAttribute('data-stale'), null);
+    await page.locator('#source').fill('x = 2\nf = x +');
+    await until(async () => (await page.locator('#graph').getAttribute('data-stale')) === 'true', 'data-stale="true" on the graph');
+    assert.match(await page.locator('#notice').textContent(), /Out of date: .*line 2/);
+    const above = await page.evaluate(() => document.getElementById('notice').getBoundingClientRect().bottom <= document.getElementById('graph').getBoundingClientRect().top + 1);
+    assert.ok(above, 'the note is above the graph');
+    await page.locator('#source').fill('x = 2\nf = x + 1');
+    await until(async () => (await page.locator('#graph').getAttribute('data-stale')) === null, 'fixed: not stale');
+  });
+
+  test('echoed values are isolated and cut: a right-to-left override cannot turn the page\'s sentence, a huge value cannot widen it', async (t) => {
+    const page = await lab.openPage(t, `view=train&lr=${encodeURIComponent('\u202E5-')}&noise=${'9'.repeat(5000)}`);
+    const text = await page.locator('#lab-notice').textContent();
+    const rlo = text.indexOf('\u202E');
+    assert.ok(rlo > 0 && text.lastIndexOf('\u2068', rlo) >= 0 && text.indexOf('\u2069', rlo) > rlo, 'the override sits inside an isolate');
+    assert.ok(text.length < 1000, `the 5,000-digit value is cut (${text.length} characters)`);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 1280, `the page stays as wide as the window (${width} px)`);
+  });
+
+  test('the step-size view calls a growing loss diverging, not crawling', async (t) => {
+    const page = await lab.openPage(t, 'view=step&eta=0.21');
+    const text = await until(async () => (await page.locator('#s-summary').textContent()) || false, 'a summary');
+    assert.doesNotMatch(text, /crawling/);
+    assert.match(text, /grew from .* diverging|diverges at step/);
+    const slow = await lab.openPage(t, 'view=step&eta=0.001');
+    assert.match(await slow.locator('#s-summary').textContent(), /crawling/);
+  });
+});
