@@ -49,9 +49,10 @@ bench: setup
 	$(MAKE) --no-print-directory node-pkg
 	node tools/bench-wasm.mjs $(CURDIR)/target/node-pkg
 
-## bench-page: the training view in headless Chromium: frames/s and examples/s while it plays (needs make test once for Chromium)
+## bench-page: the training view in headless Chromium: frames/s and examples/s while it plays, at the default speed (one epoch per frame) and at speed=max (needs make test once for Chromium)
 bench-page: dist
-	node tools/bench-page.mjs
+	node tools/bench-page.mjs 'view=train&hidden=8,8&lr=0.03&perf=1' 4
+	node tools/bench-page.mjs 'view=train&hidden=8,8&lr=0.03&perf=1&speed=max' 4
 
 ## bench-figures: a figure's mount time (circuit), ten figures on one page (time to all drawn, .wasm count)
 bench-figures: dist

@@ -125,9 +125,9 @@ describe('embedding', () => {
     const paused = await stepOf(tf);
     await page.waitForTimeout(400);
     assert.equal(await stepOf(tf), paused, 'pause() stops training');
-    await page.evaluate(() => document.getElementById('t').set('lr', '0.1'));
-    await until(async () => /(^|&)lr=0.1(&|$)/.test(await page.evaluate(() => document.getElementById('t').state)), 'set(lr) shows in the state');
-    assert.equal(await tf.locator('#t-lr').inputValue(), '0.1', 'and in the rate field');
+    await page.evaluate(() => document.getElementById('t').set('lr', '0.2'));
+    await until(async () => /(^|&)lr=0.2(&|$)/.test(await page.evaluate(() => document.getElementById('t').state)), 'set(lr) shows in the state');
+    assert.equal(await tf.locator('#t-lr').inputValue(), '0.2', 'and in the rate field');
   });
 
   test('lock=1 refuses a network change with a message, and still plays', async (t) => {

@@ -470,7 +470,7 @@ fn optimisation_fieldset() -> El {
         vec![label("t-lr", "Learning rate"), rate],
         picker("t-sched", "Schedule"),
         vec![plot.attr("class", "mini"), batch],
-        slider("t-speed", "Speed", "1", "80", "1"),
+        slider("t-speed", "Speed", "0", "8", "1"),
     ];
     fieldset("Optimisation", items.concat())
 }

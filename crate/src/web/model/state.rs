@@ -301,7 +301,7 @@ mod tests {
             noise: 0.3,
             batch: 7,
             seed: 9,
-            speed: 40,
+            speed: crate::web::model::lab_state::Speed::Max,
             log_y: true,
             show_grads: true,
             perf: true,

@@ -89,6 +89,8 @@ pub struct Figure {
     pub away: u8,
     /// Whether `run=` has started its experiment.
     pub ran: bool,
+    /// When slow motion last stepped (ms).
+    pub slow_at: f64,
     /// The folder the lab is served from, for links and snippets (empty: the page's).
     pub base: String,
 }
@@ -200,6 +202,7 @@ pub fn mount(el: Element, pairs: &[(String, String)], host: Host, base: &str) ->
         change_queued: std::cell::Cell::new(false),
         away: 0,
         ran: false,
+        slow_at: 0.0,
         base: base.to_string(),
         state,
     };

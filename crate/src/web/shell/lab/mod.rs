@@ -133,13 +133,21 @@ impl Figure {
         }
     }
 
-    /// Trains for about `budget_ms`, in chunks sized to take about a millisecond each.
-    pub(super) fn train_for(&mut self, budget_ms: f64) {
+    /// Steps of one epoch: the training points over the batch size.
+    pub(super) fn epoch_steps(&self) -> u32 {
+        let n = self.trainer.dataset().train().len();
+        n.div_ceil(self.state.lab.batch.max(1)).clamp(1, u32::MAX as usize) as u32
+    }
+
+    /// Trains for about `budget_ms` (and at most `limit` steps), in chunks sized to take about
+    /// a millisecond each.
+    pub(super) fn train_for(&mut self, budget_ms: f64, limit: Option<u64>) {
         let start = now();
         let before = self.trainer.steps();
         loop {
             let t0 = now();
-            let status = self.trainer.train(self.chunk);
+            let left = limit.map_or(usize::MAX, |l| (l - (self.trainer.steps() - before)) as usize);
+            let status = self.trainer.train(self.chunk.min(left));
             let dt = now() - t0;
             if dt < 0.5 {
                 self.chunk = (self.chunk * 2).min(100_000);
@@ -150,7 +158,7 @@ impl Figure {
                 self.playing = false;
                 break;
             }
-            if now() - start >= budget_ms {
+            if now() - start >= budget_ms || limit.is_some_and(|l| self.trainer.steps() - before >= l) {
                 break;
             }
         }
@@ -211,20 +219,31 @@ fn frame(app: &Shared) {
         let mut a = app.borrow_mut();
         a.frame += 1;
         let t = now();
-        // The speed setting's share of a 60 Hz frame, but never so much that training plus the
-        // drawing (its recent average) overruns the frame.
-        let budget = (16.7 * a.state.lab.speed as f64 / 100.0).min(FRAME_CAP_MS - a.draw_ms).max(1.0);
+        // Never so much training that it and the drawing (its recent average) overrun the frame.
+        let budget = (FRAME_CAP_MS - a.draw_ms).max(1.0);
         // off-screen, in a hidden tab or on a hidden slide nothing advances (guest)
         let here = a.away == 0;
+        let mut stepped = false;
         if here && a.playing && a.state.view == View::Train {
-            a.train_for(budget);
+            let speed = a.state.lab.speed;
+            if speed == Speed::Slow {
+                // slow motion: one step every SLOW_MS, every picture drawn after it
+                if t - a.slow_at >= SLOW_MS {
+                    a.slow_at = t;
+                    a.train_for(budget, Some(1));
+                    stepped = true;
+                }
+            } else {
+                let limit = speed.steps_per_frame(a.epoch_steps()).map(u64::from);
+                a.train_for(budget, limit);
+            }
         }
         if here && a.job.is_some() {
             a.advance_job(12.0);
         }
         if a.state.view == View::Train {
             let t0 = now();
-            a.draw_train(false);
+            a.draw_train(stepped);
             a.draw_ms = 0.9 * a.draw_ms + 0.1 * (now() - t0);
         }
         if a.state.lab.perf {

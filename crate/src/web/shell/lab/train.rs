@@ -4,6 +4,9 @@
 
 use super::*;
 
+/// Past this many steps the loss plot's step axis is logarithmic.
+const LOG_STEPS_FROM: f64 = 1000.0;
+
 impl Figure {
     /// The run's state on the counters (`data-status`) and, when something is to be done
     /// about it, in words above the plots.
@@ -80,21 +83,26 @@ impl Figure {
 
     pub(super) fn draw_loss(&self) {
         let Some(c) = self.root.canvas("t-loss-plot") else { return };
+        // A long run gets a log step axis, so its first steps (where most of the learning is)
+        // keep their room; step 0 is drawn at step 1, so the start is always in the picture.
+        let last = self.history.last().map_or(0.0, |h| h.0);
+        let log_x = last > LOG_STEPS_FROM;
+        let x = |s: f64| if log_x { s.max(1.0) } else { s };
         let series = |label: &str, color, f: fn(&(f64, f64, f64)) -> f64| Series {
             label: label.into(),
-            points: self.history.iter().map(|h| (h.0, f(h))).collect(),
+            points: self.history.iter().map(|h| (x(h.0), f(h))).collect(),
             color,
             style: Style::Line,
         };
         let chart = LineChart {
             title: "Loss against step".into(),
-            x_label: "step".into(),
+            x_label: if log_x { "step (log scale)".into() } else { "step".into() },
             y_label: "loss".into(),
-            log_x: false,
+            log_x,
             log_y: self.lab().log_y,
             // From step 0, at least 10 steps wide: before training there is one point, which
             // would otherwise get an axis from −1 to 1.
-            x_range: Some((0.0, self.history.last().map_or(0.0, |h| h.0).max(10.0))),
+            x_range: Some(if log_x { (1.0, last) } else { (0.0, last.max(10.0)) }),
             y_range: None,
             series: vec![series("train", BLUE, |h| h.1), series("test", ORANGE, |h| h.2)],
             marks: self.divergence_mark().into_iter().collect(),

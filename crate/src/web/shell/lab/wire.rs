@@ -25,7 +25,7 @@ pub(super) fn init_controls(app: &Shared) {
     set("t-lr-slider", lab.lr.log10().to_string());
     set("t-batch", lab.batch.to_string());
     set("t-seed", lab.seed.to_string());
-    set("t-speed", lab.speed.to_string());
+    set("t-speed", lab.speed.stop().to_string());
     set("t-beta", lab.beta.to_string());
     set("lr-lo", short_number(lab.sweep_lo));
     set("lr-hi", short_number(lab.sweep_hi));
@@ -58,7 +58,7 @@ fn refresh_labels(app: &Shared) {
     let (root, lab) = (&a.root, &a.state.lab);
     root.set_text("t-noise-out", &format!("{:.2}", lab.noise));
     root.set_text("t-train-out", &format!("{}%", lab.train_percent));
-    root.set_text("t-speed-out", &format!("{}% of each frame", lab.speed));
+    root.set_text("t-speed-out", &lab.speed.label(a.epoch_steps()));
     root.set_text("t-beta-out", &format!("{:.2}", lab.beta));
     root.set_hidden("t-beta-row", lab.optimizer == "sgd");
     let regression = lab.dataset.is_regression();
@@ -396,7 +396,7 @@ fn wire_optimizer(app: &Shared, root: &Root) {
 
 /// Batch size, seed and speed.
 fn wire_numbers(app: &Shared, root: &Root) {
-    for (id, key) in [("t-batch", "batch"), ("t-seed", "seed"), ("t-speed", "speed")] {
+    for (id, key) in [("t-batch", "batch"), ("t-seed", "seed")] {
         let a = app.clone();
         let r = root.clone();
         root.on::<Event>(id, "change", move |_| {
@@ -406,33 +406,31 @@ fn wire_numbers(app: &Shared, root: &Root) {
             a.borrow_mut().state.lab.read(key, i.value().trim(), &mut m);
             if !m.is_empty() {
                 a.borrow().notice(&m.join("\n"));
-                let v = match key {
-                    "batch" => before.batch.to_string(),
-                    "seed" => before.seed.to_string(),
-                    _ => before.speed.to_string(),
-                };
+                let v = if key == "batch" { before.batch.to_string() } else { before.seed.to_string() };
                 i.set_value(&v);
                 return;
             }
             a.borrow().notice("");
             match key {
                 "batch" => apply(&a, |t, lab| t.set_batch_size(lab.batch)),
-                "seed" => {
+                _ => {
                     a.borrow_mut().rebuild();
                     changed(&a);
                 }
-                _ => changed(&a),
             }
         });
     }
     let a = app.clone();
     let r = root.clone();
+    // the slider's stops (slow motion … one epoch per frame … max); the URL follows on change
     root.on::<Event>("t-speed", "input", move |_| {
-        if let Some(v) = r.input("t-speed").and_then(|i| i.value().parse::<u32>().ok()) {
-            a.borrow_mut().state.lab.speed = v.clamp(1, 80);
+        if let Some(v) = r.input("t-speed").and_then(|i| i.value().parse::<usize>().ok()) {
+            a.borrow_mut().state.lab.speed = SPEED_STOPS[v.min(SPEED_STOPS.len() - 1)];
             refresh_labels(&a);
         }
     });
+    let a = app.clone();
+    root.on::<Event>("t-speed", "change", move |_| changed(&a));
 }
 
 /// The loss plot's log scale, gradients on the lines, the layer view and its lecture example.
