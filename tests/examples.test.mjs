@@ -145,6 +145,9 @@ describe('worked examples', () => {
     assert.equal(rows.get('x').flagged, true, `x at the kink should be flagged (rel error ${rows.get('x').rawRelError})`);
     assertClose(rows.get('x').numeric, 1, 'numeric ∂f/∂x at the kink = 0.5·y');
     assert.equal(rows.get('y').flagged, false, 'y is smooth there and agrees');
+    // …and it is said to be a kink, with the value the engine uses, not an error
+    assert.equal(await page.locator('#gradcheck tr[data-name="x"]').getAttribute('data-kink'), 'true');
+    assert.match(await page.locator('#gradcheck').textContent(), /relu\(0\) has no derivative.*uses 0/);
   });
 
   test('gradient check: no flagged rows and every relative error < 1e-6 (examples 1–5)', async (t) => {

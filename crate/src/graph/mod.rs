@@ -310,7 +310,10 @@ impl Graph {
                 if self.nodes[input].op == Op::Const {
                     continue;
                 }
-                let grad = upstream * locals[k];
+                // 0 × ∞ is taken as 0: nothing arrives, so nothing is sent (σ drawn as its
+                // primitive gates at x ≤ −710: exp(−x) overflows to ∞ while 1/(1+∞)'s gradient
+                // is exactly 0; the product would be NaN where the σ gate gives 0)
+                let grad = if upstream == 0.0 && locals[k].is_infinite() { 0.0 } else { upstream * locals[k] };
                 arriving[input].push((id, grad));
                 sends.push(Send { to: input, local: locals[k], grad });
             }
@@ -389,6 +392,40 @@ impl Graph {
                 GradCheck { input: id, analytic: a, numeric, rel_error }
             })
             .collect()
+    }
+
+    /// Nodes the output depends on that sit where their function has no derivative (a kink),
+    /// each with what the engine uses there: relu(0) and |0| take slope 0, a tie in max/min
+    /// sends the gradient to the first input, and √0 has an infinite slope.
+    pub fn kinks(&self) -> Vec<Problem> {
+        let needed = self.ancestors();
+        let mut out = Vec::new();
+        for (id, n) in self.nodes.iter().enumerate() {
+            if !needed.get(id).copied().unwrap_or(false) {
+                continue;
+            }
+            let (a, b) = (self.arg(&n.inputs, 0), self.arg(&n.inputs, 1));
+            let message = match n.op {
+                Op::Relu if a == 0.0 => {
+                    "relu(0) has no derivative: the slope is 0 on the left and 1 on the right; the engine uses 0".to_string()
+                }
+                Op::Abs if a == 0.0 => {
+                    "|0| has no derivative: the slope is −1 on the left and 1 on the right; the engine uses 0".to_string()
+                }
+                Op::Max | Op::Min if a == b => format!(
+                    "{}({}, {}) is a tie, where it has no derivative; the engine sends the whole gradient to the first input",
+                    n.op.name(),
+                    fmt_short(a),
+                    fmt_short(b)
+                ),
+                Op::Sqrt if a == 0.0 => {
+                    "√0: the slope 1/(2√x) is infinite at 0, so the gradient through it is ∞ (or NaN)".to_string()
+                }
+                _ => continue,
+            };
+            out.push(Problem { node: id, message });
+        }
+        out
     }
 
     /// Nodes whose value is not finite although their inputs are, each with the reason.

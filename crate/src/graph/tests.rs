@@ -391,3 +391,32 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn kinks_are_named_with_the_value_the_engine_uses() {
+    let g = graph("x = 0; y = 3\nf = relu(x) * y");
+    let k = g.kinks();
+    assert_eq!(k.len(), 1);
+    assert!(k[0].message.contains("relu(0)") && k[0].message.contains("uses 0"), "{}", k[0].message);
+    let tie = graph("a = 2; b = 2\nf = max(a, b)");
+    assert!(tie.kinks()[0].message.contains("first input"));
+    let root = graph("x = 0\nf = sqrt(x)");
+    assert!(root.kinks()[0].message.contains("infinite"));
+    assert!(graph("x = 1\nf = relu(x)").kinks().is_empty());
+    // a kink the output does not depend on is not one
+    assert!(graph("x = 0\nu = relu(x)\nf = x * 2").kinks().is_empty());
+}
+
+#[test]
+fn sigmoid_as_primitive_gates_agrees_with_the_gate_far_out() {
+    for x in [-800.0, -710.0, -709.0, -50.0, 0.0, 50.0, 710.0, 800.0] {
+        let src = format!("x = {x}\nf = sigmoid(x)");
+        let mut gate = parse(&src, Options::default()).unwrap();
+        let mut expanded = parse(&src, Options { expand_sigmoid: true }).unwrap();
+        gate.backward();
+        expanded.backward();
+        let (a, b) = (grad(&gate, "x"), grad(&expanded, "x"));
+        assert!(a.is_finite() && b.is_finite(), "x = {x}: gate {a}, expanded {b}");
+        assert!((a - b).abs() <= 1e-12 + 1e-9 * a.abs(), "x = {x}: gate {a}, expanded {b}");
+    }
+}

@@ -472,6 +472,8 @@ pub fn nodes_table(scene: &Scene, shown: Shown) -> El {
 /// flagged above the tolerance.
 pub fn gradcheck_table(graph: &Graph, checks: &[GradCheck]) -> El {
     let mut body = El::html("tbody");
+    // where the function has no derivative, a disagreement is the kink's, not an error
+    let kinks = graph.kinks();
     for c in checks {
         let name = graph.label(c.input);
         let mut tr = El::html("tr")
@@ -479,21 +481,44 @@ pub fn gradcheck_table(graph: &Graph, checks: &[GradCheck]) -> El {
             .attr("data-analytic", fmt_full(c.analytic))
             .attr("data-numeric", fmt_full(c.numeric))
             .attr("data-rel-error", fmt_full(c.rel_error));
-        if c.flagged() {
+        let at_kink = c.flagged() && !kinks.is_empty();
+        if at_kink {
+            // still a disagreement (flagged), but the kink's: explained below, not an error
+            tr = tr.attr("class", "flagged kink").attr("data-kink", "true");
+        } else if c.flagged() {
             tr = tr.attr("class", "flagged");
         }
         let err = if c.rel_error.is_nan() { "—".to_string() } else { format!("{:.1e}", c.rel_error) };
+        let err = match (at_kink, c.flagged()) {
+            (true, _) => format!("{err} (kink)"),
+            (false, true) => format!("{err} ⚠"),
+            _ => err,
+        };
         body = body.child(
             tr.child(El::html("th").attr("scope", "row").text(name))
                 .child(El::html("td").attr("class", "num").text(fmt_sig(c.analytic)))
                 .child(El::html("td").attr("class", "num").text(fmt_sig(c.numeric)))
-                .child(El::html("td").attr("class", "num").text(if c.flagged() { format!("{err} ⚠") } else { err })),
+                .child(El::html("td").attr("class", "num").text(err)),
         );
     }
     if checks.is_empty() {
         body = body.child(El::html("tr").child(El::html("td").attr("colspan", "4").text("No inputs to check.")));
     }
-    El::html("table")
+    let mut table = El::html("table");
+    if !kinks.is_empty() {
+        let said: Vec<String> = kinks.iter().map(|k| format!("{}: {}", graph.label(k.node), k.message)).collect();
+        table = table.child(
+            El::html("tfoot").child(
+                El::html("tr").child(
+                    El::html("td")
+                        .attr("colspan", "4")
+                        .attr("class", "kinks")
+                        .text(format!("Kinks, where the function has no derivative: {}", said.join("; "))),
+                ),
+            ),
+        );
+    }
+    table
         .attr("id", "gradcheck")
         .child(El::html("caption").text("Gradient check"))
         .child(
@@ -508,18 +533,31 @@ pub fn gradcheck_table(graph: &Graph, checks: &[GradCheck]) -> El {
         .child(body)
 }
 
-/// Six significant digits, for the gradient-check table.
-fn fmt_sig(v: f64) -> String {
+/// Six significant digits, for the gradient-check table: `−0.196612`, `2e-7` (not "0"),
+/// `1e300` (not 300 digits); trailing zeros dropped, a real minus sign.
+pub fn fmt_sig(v: f64) -> String {
     if !v.is_finite() {
         return fmt_short(v);
     }
-    let s = format!("{v:.6}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".into()
-    } else {
-        s.replace('-', "−")
+    if v == 0.0 {
+        return "0".into();
     }
+    let mag = v.abs().log10().floor();
+    let s = if !(-4.0..6.0).contains(&mag) {
+        let e = format!("{v:.5e}");
+        let (m, exp) = e.split_once('e').unwrap_or((&e, "0"));
+        let m = if m.contains('.') { m.trim_end_matches('0').trim_end_matches('.') } else { m };
+        format!("{m}e{exp}")
+    } else {
+        let decimals = (5.0 - mag).max(0.0) as usize;
+        let f = format!("{v:.decimals$}");
+        if f.contains('.') {
+            f.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            f
+        }
+    };
+    s.replace('-', "−")
 }
 
 /// The words under the graph for the current step (or what to do next).
@@ -632,6 +670,24 @@ mod tests {
             let start = wire_start(&s.graph, from, ps[from]);
             assert!(start.x < ps[to].x - GATE_R, "wire {from}→{to} runs backwards");
         }
+    }
+
+    #[test]
+    fn gradcheck_numbers_have_significant_digits_and_kinks_are_not_errors() {
+        assert_eq!(fmt_sig(2e-7), "2e−7");
+        assert_eq!(fmt_sig(1e300), "1e300");
+        assert_eq!(fmt_sig(-0.1966119), "−0.196612");
+        assert_eq!(fmt_sig(-4.0), "−4");
+        assert_eq!(fmt_sig(123456.7), "123457");
+        assert_eq!(fmt_sig(1234567.0), "1.23457e6");
+        assert_eq!(fmt_sig(0.000123456789), "0.000123457");
+        assert_eq!(fmt_sig(0.0), "0");
+        let s = scene("x = 0; y = 3\nf = relu(x) * y");
+        let t = gradcheck_table(&s.graph, &s.graph.gradcheck());
+        let x = t.walk().into_iter().find(|e| e.tag == "tr" && e.get("data-name") == Some("x")).unwrap();
+        assert_eq!(x.get("data-kink"), Some("true"), "x sits on relu's kink");
+        assert_eq!(x.get("class"), Some("flagged kink"));
+        assert!(t.text_content().contains("relu(0) has no derivative"));
     }
 
     #[test]
