@@ -98,6 +98,32 @@ describe('truthful', () => {
     assert.ok(width <= 1280, `the page stays as wide as the window (${width} px)`);
   });
 
+  test('what the page accepts it writes back and reads again, and the controls show what is used', async (t) => {
+    // a typed rate the URL would refuse is refused here too, with a message
+    const page = await lab.openPage(t, 'view=train');
+    await page.locator('#t-lr').fill('1e-9');
+    await page.locator('#t-lr').press('Enter');
+    await until(async () => /not a learning rate/.test((await page.locator('#lab-notice').textContent()) ?? ''), 'a message for 1e-9');
+    assert.equal(new URL(page.url()).searchParams.get('lr'), null, 'the link keeps the rate it had');
+    assert.equal(await page.locator('#t-lr').inputValue(), '0.03');
+    // features once each; a loss that does not fit the data set is not kept
+    const p2 = await lab.openPage(t, 'view=train&features=x,y,x&loss=softmax&beta=0.999&opt=momentum');
+    const q = new URL(p2.url()).searchParams;
+    assert.equal(q.get('features'), null, 'x,y,x is x and y, the default');
+    assert.equal(q.get('loss'), null, 'softmax on two classes is binary cross-entropy, as the menu shows');
+    assert.equal(await p2.locator('#t-loss').inputValue(), 'bce');
+    assert.equal(await p2.locator('#t-beta-out').textContent(), '0.999');
+    assert.equal(await p2.locator('#t-beta').inputValue(), '0.999');
+    // a slider shows the value the URL set
+    const p3 = await lab.openPage(t, 'view=step&eta=10');
+    assert.ok(Math.abs(Number(await p3.locator('#s-eta').inputValue()) - 1) < 1e-9, 'η = 10 is the slider\'s log value 1');
+    // the sweep's rates the wrong way round are swapped, visibly
+    const p4 = await lab.openPage(t, 'view=lr&lo=5&hi=0.1');
+    assert.equal(await p4.locator('#lr-lo').inputValue(), '0.1');
+    assert.equal(await p4.locator('#lr-hi').inputValue(), '5');
+    assert.match(await p4.locator('#lab-notice').textContent(), /from 0.1 to 5/);
+  });
+
   test('the step-size view calls a growing loss diverging, not crawling', async (t) => {
     const page = await lab.openPage(t, 'view=step&eta=0.21');
     const text = await until(async () => (await page.locator('#s-summary').textContent()) || false, 'a summary');

@@ -357,20 +357,26 @@ impl Lab {
                 Some(k) => self.dataset = k,
                 None => bad("there is no such data set"),
             },
-            "noise" => match num(0.0, 10.0) {
+            "noise" => match num(0.0, 5.0) {
                 Some(x) => self.noise = x,
-                None => bad("the noise is a number from 0 to 10"),
+                None => bad("the noise is a number from 0 to 5"),
             },
-            "train" => match num(10.0, 90.0) {
-                Some(x) => self.train_percent = x.round() as u32,
-                None => bad("the training share is a percentage from 10 to 90"),
+            "train" => match num(10.0, 90.0).filter(|x| x.fract() == 0.0) {
+                Some(x) => self.train_percent = x as u32,
+                None => bad("the training share is a whole percentage from 10 to 90"),
             },
             "features" => {
                 let fs: Option<Vec<Feature>> = v.split(',').map(|f| by_name(FEATURE_NAMES, f)).collect();
                 match fs {
-                    Some(mut fs) if !fs.is_empty() => {
-                        fs.dedup();
-                        self.features = fs;
+                    Some(fs) if !fs.is_empty() => {
+                        // each feature once (`x,y,x` is x and y), in the order given
+                        let mut once: Vec<Feature> = vec![];
+                        for f in fs {
+                            if !once.contains(&f) {
+                                once.push(f);
+                            }
+                        }
+                        self.features = once;
                     }
                     _ => bad("features are x, y, x2, y2, xy, sinx, siny separated by commas"),
                 }
@@ -402,7 +408,7 @@ impl Lab {
                 Some(x) => self.lr = x,
                 None => bad("the learning rate is a number from 0.000001 to 100"),
             },
-            "beta" => match num(0.0, 0.999) {
+            "beta" => match num(0.0, 0.999).map(|x| (x * 1000.0).round() / 1000.0) {
                 Some(x) => self.beta = x,
                 None => bad("β is a number from 0 to 0.999"),
             },
@@ -452,9 +458,9 @@ impl Lab {
                 Some(x) => self.condition = x,
                 None => bad("the condition number is from 1 to 1,000"),
             },
-            "eta" => match num(0.0, 10.0) {
+            "eta" => match num(0.001, 10.0) {
                 Some(x) => self.eta = x,
-                None => bad("the step size is from 0 to 10"),
+                None => bad("the step size is from 0.001 to 10"),
             },
             "mom" => match num(0.0, 0.99) {
                 Some(x) => self.momentum = x,
@@ -470,10 +476,45 @@ impl Lab {
             }
             _ => return false,
         }
-        if self.sweep_lo >= self.sweep_hi {
-            self.sweep_hi = self.sweep_lo * 10.0;
-        }
         true
+    }
+
+    /// After the keys are read (in any order): the settings made consistent, with a message
+    /// for what had to change. The sweep runs from the smaller rate to the larger (the fields
+    /// show the swap), and a loss that does not fit the data set is the one that does (what
+    /// the menu shows is what is used).
+    pub fn settle(&mut self, messages: &mut Vec<String>) {
+        if self.sweep_lo > self.sweep_hi {
+            std::mem::swap(&mut self.sweep_lo, &mut self.sweep_hi);
+            messages.push(format!(
+                "The sweep runs from the smaller rate to the larger: from {} to {}.",
+                short_number(self.sweep_lo),
+                short_number(self.sweep_hi)
+            ));
+        } else if self.sweep_lo == self.sweep_hi {
+            self.sweep_hi = self.sweep_lo * 10.0;
+            messages.push(format!(
+                "The sweep needs two different rates: from {} to {}.",
+                short_number(self.sweep_lo),
+                short_number(self.sweep_hi)
+            ));
+        }
+        self.loss = loss_for(self.dataset, self.loss);
+    }
+
+    /// Where each slider stands for these settings (the shell sets them from this; a test
+    /// checks every value lies on its slider, so what a slider shows is what is used).
+    pub fn slider_values(&self) -> [(&'static str, f64); 8] {
+        [
+            ("t-noise", self.noise),
+            ("t-train", f64::from(self.train_percent)),
+            ("t-lr-slider", self.lr.log10()),
+            ("t-beta", self.beta),
+            ("t-speed", self.speed.stop() as f64),
+            ("s-eta", self.eta.log10()),
+            ("s-mom", self.momentum),
+            ("s-cond", self.condition.log10()),
+        ]
     }
 
     /// The query pairs for the keys that differ from the default.
@@ -515,6 +556,7 @@ impl Lab {
 mod tests {
     use super::*;
     use crate::train::Trainer;
+    use proptest::prelude::*;
 
     fn read_all(q: &[(String, String)]) -> (Lab, Vec<String>) {
         let mut lab = Lab::default();
@@ -522,6 +564,7 @@ mod tests {
         for (k, v) in q {
             lab.read(k, v, &mut m);
         }
+        lab.settle(&mut m);
         (lab, m)
     }
 
@@ -590,7 +633,6 @@ mod tests {
 
     mod any_query {
         use super::*;
-        use proptest::prelude::*;
 
         const KEYS: [&str; 26] = [
             "data", "noise", "train", "features", "hidden", "act", "loss", "opt", "lr", "beta", "sched", "batch",
@@ -657,6 +699,63 @@ mod tests {
             }
         }
     }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+        /// One rule: what the page accepts it writes back and reads again to the same settings,
+        /// and every slider can show the value that is used.
+        #[test]
+        fn accepted_settings_round_trip_and_fit_their_sliders(
+            picks in prop::collection::vec((0usize..KEYS_SAMPLED.len(), 0usize..6), 0..12)
+        ) {
+            let mut lab = Lab::default();
+            let mut m = vec![];
+            for (k, i) in picks {
+                let (key, values) = KEYS_SAMPLED[k];
+                lab.read(key, values[i % values.len()], &mut m);
+            }
+            lab.settle(&mut m);
+            let mut q = vec![];
+            lab.write(&mut q);
+            let (back, m2) = read_all(&q);
+            prop_assert!(m2.is_empty(), "{:?} from {:?}", m2, q);
+            prop_assert_eq!(&back, &lab);
+            // the trainer takes what the settings say
+            prop_assert!(Trainer::new(lab.trainer_config()).is_ok());
+            prop_assert_eq!(lab.loss, loss_for(lab.dataset, lab.loss));
+            let frame = crate::web::model::skeleton::figure(false);
+            for (id, v) in lab.slider_values() {
+                let el = frame.walk().into_iter().find(|e| e.get("id") == Some(id)).unwrap();
+                let min: f64 = el.get("min").unwrap().parse().unwrap();
+                let max: f64 = el.get("max").unwrap().parse().unwrap();
+                prop_assert!(v >= min - 1e-9 && v <= max + 1e-9, "{} = {} outside {}..{}", id, v, min, max);
+                if let Some(step) = el.get("step").and_then(|s| s.parse::<f64>().ok()) {
+                    let k = (v - min) / step;
+                    prop_assert!((k - k.round()).abs() < 1e-6, "{} = {} is not on its step {}", id, v, step);
+                }
+            }
+        }
+    }
+
+    /// Values for the round-trip property, good and bad, per key.
+    const KEYS_SAMPLED: &[(&str, &[&str])] = &[
+        ("data", &["xor", "spiral3", "sine", "gaussians3", "circle", "mnist"]),
+        ("noise", &["0", "0.35", "5", "7", "-1", "1.05"]),
+        ("train", &["10", "15", "90", "95", "50", "33"]),
+        ("features", &["x,y,x", "x2,y2", "x,y,x2,y2,xy,sinx,siny,x,y,x,y,x2,y2,xy,sinx,siny,x", "sinx", "q", "y"]),
+        ("hidden", &["8,1", "none", "2,2,2,2,2,2", "9", "3", "1,1,1"]),
+        ("act", &["relu", "linear", "x", "sigmoid", "tanh", "leaky_relu"]),
+        ("loss", &["softmax", "mse", "bce", "hinge", "softmax", "mse"]),
+        ("opt", &["adam", "momentum", "sgd", "rmsprop", "adam", "sgd"]),
+        ("lr", &["1e-9", "0.000001", "100", "0.5", "3e-4", "1000"]),
+        ("beta", &["0.999", "0.9995", "0", "0.5", "1", "0.123"]),
+        ("speed", &["slow", "max", "epoch", "50", "0", "1000"]),
+        ("eta", &["10", "0", "0.001", "0.21", "11", "5.5"]),
+        ("mom", &["0.99", "0.5", "1", "0", "0.3", "-0.1"]),
+        ("cond", &["1000", "1", "20", "1001", "3.3", "0.5"]),
+        ("lo", &["5", "0.1", "1e-8", "20", "1e-3", "100"]),
+        ("hi", &["0.1", "5", "1000", "0.01", "10", "1e-8"]),
+    ];
 
     #[test]
     fn speeds_read_write_and_sit_on_the_slider() {

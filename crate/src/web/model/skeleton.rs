@@ -437,8 +437,8 @@ fn train_view() -> El {
 fn data_fieldset() -> El {
     let items = [
         picker("t-data", "Data set"),
-        slider("t-noise", "Noise", "0", "2", "0.05"),
-        slider("t-train", "Training share", "10", "90", "10"),
+        slider("t-noise", "Noise", "0", "5", "0.05"),
+        slider("t-train", "Training share", "10", "90", "1"),
         group("t-features-label", "Input features", host("t-features").attr("class", "chips")),
     ];
     fieldset("Data", items.concat())
@@ -456,7 +456,7 @@ fn network_fieldset() -> El {
 fn optimisation_fieldset() -> El {
     let beta = label_out("t-beta", "β").text(" ").child(txt("span", "(momentum; Adam's β₁)").attr("class", "hint"));
     let rate = pair(
-        range("t-lr-slider", "-5", "1", "0.05").attr("aria-label", "Learning rate (log scale)"),
+        range("t-lr-slider", "-6", "2", "any").attr("aria-label", "Learning rate (log scale)"),
         decimal("t-lr").attr("size", "8"),
     );
     let plot = canvas("t-sched-plot", "280", "120", "Learning rate against step for the chosen schedule");
@@ -466,7 +466,7 @@ fn optimisation_fieldset() -> El {
     );
     let items = [
         picker("t-opt", "Optimizer"),
-        vec![host("t-beta-row").child(beta).child(range("t-beta", "0", "0.99", "0.01"))],
+        vec![host("t-beta-row").child(beta).child(range("t-beta", "0", "0.999", "0.001"))],
         vec![label("t-lr", "Learning rate"), rate],
         picker("t-sched", "Schedule"),
         vec![plot.attr("class", "mini"), batch],
@@ -677,7 +677,7 @@ fn step_view() -> El {
 }
 
 fn step_controls() -> El {
-    let cond = with(host("s-cond-row"), slider("s-cond", "Condition number", "0", "2.5", "0.05"));
+    let cond = with(host("s-cond-row"), slider("s-cond", "Condition number", "0", "3", "any"));
     let help = marked(
         El::html("p").attr("class", "help"),
         "sub",
@@ -687,7 +687,7 @@ fn step_controls() -> El {
     let items = [
         vec![with_id("h2", "step-settings").text("Step size")],
         picker("s-problem", "Loss surface"),
-        slider("s-eta", "Step size η", "-3", "0.7", "0.01"),
+        slider("s-eta", "Step size η", "-3", "1", "any"),
         slider("s-mom", "Momentum", "0", "0.99", "0.01"),
         vec![cond, summary_line("s-summary"), help],
     ];

@@ -122,6 +122,7 @@ impl State {
                 }
             }
         }
+        s.lab.settle(&mut messages);
         (s, messages)
     }
 

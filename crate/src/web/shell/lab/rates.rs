@@ -426,7 +426,20 @@ pub(super) fn wire(app: &Shared) {
             let Some(i) = r.input(id) else { return };
             let mut m = vec![];
             a.borrow_mut().state.lab.read(key, i.value().trim(), &mut m);
+            a.borrow_mut().state.lab.settle(&mut m);
             a.borrow().notice(&m.join("\n"));
+            // the fields show what will run (a refused value, or the two rates swapped)
+            let lab = a.borrow().state.lab.clone();
+            for (id, v) in [
+                ("lr-lo", short_number(lab.sweep_lo)),
+                ("lr-hi", short_number(lab.sweep_hi)),
+                ("lr-rates", lab.sweep_rates.to_string()),
+                ("lr-steps", lab.sweep_steps.to_string()),
+            ] {
+                if let Some(f) = r.input(id) {
+                    f.set_value(&v);
+                }
+            }
             a.borrow().write_url();
         });
     }

@@ -19,21 +19,17 @@ pub(super) fn init_controls(app: &Shared) {
             i.set_value(&v);
         }
     };
-    set("t-noise", lab.noise.to_string());
-    set("t-train", lab.train_percent.to_string());
+    for (id, v) in lab.slider_values() {
+        set(id, v.to_string());
+    }
     set("t-lr", short_number(lab.lr));
-    set("t-lr-slider", lab.lr.log10().to_string());
     set("t-batch", lab.batch.to_string());
     set("t-seed", lab.seed.to_string());
-    set("t-speed", lab.speed.stop().to_string());
-    set("t-beta", lab.beta.to_string());
     set("lr-lo", short_number(lab.sweep_lo));
     set("lr-hi", short_number(lab.sweep_hi));
     set("lr-rates", lab.sweep_rates.to_string());
     set("lr-steps", lab.sweep_steps.to_string());
-    set("s-eta", lab.eta.max(1e-3).log10().to_string());
-    set("s-mom", lab.momentum.to_string());
-    set("s-cond", lab.condition.log10().to_string());
+
     if let Some(i) = root.input("t-logy") {
         i.set_checked(lab.log_y);
     }
@@ -59,7 +55,7 @@ fn refresh_labels(app: &Shared) {
     root.set_text("t-noise-out", &format!("{:.2}", lab.noise));
     root.set_text("t-train-out", &format!("{}%", lab.train_percent));
     root.set_text("t-speed-out", &lab.speed.label(a.epoch_steps()));
-    root.set_text("t-beta-out", &format!("{:.2}", lab.beta));
+    root.set_text("t-beta-out", &short_number(lab.beta));
     root.set_hidden("t-beta-row", lab.optimizer == "sgd");
     let regression = lab.dataset.is_regression();
     root.set_text("t-accuracy-label", if regression { "test accuracy (n/a)" } else { "test accuracy" });
@@ -166,6 +162,7 @@ fn build_hidden(app: &Shared) {
 
 /// After a settings change: the URL, the labels and a redraw.
 pub(super) fn changed(app: &Shared) {
+    app.borrow_mut().state.lab.settle(&mut vec![]);
     refresh_labels(app);
     app.borrow().write_url();
     app.borrow_mut().draw(true);
@@ -374,22 +371,24 @@ fn wire_optimizer(app: &Shared, root: &Root) {
     let r = root.clone();
     root.on::<Event>("t-lr", "change", move |_| {
         let Some(i) = r.input("t-lr") else { return };
-        match i.value().trim().parse::<f64>() {
-            Ok(lr) if lr.is_finite() && lr > 0.0 && lr <= 100.0 => {
-                a.borrow().notice("");
-                if let Some(s) = r.input("t-lr-slider") {
-                    s.set_value(&lr.log10().to_string());
-                }
-                a.borrow_mut().state.lab.lr = lr;
-                apply(&a, |t, lab| t.set_learning_rate(lab.lr));
+        // the same rule as the URL's, so every rate typed here reads back from a link
+        let mut m = vec![];
+        let before = a.borrow().state.lab.lr;
+        a.borrow_mut().state.lab.read("lr", i.value().trim(), &mut m);
+        if m.is_empty() {
+            a.borrow().notice("");
+            let lr = a.borrow().state.lab.lr;
+            if let Some(s) = r.input("t-lr-slider") {
+                s.set_value(&lr.log10().to_string());
             }
-            _ => {
-                a.borrow().notice(&format!(
-                    "“{}” is not a learning rate: type a number above 0 and at most 100, like 0.03.",
-                    i.value()
-                ));
-                i.set_value(&short_number(a.borrow().state.lab.lr));
-            }
+            apply(&a, |t, lab| t.set_learning_rate(lab.lr));
+        } else {
+            a.borrow_mut().state.lab.lr = before;
+            a.borrow().notice(&format!(
+                "{} is not a learning rate: type a number from 0.000001 to 100, like 0.03.",
+                crate::web::model::state::echo(&i.value())
+            ));
+            i.set_value(&short_number(before));
         }
     });
 }
