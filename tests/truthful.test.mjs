@@ -124,6 +124,19 @@ describe('truthful', () => {
     assert.match(await p4.locator('#lab-notice').textContent(), /from 0.1 to 5/);
   });
 
+  test('the sweep\'s table tells every rate apart, and the summary tells of the experiment run last', async (t) => {
+    const page = await lab.openPage(t, 'view=lr&lo=0.01&hi=0.0102&rates=3&steps=10');
+    await page.getByRole('button', { name: 'Run sweep' }).click();
+    await until(async () => (await page.locator('#lr-rows tr[data-lr]').count()) === 3, 'three rows');
+    await until(async () => /Lowest final loss/.test(await page.locator('#lr-summary').textContent()), 'the sweep\'s summary');
+    const labels = await page.locator('#lr-rows tr[data-lr] a').allTextContents();
+    assert.equal(new Set(labels).size, 3, `three rates, three labels: ${labels}`);
+    assert.deepEqual(labels, ['0.01', '0.0101', '0.0102']);
+    assert.match(await page.locator('#lr-table thead').textContent(), /lowest mini-batch loss/);
+    await page.getByRole('button', { name: 'Range test' }).click();
+    await until(async () => /^Range test:/.test(await page.locator('#lr-summary').textContent()), 'after the range test the summary is the range test\'s', 20000);
+  });
+
   test('the step-size view calls a growing loss diverging, not crawling', async (t) => {
     const page = await lab.openPage(t, 'view=step&eta=0.21');
     const text = await until(async () => (await page.locator('#s-summary').textContent()) || false, 'a summary');

@@ -364,6 +364,46 @@ fn no_negative_zero(s: String) -> String {
 
 /// A value for a label (a colour bar's ends, a tooltip): three significant digits, plain from
 /// 0.001 to 10⁵, else e-notation; trailing zeros dropped. "NaN" / "∞" / "−∞" for the others.
+/// `v` with `digits` significant digits: `0.000123457`, `2e−7` (not "0"), `1.23457e6`;
+/// trailing zeros dropped, a real minus sign.
+pub fn sig(v: f64, digits: usize) -> String {
+    if !v.is_finite() {
+        return crate::graph::fmt_short(v);
+    }
+    if v == 0.0 {
+        return "0".into();
+    }
+    let d = digits.clamp(1, 17);
+    let mag = v.abs().log10().floor();
+    let s = if !(-4.0..d as f64).contains(&mag) {
+        let e = format!("{v:.*e}", d - 1);
+        let (m, exp) = e.split_once('e').unwrap_or((&e, "0"));
+        let m = if m.contains('.') { m.trim_end_matches('0').trim_end_matches('.') } else { m };
+        format!("{m}e{exp}")
+    } else {
+        let decimals = (d as f64 - 1.0 - mag).max(0.0) as usize;
+        let f = format!("{v:.decimals$}");
+        if f.contains('.') {
+            f.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            f
+        }
+    };
+    s.replace('-', "−")
+}
+
+/// Labels for a sorted list of values (a sweep's rates) with as few significant digits as
+/// tell every value from its neighbours (2 at least, 8 at most).
+pub fn distinct_labels(values: &[f64]) -> Vec<String> {
+    for d in 2..=8 {
+        let labels: Vec<String> = values.iter().map(|&v| sig(v, d)).collect();
+        if labels.windows(2).all(|w| w[0] != w[1]) {
+            return labels;
+        }
+    }
+    values.iter().map(|&v| sig(v, 8)).collect()
+}
+
 pub fn format_value(v: f64) -> String {
     if v.is_nan() {
         return "NaN".to_string();

@@ -659,7 +659,7 @@ fn lr_plots() -> El {
 
 /// Every rate of the sweep, one row each (filled by the shell).
 fn sweep_table() -> El {
-    let head = ["curve", "rate", "final loss", "minimum loss", "outcome"];
+    let head = ["curve", "rate", "final loss (training set)", "lowest mini-batch loss", "outcome"];
     let table = with_id("table", "lr-table")
         .child(txt("caption", "Sweep results"))
         .child(El::html("thead").child(with(El::html("tr"), head.map(|h| txt("th", h)))))

@@ -533,31 +533,10 @@ pub fn gradcheck_table(graph: &Graph, checks: &[GradCheck]) -> El {
         .child(body)
 }
 
-/// Six significant digits, for the gradient-check table: `−0.196612`, `2e-7` (not "0"),
-/// `1e300` (not 300 digits); trailing zeros dropped, a real minus sign.
+/// Six significant digits, for the gradient-check table: `−0.196612`, `2e−7` (not "0"),
+/// `1e300` (not 300 digits).
 pub fn fmt_sig(v: f64) -> String {
-    if !v.is_finite() {
-        return fmt_short(v);
-    }
-    if v == 0.0 {
-        return "0".into();
-    }
-    let mag = v.abs().log10().floor();
-    let s = if !(-4.0..6.0).contains(&mag) {
-        let e = format!("{v:.5e}");
-        let (m, exp) = e.split_once('e').unwrap_or((&e, "0"));
-        let m = if m.contains('.') { m.trim_end_matches('0').trim_end_matches('.') } else { m };
-        format!("{m}e{exp}")
-    } else {
-        let decimals = (5.0 - mag).max(0.0) as usize;
-        let f = format!("{v:.decimals$}");
-        if f.contains('.') {
-            f.trim_end_matches('0').trim_end_matches('.').to_string()
-        } else {
-            f
-        }
-    };
-    s.replace('-', "−")
+    super::plot_math::sig(v, 6)
 }
 
 /// The words under the graph for the current step (or what to do next).

@@ -91,6 +91,8 @@ pub struct Figure {
     pub ran: bool,
     /// When slow motion last stepped (ms).
     pub slow_at: f64,
+    /// The learning-rate view's experiment that finished last (its summary is shown).
+    pub last_experiment: Option<&'static str>,
     /// The folder the lab is served from, for links and snippets (empty: the page's).
     pub base: String,
 }
@@ -203,6 +205,7 @@ pub fn mount(el: Element, pairs: &[(String, String)], host: Host, base: &str) ->
         away: 0,
         ran: false,
         slow_at: 0.0,
+        last_experiment: None,
         base: base.to_string(),
         state,
     };

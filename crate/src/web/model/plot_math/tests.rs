@@ -312,3 +312,33 @@ fn frames_map_pixels_both_ways() {
     assert_eq!(f.cell(351.0, 100.0, 4, 3), None);
     assert_eq!(f.cell(100.0, 100.0, 0, 3), None);
 }
+
+#[test]
+fn neighbouring_rates_get_labels_that_tell_them_apart() {
+    // three rates a sweep of 24 from 1e-4 to 10 puts near 0.01
+    let rates: Vec<f64> = (0..24).map(|k| 1e-4 * (1e5f64).powf(k as f64 / 23.0)).collect();
+    let labels = distinct_labels(&rates);
+    assert!(labels.windows(2).all(|w| w[0] != w[1]), "{labels:?}");
+    assert_eq!(labels[0], "0.0001");
+    assert_eq!(distinct_labels(&[0.0100, 0.0101, 0.0102]), ["0.01", "0.0101", "0.0102"]);
+    assert_eq!(distinct_labels(&[1.0, 2.0]), ["1", "2"]);
+    assert_eq!(sig(2e-7, 6), "2e−7");
+    assert_eq!(sig(-0.1966119, 6), "−0.196612");
+    assert_eq!(sig(1234567.0, 6), "1.23457e6");
+}
+
+proptest::proptest! {
+    /// Whatever the sorted distinct rates, the labels differ from their neighbours (up to what
+    /// 8 digits can tell) and each reads back within the 5% two digits allow.
+    #[test]
+    fn distinct_labels_differ_and_read_back(mut v in proptest::collection::vec(1e-6f64..100.0, 2..40)) {
+        v.sort_by(f64::total_cmp);
+        v.dedup_by(|a, b| (*a - *b).abs() <= 1e-7 * a.abs());
+        let labels = distinct_labels(&v);
+        for (l, x) in labels.iter().zip(&v) {
+            let back: f64 = l.replace('−', "-").parse().unwrap();
+            proptest::prop_assert!((back - x).abs() <= 0.05 * x.abs(), "{} for {}", l, x);
+        }
+        proptest::prop_assert!(labels.windows(2).all(|w| w[0] != w[1]), "{:?}", labels);
+    }
+}

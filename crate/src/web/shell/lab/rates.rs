@@ -46,9 +46,21 @@ impl Figure {
         }
         if finished {
             match self.job.take() {
-                Some(Job::Sweep(s)) => self.sweep = Some(s),
-                Some(Job::Range(r)) => self.range = Some(r),
-                Some(Job::Compare { curves, .. }) => self.compare = Some(curves),
+                Some(Job::Sweep(s)) => {
+                    self.sweep = Some(s);
+                    self.last_experiment = Some("sweep");
+                }
+                Some(Job::Range(r)) => {
+                    self.root.set_text("lr-summary", &range_summary(&r));
+                    self.range = Some(r);
+                    self.last_experiment = Some("range");
+                }
+                Some(Job::Compare { curves, .. }) => {
+                    let text = compare_summary(&curves, compared_schedule(self.lab()), self.lab().lr);
+                    self.root.set_text("lr-summary", &text);
+                    self.compare = Some(curves);
+                    self.last_experiment = Some("compare");
+                }
                 None => {}
             }
             job_buttons(&self.root, false);
@@ -126,7 +138,7 @@ impl Figure {
                 style: Style::LineAndDots,
             },
             Series {
-                label: "minimum loss".into(),
+                label: "lowest mini-batch loss".into(),
                 points: runs.iter().filter(ok).map(|r| (r.lr, r.min_loss())).collect(),
                 color: ORANGE,
                 style: Style::LineAndDots,
@@ -245,13 +257,15 @@ impl Figure {
             // the training view with these settings: each rate's link changes only the rate
             let mut train = self.state.clone();
             train.view = View::Train;
+            // as many digits as tell each rate from its neighbours
+            let rates: Vec<f64> = runs.iter().map(|r| r.lr).collect();
+            let labels = crate::web::model::plot_math::distinct_labels(&rates);
             for (i, r) in runs.iter().enumerate() {
                 if let Ok(tr) = doc.create_element("tr") {
                     if let (Ok(td), Ok(check)) = (doc.create_element("td"), doc.create_element("input")) {
                         let _ = check.set_attribute("type", "checkbox");
                         let _ = check.set_attribute("data-index", &i.to_string());
-                        let _ = check
-                            .set_attribute("aria-label", &format!("Show the loss curve of η = {}", fmt_short(r.lr)));
+                        let _ = check.set_attribute("aria-label", &format!("Show the loss curve of η = {}", labels[i]));
                         if picks.contains(&i) {
                             let _ = check.set_attribute("checked", "");
                         }
@@ -269,7 +283,7 @@ impl Figure {
                         train.lab.lr = round3(r.lr);
                         let _ = link.set_attribute("href", &super::super::figure::query(&train));
                         let _ = link.set_attribute("title", "Train with this rate");
-                        link.set_text_content(Some(&fmt_short(r.lr)));
+                        link.set_text_content(Some(&labels[i]));
                         let _ = td.append_child(&link);
                         let _ = tr.append_child(&td);
                     }
@@ -291,7 +305,9 @@ impl Figure {
                 }
             }
         }
-        if !runs.is_empty() {
+        // the summary tells of the experiment run last (a range test or a comparison after it
+        // writes its own)
+        if !runs.is_empty() && matches!(self.last_experiment, None | Some("sweep")) {
             let first_diverged = runs.iter().find(|r| r.diverged_at.is_some()).map(|r| r.lr);
             let mut text = match best {
                 Some(b) => format!("Lowest final loss {} at η = {}.", fmt_short(b.final_loss()), fmt_short(b.lr)),
@@ -391,6 +407,31 @@ impl Figure {
 }
 
 const COMPARE_STEPS: u64 = 2000;
+
+/// The summary of a finished range test, from its own numbers.
+fn range_summary(r: &RangeTest<Trainer>) -> String {
+    let mut text = match r.suggestion() {
+        Some(s) => format!("Range test: the smoothed loss fell fastest at η = {}, the suggested rate.", fmt_short(s)),
+        None => "Range test: the loss never fell clearly, so there is no suggestion; try a wider range.".into(),
+    };
+    if let Some(p) = r.stopped_at.and_then(|k| r.points.get(k.saturating_sub(1))) {
+        text.push_str(&format!(" It stopped at η = {}, where the loss was diverging.", fmt_short(p.0)));
+    }
+    text
+}
+
+/// The summary of a finished comparison: where each run ended.
+fn compare_summary(curves: &[Vec<(f64, f64)>; 2], schedule: &str, lr: f64) -> String {
+    let end = |c: &Vec<(f64, f64)>| c.last().map_or(f64::NAN, |p| p.1);
+    let steps = curves[0].last().map_or(0.0, |p| p.0);
+    let name = SCHEDULE_NAMES.iter().find(|s| s.0 == schedule).map_or(schedule, |s| s.1);
+    format!(
+        "Schedule vs constant: after {steps} steps the {name} schedule ended at loss {}, the constant η = {} at {}.",
+        fmt_short(end(&curves[0])),
+        fmt_short(lr),
+        fmt_short(end(&curves[1]))
+    )
+}
 
 /// The schedule compared with a constant rate: the chosen one, or warm-up + cosine when the
 /// chosen one is constant.
