@@ -137,6 +137,46 @@ describe('truthful', () => {
     await until(async () => /^Range test:/.test(await page.locator('#lr-summary').textContent()), 'after the range test the summary is the range test\'s', 20000);
   });
 
+  test('keyboard: arrows move the contour\'s start; the focus stays on a value after Enter, Esc and →', async (t) => {
+    const page = await lab.openPage(t, 'view=step&problem=bowl');
+    await page.locator('#s-contour').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowUp');
+    await until(() => new URL(page.url()).searchParams.get('start') === '-3.75,3.25', 'two arrows move the start from (−4, 3) by a fortieth each');
+    const g = await lab.openPage(t, 'preset=circuit');
+    const value = g.locator('#graph [data-name="x"] .value.editable');
+    await value.focus();
+    await g.keyboard.press('Enter');
+    await g.locator('#value-editor').fill('3');
+    await g.keyboard.press('Enter');
+    await until(async () => (await g.locator('#graph [data-name="x"]').getAttribute('data-value')) === '3', 'x = 3');
+    const focused = () => g.evaluate(() => {
+      const a = document.activeElement;
+      return a && a.closest('g.node') ? `${a.closest('g.node').getAttribute('data-name')} ${a.getAttribute('class')}` : a?.id || a?.tagName;
+    });
+    assert.match(await focused(), /^x .*editable/, 'after Enter the focus is back on x\'s value');
+    await g.keyboard.press('Enter');
+    await g.keyboard.press('Escape');
+    assert.match(await focused(), /^x .*editable/, 'after Esc too');
+    await g.keyboard.press('ArrowRight');
+    await until(async () => (await g.locator('#graph [data-current="true"]').count()) === 1, '→ steps');
+    assert.match(await focused(), /^x .*editable/, 'and after →');
+  });
+
+  test('at 390 px the Nodes table scrolls inside its box and keeps the name column', async (t) => {
+    const page = await lab.openPage(t, 'preset=sigmoid-neuron&step=all', { viewport: { width: 390, height: 844 } });
+    const m = await page.evaluate(() => {
+      const host = document.getElementById('nodes-host');
+      host.scrollLeft = 500;
+      const th = host.querySelector('tbody th');
+      const hb = host.getBoundingClientRect();
+      const tb = th.getBoundingClientRect();
+      return { page: document.documentElement.scrollWidth, left: tb.left - hb.left, scrolled: host.scrollLeft };
+    });
+    assert.ok(m.page <= 390, `the page does not scroll sideways (${m.page} px)`);
+    if (m.scrolled > 0) assert.ok(Math.abs(m.left) <= 1, `scrolled ${m.scrolled} px, the name column stays at the left edge (${m.left})`);
+  });
+
   test('the step-size view calls a growing loss diverging, not crawling', async (t) => {
     const page = await lab.openPage(t, 'view=step&eta=0.21');
     const text = await until(async () => (await page.locator('#s-summary').textContent()) || false, 'a summary');

@@ -699,7 +699,15 @@ fn step_plots() -> El {
         plots(),
         [
             panel(
-                plot(canvas("s-contour", "520", "420", "Contour plot of the loss with the gradient-descent path")),
+                plot(
+                    canvas("s-contour", "520", "420", "Contour plot of the loss with the gradient-descent path")
+                        .attr("tabindex", "0")
+                        .attr("aria-keyshortcuts", "ArrowLeft ArrowRight ArrowUp ArrowDown")
+                        .attr(
+                            "title",
+                            "Drag, or focus and use the arrow keys (Shift: bigger steps), to move the start",
+                        ),
+                ),
                 "contour",
             ),
             panel(

@@ -152,10 +152,20 @@ impl Figure {
         let r = &self.root;
         let g = &self.g;
         let shown = g.shown(&self.state);
-        let had_focus = r.active().map(|e| e.id()) == Some("graph".to_string());
+        // the redrawn graph keeps the focus where the student had it: on the graph, or on an
+        // input's value (→ there steps, and the value is still focused after)
+        let active = r.active();
+        let had_focus = active.as_ref().map(|e| e.id()) == Some("graph".to_string());
+        let on_value = active
+            .as_ref()
+            .filter(|e| e.class_list().contains("editable"))
+            .and_then(|e| e.closest("g.node").ok().flatten())
+            .and_then(|n| n.get_attribute("data-name"));
         r.mount("graph-host", &graph_svg(&g.scene, shown));
         self.apply_zoom();
-        if had_focus {
+        if let Some(name) = on_value {
+            self.focus_value(&name);
+        } else if had_focus {
             if let Some(svg) = r.get("graph").and_then(|e| e.dyn_into::<web_sys::SvgElement>().ok()) {
                 let _ = svg.focus();
             }
@@ -254,6 +264,15 @@ impl Figure {
         let g = el.closest("g.node").ok()??;
         let name = g.get_attribute("data-name")?;
         Some((self.g.scene.graph.find(&name)?, el))
+    }
+
+    /// Focuses the editable value of the node called `name` (or the graph, if it has none).
+    fn focus_value(&self, name: &str) {
+        let sel = format!("#graph g.node[data-name=\"{}\"] .value.editable", name.replace(['"', '\\'], ""));
+        let target = self.root.el.query_selector(&sel).ok().flatten().or_else(|| self.root.find("graph"));
+        if let Some(el) = target.and_then(|e| e.dyn_into::<web_sys::SvgElement>().ok()) {
+            let _ = el.focus();
+        }
     }
 
     fn open_editor(&mut self, node: usize, anchor: &Element) {
@@ -494,16 +513,27 @@ fn wire_values(app: &Shared, root: &Root) {
         });
     }
     let a = app.clone();
+    // Enter commits, Esc cancels; either way the focus goes back to the value edited
     root.on::<KeyboardEvent>("value-editor", "keydown", move |e| match e.key().as_str() {
-        "Enter" => {
+        "Enter" | "Escape" => {
             e.prevent_default();
-            a.borrow_mut().commit_editor();
-        }
-        "Escape" => {
-            let mut f = a.borrow_mut();
-            f.g.editing = None;
-            if let Some(i) = value_editor(&f.root) {
-                i.set_hidden(true);
+            e.stop_propagation(); // (Esc here is the editor's, not the figure's "give focus back")
+            let name = {
+                let mut f = a.borrow_mut();
+                let name = f.g.editing.map(|n| f.g.scene.graph.label(n));
+                if e.key() == "Enter" {
+                    f.commit_editor();
+                } else {
+                    f.g.editing = None;
+                    if let Some(i) = value_editor(&f.root) {
+                        i.set_hidden(true);
+                    }
+                }
+                name
+            };
+            // (outside the borrow: focusing blurs the editor, whose handler borrows)
+            if let Some(n) = name {
+                a.borrow().focus_value(&n);
             }
         }
         _ => {}

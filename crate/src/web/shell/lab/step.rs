@@ -181,6 +181,8 @@ pub(super) fn wire(app: &Shared) {
         });
     }
     let a = app.clone();
+    root.on::<KeyboardEvent>("s-contour", "keydown", move |e: KeyboardEvent| key_start(&a, &e));
+    let a = app.clone();
     let r = root.clone();
     root.on::<PointerEvent>("s-contour", "pointerdown", move |e: PointerEvent| {
         // keep the drag while the pointer wanders off the plot
@@ -200,6 +202,34 @@ pub(super) fn wire(app: &Shared) {
         let a = app.clone();
         root.on::<PointerEvent>("s-contour", kind, move |_| a.borrow_mut().dragging = false);
     }
+}
+
+/// The arrow keys on the focused contour plot move the start by a fortieth of the plot
+/// (Shift: a tenth), as a drag would.
+fn key_start(app: &Shared, e: &KeyboardEvent) {
+    let (dx, dy) = match e.key().as_str() {
+        "ArrowLeft" => (-1.0, 0.0),
+        "ArrowRight" => (1.0, 0.0),
+        "ArrowUp" => (0.0, 1.0),
+        "ArrowDown" => (0.0, -1.0),
+        _ => return,
+    };
+    e.prevent_default();
+    let Some((_, xr, yr, start, names)) = app.borrow().objective() else { return };
+    let k = if e.shift_key() { 0.1 } else { 0.025 };
+    let x = (start.0 + dx * k * (xr.1 - xr.0)).clamp(xr.0, xr.1);
+    let y = (start.1 + dy * k * (yr.1 - yr.0)).clamp(yr.0, yr.1);
+    {
+        let mut s = app.borrow_mut();
+        if s.state.lab.problem == "net" {
+            s.net_start = Some((x, y));
+        } else {
+            s.state.lab.start = (round3(x), round3(y));
+        }
+    }
+    super::wire::changed(app);
+    let said = format!("Start at {} = {}, {} = {}.", names[0], fmt_short(x), names[1], fmt_short(y));
+    app.borrow().root.set_attr("s-contour", "aria-description", &said);
 }
 
 fn move_start(app: &Shared, e: &PointerEvent) {
