@@ -219,6 +219,13 @@ fn key_start(app: &Shared, e: &KeyboardEvent) {
     let k = if e.shift_key() { 0.1 } else { 0.025 };
     let x = (start.0 + dx * k * (xr.1 - xr.0)).clamp(xr.0, xr.1);
     let y = (start.1 + dy * k * (yr.1 - yr.0)).clamp(yr.0, yr.1);
+    set_start(app, x, y);
+    let said = format!("Start at {} = {}, {} = {}.", names[0], fmt_short(x), names[1], fmt_short(y));
+    app.borrow().root.set_attr("s-contour", "aria-description", &said);
+}
+
+/// Moves the descent's start (on the live network: its two weights' start) and redraws.
+fn set_start(app: &Shared, x: f64, y: f64) {
     {
         let mut s = app.borrow_mut();
         if s.state.lab.problem == "net" {
@@ -228,21 +235,11 @@ fn key_start(app: &Shared, e: &KeyboardEvent) {
         }
     }
     super::wire::changed(app);
-    let said = format!("Start at {} = {}, {} = {}.", names[0], fmt_short(x), names[1], fmt_short(y));
-    app.borrow().root.set_attr("s-contour", "aria-description", &said);
 }
 
 fn move_start(app: &Shared, e: &PointerEvent) {
     let Some(c) = app.borrow().root.canvas("s-contour") else { return };
     let (px, py) = canvas_px(&c, e);
     let Some((x, y)) = app.borrow().contour_frame.as_ref().and_then(|f| f.to_data(px, py)) else { return };
-    {
-        let mut s = app.borrow_mut();
-        if s.state.lab.problem == "net" {
-            s.net_start = Some((x, y));
-        } else {
-            s.state.lab.start = (round3(x), round3(y));
-        }
-    }
-    super::wire::changed(app);
+    set_start(app, x, y);
 }
