@@ -181,9 +181,84 @@ fn title(s: impl Into<String>) -> El {
     El::svg("title").text(s)
 }
 
+/// A rectangle: left, top, width, height.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rect {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+impl Rect {
+    fn overlap(&self, o: &Rect) -> f64 {
+        let dx = (self.x + self.w).min(o.x + o.w) - self.x.max(o.x);
+        let dy = (self.y + self.h).min(o.y + o.h) - self.y.max(o.y);
+        if dx > 0.0 && dy > 0.0 {
+            dx * dy
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Width of a label of `chars` characters in the drawing's 13 px font.
+fn text_width(chars: usize) -> f64 {
+    chars as f64 * 7.3
+}
+
+/// What the callout must not cover: every node's shape and its value and gradient labels
+/// (as drawn by [`graph_svg`]).
+pub fn label_boxes(scene: &Scene) -> Vec<Rect> {
+    let g = &scene.graph;
+    let mut out = vec![];
+    for (id, n) in g.nodes().iter().enumerate() {
+        let Some(&p) = scene.layout.nodes.get(id) else { continue };
+        out.push(Rect { x: p.x - GATE_R - 4.0, y: p.y - GATE_R - 20.0, w: 2.0 * GATE_R + 8.0, h: 2.0 * GATE_R + 24.0 });
+        if n.op == Op::Const {
+            continue;
+        }
+        let mid = port_out(g, id, p).x + LABEL_DX;
+        // value above the wire, gradient below it: up to 9 characters each ("−12345.67")
+        let w = text_width(9);
+        out.push(Rect { x: mid - w / 2.0, y: p.y - 20.0, w, h: 16.0 });
+        out.push(Rect { x: mid - w / 2.0, y: p.y + 6.0, w, h: 16.0 });
+    }
+    out
+}
+
+/// Where to put a `w × h` callout for the node at `p` inside a `width × height` drawing: the
+/// first of the places around the node (below, above, right, left, then further out) that
+/// covers no label and no node, else the one that covers least.
+pub fn place_callout(p: Point, w: f64, h: f64, width: f64, height: f64, avoid: &[Rect]) -> Rect {
+    let clamp = |x: f64, y: f64| Rect {
+        x: x.clamp(2.0, (width - w - 2.0).max(2.0)),
+        y: y.clamp(2.0, (height - h - 2.0).max(2.0)),
+        w,
+        h,
+    };
+    let mut candidates = vec![];
+    for reach in [0.0, 40.0, 80.0, 140.0] {
+        candidates.push(clamp(p.x - w / 2.0, p.y + GATE_R + 30.0 + reach));
+        candidates.push(clamp(p.x - w / 2.0, p.y - GATE_R - 26.0 - h - reach));
+        candidates.push(clamp(p.x + GATE_R + 12.0 + reach, p.y - h / 2.0));
+        candidates.push(clamp(p.x - GATE_R - 12.0 - w - reach, p.y - h / 2.0));
+        for (dx, dy) in [(1.0, 1.0), (-1.0, 1.0), (1.0, -1.0), (-1.0, -1.0)] {
+            let x = if dx > 0.0 { p.x + GATE_R + reach } else { p.x - GATE_R - w - reach };
+            let y = if dy > 0.0 { p.y + GATE_R + reach } else { p.y - GATE_R - h - reach };
+            candidates.push(clamp(x, y));
+        }
+    }
+    let cost = |r: &Rect| avoid.iter().map(|a| r.overlap(a)).sum::<f64>();
+    candidates.iter().copied().find(|r| cost(r) == 0.0).unwrap_or_else(|| {
+        candidates.iter().copied().min_by(|a, b| cost(a).total_cmp(&cost(b))).unwrap_or(candidates[0])
+    })
+}
+
 /// The box beside the node being stepped: the gate's role, then for each input
-/// "name: upstream × local = sent". Placed below the node, or above it near the bottom edge.
-fn callout(g: &Graph, step: &Step, p: Point, height: f64) -> El {
+/// "name: upstream × local = sent". Placed where it covers no value, gradient or node
+/// ([`place_callout`]), inside the drawing.
+fn callout(g: &Graph, step: &Step, p: Point, size: (f64, f64), avoid: &[Rect]) -> El {
     let op = g.node(step.node).map_or(Op::Input, |n| n.op);
     let out = g.output().map(|o| g.label(o)).unwrap_or_default();
     let heading = match step.role {
@@ -202,11 +277,10 @@ fn callout(g: &Graph, step: &Step, p: Point, height: f64) -> El {
         let to = short_name(&g.label(s.to));
         lines.push(format!("{to}: {} × {} = {}", fmt_short(step.upstream), fmt_short(s.local), fmt_short(s.grad)));
     }
-    let width = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64 * 7.3 + 16.0;
+    let width = text_width(lines.iter().map(|l| l.chars().count()).max().unwrap_or(0)) + 16.0;
     let box_h = lines.len() as f64 * 17.0 + 10.0;
-    let below = p.y + GATE_R + 30.0;
-    let top = if below + box_h > height - 4.0 { (p.y - GATE_R - 22.0 - box_h).max(2.0) } else { below };
-    let left = (p.x - width / 2.0).max(2.0);
+    let spot = place_callout(p, width, box_h, size.0, size.1, avoid);
+    let (left, top) = (spot.x, spot.y);
     let mut el = El::svg("g").attr("class", "callout").child(
         El::svg("rect")
             .attr("x", format!("{left:.1}"))
@@ -282,7 +356,7 @@ pub fn graph_svg(scene: &Scene, shown: Shown) -> El {
     svg = svg.child(wires);
     if let Some(step) = current {
         if let Some(&p) = scene.layout.nodes.get(step.node) {
-            annotations = annotations.child(callout(g, step, p, h));
+            annotations = annotations.child(callout(g, step, p, (w, h), &label_boxes(scene)));
         }
     }
 
@@ -621,6 +695,31 @@ mod tests {
             words.contains("Step 2 of 5") && words.contains("distributes") && words.contains("upstream"),
             "{words}"
         );
+    }
+
+    #[test]
+    fn the_callout_covers_no_value_gradient_or_node_and_stays_inside() {
+        for src in [
+            "x = -2; y = 5; z = -4\nq = x + y\nf = q * z",
+            "a = 3\nb = a * a\nf = b + a",
+            "x = 3; y = -1; z = 2\nm = max(x, y)\nf = m * z",
+        ] {
+            let s = scene(src);
+            let avoid = label_boxes(&s);
+            for k in 1..=s.trace.steps.len() {
+                let svg = graph_svg(&s, Shown { forward: true, steps: k, stepping: true });
+                let rect = svg.walk().into_iter().find(|e| e.tag == "rect" && e.get("rx") == Some("6")).unwrap();
+                let num = |a: &str| rect.get(a).unwrap().parse::<f64>().unwrap();
+                let r = Rect { x: num("x"), y: num("y"), w: num("width"), h: num("height") };
+                assert!(r.x >= 0.0 && r.y >= 0.0, "{src:?} step {k}: {r:?} is clipped at the top or left");
+                assert!(
+                    r.x + r.w <= s.layout.width + 0.5 && r.y + r.h <= s.layout.height + 0.5,
+                    "{src:?} step {k}: {r:?} outside"
+                );
+                let covered: Vec<&Rect> = avoid.iter().filter(|a| r.overlap(a) > 0.0).collect();
+                assert!(covered.is_empty(), "{src:?} step {k}: the callout {r:?} covers {covered:?}");
+            }
+        }
     }
 
     #[test]
