@@ -237,6 +237,15 @@ impl Graph {
         }
     }
 
+    /// The node as the drawing shows it, for sentences: its name, or for an unnamed gate
+    /// "the exp gate" (the drawing shows its symbol, not its `n<k>` label).
+    pub fn shown_name(&self, id: NodeId) -> String {
+        match self.nodes.get(id) {
+            Some(n) if n.name.is_none() && n.op.arity() > 0 => format!("the {} gate", n.op.symbol()),
+            _ => self.label(id),
+        }
+    }
+
     /// The node with this label (name or `n<k>`).
     pub fn find(&self, label: &str) -> Option<NodeId> {
         (0..self.nodes.len()).find(|&i| self.label(i) == label)
@@ -531,7 +540,7 @@ pub fn explain(graph: &Graph, step: &Step) -> String {
     let sends: Vec<String> = step
         .sends
         .iter()
-        .map(|x| format!("{}: {} × {} = {}", graph.label(x.to), up, fmt_short(x.local), fmt_short(x.grad)))
+        .map(|x| format!("{}: {} × {} = {}", graph.shown_name(x.to), up, fmt_short(x.local), fmt_short(x.grad)))
         .collect();
     let op = graph.node(step.node).map_or(Op::Input, |n| n.op);
     match step.role {

@@ -420,3 +420,19 @@ fn sigmoid_as_primitive_gates_agrees_with_the_gate_far_out() {
         assert!((a - b).abs() <= 1e-12 + 1e-9 * a.abs(), "x = {x}: gate {a}, expanded {b}");
     }
 }
+
+#[test]
+fn sentences_name_nodes_as_the_drawing_shows_them() {
+    let g = parse("x = 1\nf = sigmoid(x)", Options { expand_sigmoid: true }).unwrap();
+    let trace = g.trace();
+    for step in &trace.steps {
+        let text = explain(&g, step);
+        // unnamed gates are drawn by their symbol: no "n3:" in what the student reads
+        for (i, n) in g.nodes().iter().enumerate() {
+            if n.name.is_none() && n.op != Op::Const {
+                assert!(!text.contains(&format!("{}:", g.label(i))), "{text}");
+            }
+        }
+    }
+    assert!(trace.steps.iter().any(|s| explain(&g, s).contains("the exp gate:")));
+}

@@ -274,7 +274,9 @@ fn callout(g: &Graph, step: &Step, p: Point, size: (f64, f64), avoid: &[Rect]) -
         lines.push(format!("fan-out: {} = {}", parts.join(" + "), fmt_short(step.upstream)));
     }
     for s in &step.sends {
-        let to = short_name(&g.label(s.to));
+        // named as the drawing shows it (an unnamed gate by its symbol, not its n<k> label)
+        let shown = g.shown_name(s.to);
+        let to = if shown.starts_with("the ") { shown } else { short_name(&shown) };
         lines.push(format!("{to}: {} × {} = {}", fmt_short(step.upstream), fmt_short(s.local), fmt_short(s.grad)));
     }
     let width = text_width(lines.iter().map(|l| l.chars().count()).max().unwrap_or(0)) + 16.0;
