@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/tools/node_modules/.bin:$(PATH)
 PORT ?= 8080
 
-.PHONY: serve test dist dist-single setup lint test-native test-browser node-pkg bench bench-page bench-figures clean
+.PHONY: serve test dist dist-single setup lint test-native test-browser node-pkg bench bench-page bench-figures bench-graph clean
 
 ## serve: install what is missing, then `trunk serve` on http://127.0.0.1:$(PORT)/
 serve: setup
@@ -57,6 +57,10 @@ bench-page: dist
 ## bench-figures: a figure's mount time (circuit), ten figures on one page (time to all drawn, .wasm count)
 bench-figures: dist
 	node tools/bench-figures.mjs
+
+## bench-graph: the graph view's answer time on a 1,982-node graph (Step, Backward, Reset, Forward)
+bench-graph: dist
+	node tools/bench-graph.mjs
 
 clean:
 	rm -rf dist dist-single target/wasm32-unknown-unknown

@@ -42,6 +42,67 @@ pub fn build(doc: &Document, el: &El) -> Option<Element> {
     Some(node)
 }
 
+/// Brings `node` (built from `old`) to `new`, touching only what differs: attributes set or
+/// removed, text changed, and a subtree rebuilt only where its shape changed (another tag, or
+/// another number or kind of children). Comparing the two trees is Rust's work; the DOM sees
+/// a handful of calls for a step of a 2,000-node graph instead of 20,000 new elements.
+pub fn patch(doc: &Document, node: &Element, old: &El, new: &El) {
+    if old.tag != new.tag || old.svg != new.svg {
+        if let Some(fresh) = build(doc, new) {
+            let _ = node.replace_with_with_node_1(&fresh);
+        }
+        return;
+    }
+    for (k, v) in &new.attrs {
+        if old.get(k) != Some(v.as_str()) {
+            let _ = node.set_attribute(k, v);
+        }
+    }
+    for (k, _) in &old.attrs {
+        if new.get(k).is_none() {
+            let _ = node.remove_attribute(k);
+        }
+    }
+    let same_shape = old.children.len() == new.children.len()
+        && old
+            .children
+            .iter()
+            .zip(&new.children)
+            .all(|p| matches!(p, (Child::El(_), Child::El(_)) | (Child::Text(_), Child::Text(_))));
+    if !same_shape {
+        node.set_text_content(None);
+        for c in &new.children {
+            match c {
+                Child::El(e) => {
+                    if let Some(child) = build(doc, e) {
+                        let _ = node.append_child(&child);
+                    }
+                }
+                Child::Text(t) => {
+                    let _ = node.append_child(&doc.create_text_node(t));
+                }
+            }
+        }
+        return;
+    }
+    let kids = node.child_nodes();
+    for (i, (o, n)) in old.children.iter().zip(&new.children).enumerate() {
+        if o == n {
+            continue;
+        }
+        let Some(child) = kids.item(i as u32) else { continue };
+        match (o, n) {
+            (Child::El(o), Child::El(n)) => {
+                if let Ok(el) = child.dyn_into::<Element>() {
+                    patch(doc, &el, o, n);
+                }
+            }
+            (_, Child::Text(t)) => child.set_text_content(Some(t)),
+            _ => {}
+        }
+    }
+}
+
 /// Adds a listener that lives as long as the page.
 pub fn on<E: JsCast + wasm_bindgen::convert::FromWasmAbi + 'static>(
     target: &EventTarget,
@@ -118,6 +179,20 @@ impl Root {
             }
         }
         sel.set_value(selected);
+    }
+
+    /// Puts the tree in part `id`, patching what is there when `last` (the tree mounted last
+    /// time) is given and the part still holds it, else replacing the part's children.
+    pub fn mount_over(&self, id: &str, last: Option<&El>, el: &El) {
+        if let (Some(old), Some(host), Some(doc)) = (last, self.find(id), document()) {
+            if host.child_nodes().length() == 1 {
+                if let Some(node) = host.first_element_child() {
+                    patch(&doc, &node, old, el);
+                    return;
+                }
+            }
+        }
+        self.mount(id, el);
     }
 
     /// Replaces the children of part `id` with the tree.

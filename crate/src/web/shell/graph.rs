@@ -6,7 +6,7 @@ use super::dom::Root;
 use super::figure::{Figure, Shared};
 use crate::expr::{parse_with_spans, set_input, InputSpan, Options, ParseError};
 use crate::web::model::state::{Backward, State, PRESETS};
-use crate::web::model::view::{gradcheck_table, graph_svg, nodes_table, step_text, Scene, Shown};
+use crate::web::model::view::{gradcheck_table, graph_svg, nodes_table, step_text, El, Scene, Shown};
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -36,6 +36,8 @@ pub struct GraphPart {
     editing: Option<usize>,
     /// Zoom over the fitted width (1: the graph fits the figure's width).
     zoom: f64,
+    /// The graph and the Nodes table as mounted last, so a redraw patches only what changed.
+    last: std::cell::RefCell<Option<(El, El)>>,
 }
 
 fn options(state: &State) -> Options {
@@ -59,6 +61,7 @@ impl GraphPart {
             drag: None,
             editing: None,
             zoom: 1.0,
+            last: std::cell::RefCell::new(None),
         };
         let backward = state.backward;
         g.set_source(state, &requested);
@@ -161,7 +164,12 @@ impl Figure {
             .filter(|e| e.class_list().contains("editable"))
             .and_then(|e| e.closest("g.node").ok().flatten())
             .and_then(|n| n.get_attribute("data-name"));
-        r.mount("graph-host", &graph_svg(&g.scene, shown));
+        let (svg, table) = (graph_svg(&g.scene, shown), nodes_table(&g.scene, shown));
+        {
+            let last = g.last.borrow();
+            r.mount_over("graph-host", last.as_ref().map(|l| &l.0), &svg);
+            r.mount_over("nodes-host", last.as_ref().map(|l| &l.1), &table);
+        }
         self.apply_zoom();
         if let Some(name) = on_value {
             self.focus_value(&name);
@@ -170,7 +178,7 @@ impl Figure {
                 let _ = svg.focus();
             }
         }
-        r.mount("nodes-host", &nodes_table(&g.scene, shown));
+        *g.last.borrow_mut() = Some((svg, table));
         r.mount("gradcheck-host", &gradcheck_table(&g.scene.graph, &g.scene.graph.gradcheck()));
         r.set_text("step-panel", &step_text(&g.scene, shown));
         r.set_text("step-count", &format!("step {} / {}", shown.steps, g.total_steps()));
@@ -194,11 +202,16 @@ impl Figure {
         r.set_hidden("problems", problems.is_empty());
         // while the text has an error the last graph that parsed stays, marked out of date
         let mut notices = g.notices.clone();
+        if let Some(svg) = r.find("graph") {
+            // (the svg is patched, not rebuilt: the mark comes off when the text parses again)
+            let _ = if g.error.is_some() {
+                svg.set_attribute("data-stale", "true")
+            } else {
+                svg.remove_attribute("data-stale")
+            };
+            let _ = svg.class_list().toggle_with_force("stale", g.error.is_some());
+        }
         if let Some((e, _)) = &g.error {
-            if let Some(svg) = r.find("graph") {
-                let _ = svg.set_attribute("data-stale", "true");
-                let _ = svg.class_list().add_1("stale");
-            }
             notices.insert(
                 0,
                 format!("Out of date: the expression has an error ({e}); this is the last graph that parsed."),
