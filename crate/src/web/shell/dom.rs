@@ -69,6 +69,9 @@ pub fn patch(doc: &Document, node: &Element, old: &El, new: &El) {
             .iter()
             .zip(&new.children)
             .all(|p| matches!(p, (Child::El(_), Child::El(_)) | (Child::Text(_), Child::Text(_))));
+    if !same_shape && patch_one_more_or_less(doc, node, old, new) {
+        return;
+    }
     if !same_shape {
         node.set_text_content(None);
         for c in &new.children {
@@ -101,6 +104,67 @@ pub fn patch(doc: &Document, node: &Element, old: &El, new: &El) {
             _ => {}
         }
     }
+}
+
+/// What a child is, for lining two lists of children up: its tag and class, or text.
+fn key(c: &Child) -> Option<(&'static str, Option<&str>)> {
+    match c {
+        Child::El(e) => Some((e.tag, e.get("class"))),
+        Child::Text(_) => None,
+    }
+}
+
+/// The common change of a redraw: one child more or fewer (a gradient label appearing, a
+/// callout going). Inserts or removes that one child and patches the others in place; false
+/// (nothing touched) when the lists differ in another way.
+fn patch_one_more_or_less(doc: &Document, node: &Element, old: &El, new: &El) -> bool {
+    let (ol, nl) = (old.children.len(), new.children.len());
+    if nl != ol + 1 && ol != nl + 1 {
+        return false;
+    }
+    let (short, long) = if nl > ol { (&old.children, &new.children) } else { (&new.children, &old.children) };
+    let at = (0..short.len()).find(|&i| key(&short[i]) != key(&long[i])).unwrap_or(short.len());
+    // the rest must line up once the odd one is skipped
+    if (at..short.len()).any(|i| key(&short[i]) != key(&long[i + 1])) {
+        return false;
+    }
+    let list = node.child_nodes();
+    let kids: Vec<web_sys::Node> = (0..list.length()).filter_map(|i| list.item(i)).collect();
+    if kids.len() != ol {
+        return false;
+    }
+    if nl > ol {
+        let fresh: Option<web_sys::Node> = match &new.children[at] {
+            Child::El(e) => build(doc, e).map(Into::into),
+            Child::Text(t) => Some(doc.create_text_node(t).into()),
+        };
+        let Some(fresh) = fresh else { return false };
+        let _ = node.insert_before(&fresh, kids.get(at));
+    } else if let Some(gone) = kids.get(at) {
+        let _ = node.remove_child(gone);
+    }
+    // the others, each against its own old self
+    for (j, dom) in kids.iter().enumerate() {
+        let (o, n) = match (nl > ol, j.cmp(&at)) {
+            (_, std::cmp::Ordering::Less) => (&old.children[j], &new.children[j]),
+            (true, _) => (&old.children[j], &new.children[j + 1]),
+            (false, std::cmp::Ordering::Equal) => continue, // removed
+            (false, std::cmp::Ordering::Greater) => (&old.children[j], &new.children[j - 1]),
+        };
+        if o == n {
+            continue;
+        }
+        match (o, n) {
+            (Child::El(o), Child::El(n)) => {
+                if let Some(el) = dom.dyn_ref::<Element>() {
+                    patch(doc, el, o, n);
+                }
+            }
+            (_, Child::Text(t)) => dom.set_text_content(Some(t)),
+            _ => {}
+        }
+    }
+    true
 }
 
 /// Adds a listener that lives as long as the page.
