@@ -80,7 +80,9 @@ mod rules {
             for id in looked_up(src) {
                 // an event name after a type parameter (`on::<E>("click", …)`) is not a part,
                 // nor an attribute read from an element tree (`El::get("id")`, `El::get("class")`)
-                if ["input", "change", "click", "keydown", "blur", "focus", "toggle", "id", "class"].contains(&id.as_str()) {
+                if ["input", "change", "click", "keydown", "blur", "focus", "toggle", "id", "class"]
+                    .contains(&id.as_str())
+                {
                     continue;
                 }
                 assert!(ids.contains(&id), "{file} looks up #{id}, which the skeleton does not have");
