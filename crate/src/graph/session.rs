@@ -43,8 +43,9 @@ pub struct StepInfo {
     pub text: String,
 }
 
-/// The centred-difference check of one input.
+/// The centred-difference check of one input (`relError` in JavaScript).
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CheckInfo {
     pub input: String,
     pub analytic: f64,

@@ -99,6 +99,13 @@ pub enum Theme {
 
 pub const THEMES: [(Theme, &str); 3] = [(Theme::Light, "light"), (Theme::Dark, "dark"), (Theme::Auto, "auto")];
 
+impl Theme {
+    /// Its name in the URL (and the figure's `data-theme`).
+    pub fn name(self) -> &'static str {
+        THEMES.iter().find(|t| t.0 == self).map_or("light", |t| t.1)
+    }
+}
+
 /// What starts on load in the learning-rate view.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Run {
@@ -255,8 +262,7 @@ impl Embed {
         put("pretrain", self.pretrain.to_string(), self.pretrain == 0);
         let run = RUNS.iter().find(|r| r.0 == self.run).map_or("0", |r| r.1);
         put("run", run.into(), self.run == Run::No);
-        let theme = THEMES.iter().find(|t| t.0 == self.theme).map_or("light", |t| t.1);
-        put("theme", theme.into(), self.theme == d.theme);
+        put("theme", self.theme.name().into(), self.theme == d.theme);
         put("bg", "transparent".into(), !self.transparent);
         put("font", super::lab_state::short_number(self.font), self.font == d.font);
     }

@@ -447,19 +447,7 @@ impl JsGraph {
 
     /// Analytic against centred-difference gradients: `{input, analytic, numeric, relError, flagged}`.
     pub fn gradcheck(&self) -> Result<JsValue, JsError> {
-        let checks: Vec<_> = self
-            .inner
-            .gradcheck()
-            .into_iter()
-            .map(|c| GradCheckJs {
-                input: c.input,
-                analytic: c.analytic,
-                numeric: c.numeric,
-                rel_error: c.rel_error,
-                flagged: c.flagged,
-            })
-            .collect();
-        to_js(&checks)
+        to_js(&self.inner.gradcheck())
     }
 
     /// Sets an input's value (a finite number); values are recomputed, gradients cleared.
@@ -473,16 +461,6 @@ impl JsGraph {
         };
         self.inner.set_input(&name, v).map_err(|e| JsError::new(&e))
     }
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct GradCheckJs {
-    input: String,
-    analytic: f64,
-    numeric: f64,
-    rel_error: f64,
-    flagged: bool,
 }
 
 /// What a JS value is, for messages: `a number (3)`, `a string`, `null`…

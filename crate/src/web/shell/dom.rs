@@ -90,19 +90,22 @@ pub fn patch(doc: &Document, node: &Element, old: &El, new: &El) {
     }
     let kids = node.child_nodes();
     for (i, (o, n)) in old.children.iter().zip(&new.children).enumerate() {
-        if o == n {
-            continue;
+        if let Some(child) = kids.item(i as u32).filter(|_| o != n) {
+            patch_child(doc, &child, o, n);
         }
-        let Some(child) = kids.item(i as u32) else { continue };
-        match (o, n) {
-            (Child::El(o), Child::El(n)) => {
-                if let Ok(el) = child.dyn_into::<Element>() {
-                    patch(doc, &el, o, n);
-                }
+    }
+}
+
+/// One child node, built from `old`, brought to `new` (of the same kind).
+fn patch_child(doc: &Document, dom: &web_sys::Node, old: &Child, new: &Child) {
+    match (old, new) {
+        (Child::El(o), Child::El(n)) => {
+            if let Some(el) = dom.dyn_ref::<Element>() {
+                patch(doc, el, o, n);
             }
-            (_, Child::Text(t)) => child.set_text_content(Some(t)),
-            _ => {}
         }
+        (_, Child::Text(t)) => dom.set_text_content(Some(t)),
+        _ => {}
     }
 }
 
@@ -151,20 +154,17 @@ fn patch_one_more_or_less(doc: &Document, node: &Element, old: &El, new: &El) ->
             (false, std::cmp::Ordering::Equal) => continue, // removed
             (false, std::cmp::Ordering::Greater) => (&old.children[j], &new.children[j - 1]),
         };
-        if o == n {
-            continue;
-        }
-        match (o, n) {
-            (Child::El(o), Child::El(n)) => {
-                if let Some(el) = dom.dyn_ref::<Element>() {
-                    patch(doc, el, o, n);
-                }
-            }
-            (_, Child::Text(t)) => dom.set_text_content(Some(t)),
-            _ => {}
+        if o != n {
+            patch_child(doc, dom, o, n);
         }
     }
     true
+}
+
+/// Every element within `el` matching a CSS selector.
+pub fn select_all(el: &Element, selector: &str) -> Vec<Element> {
+    let Ok(list) = el.query_selector_all(selector) else { return vec![] };
+    (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.dyn_into().ok()).collect()
 }
 
 /// Adds a listener that lives as long as the page.
@@ -207,8 +207,7 @@ impl Root {
 
     /// Every element within the root matching a CSS selector.
     pub fn all(&self, selector: &str) -> Vec<Element> {
-        let Ok(list) = self.el.query_selector_all(selector) else { return vec![] };
-        (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.dyn_into().ok()).collect()
+        select_all(&self.el, selector)
     }
 
     pub fn html(&self, id: &str) -> Option<HtmlElement> {

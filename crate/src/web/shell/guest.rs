@@ -6,7 +6,7 @@
 
 use super::dom;
 use super::figure::{Figure, Host, Shared};
-use crate::web::model::embed::{Embed, Run, Theme};
+use crate::web::model::embed::{Embed, Run};
 use crate::web::model::share;
 use crate::web::model::skeleton::VIEW_MAINS;
 use crate::web::model::state::{View, KEYS};
@@ -39,22 +39,13 @@ pub fn apply(app: &Shared) {
     let e = &f.state.embedding;
     let root = &f.root;
     // a figure with the default settings has nothing to show, hide or lock (and mounts faster)
-    let acted = root.el.has_attribute("data-parts");
-    if *e != Embed::default() || acted {
+    let custom = *e != Embed::default();
+    if custom || root.el.has_attribute("data-parts") {
         show_parts(root, e);
-        let _ = if *e != Embed::default() {
-            root.el.set_attribute("data-parts", "")
-        } else {
-            root.el.remove_attribute("data-parts")
-        };
+        let _ = if custom { root.el.set_attribute("data-parts", "") } else { root.el.remove_attribute("data-parts") };
     }
-    let theme = match e.theme {
-        Theme::Light => "light",
-        Theme::Dark => "dark",
-        Theme::Auto => "auto",
-    };
     let r = &root.el;
-    let _ = r.set_attribute("data-theme", theme);
+    let _ = r.set_attribute("data-theme", e.theme.name());
     let _ = if e.transparent { r.set_attribute("data-bg", "transparent") } else { r.remove_attribute("data-bg") };
     if let Some(h) = r.dyn_ref::<web_sys::HtmlElement>() {
         let zoom = if e.font == 1.0 { String::new() } else { format!("{}", e.font) };
@@ -76,16 +67,8 @@ fn show_parts(root: &super::dom::Root, e: &Embed) {
     }
     // a group whose parts are all hidden goes too (no empty band)
     for group in root.all("[data-panel-group]") {
-        let parts = group.query_selector_all("[data-panel]").ok();
-        let n = parts.as_ref().map_or(0, |p| p.length());
-        let all_hidden = n > 0
-            && (0..n).all(|i| {
-                parts
-                    .as_ref()
-                    .and_then(|p| p.item(i))
-                    .and_then(|x| x.dyn_into::<Element>().ok())
-                    .is_some_and(|x| x.has_attribute("hidden"))
-            });
+        let parts = dom::select_all(&group, "[data-panel]");
+        let all_hidden = !parts.is_empty() && parts.iter().all(|p| p.has_attribute("hidden"));
         set_hidden(&group, all_hidden);
     }
     for el in root.all("[data-control]") {
@@ -106,9 +89,7 @@ fn lock(el: &Element, on: bool) {
         return;
     }
     let mut targets = vec![el.clone()];
-    if let Ok(list) = el.query_selector_all("input, select, textarea, button") {
-        targets.extend((0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.dyn_into::<Element>().ok()));
-    }
+    targets.extend(dom::select_all(el, "input, select, textarea, button"));
     for t in targets.iter().filter(|t| matches!(t.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON")) {
         let flag = if t.tag_name() == "TEXTAREA" { "readonly" } else { "disabled" };
         let _ = if on { t.set_attribute(flag, "") } else { t.remove_attribute(flag) };

@@ -533,12 +533,10 @@ pub(super) fn wire(app: &Shared) {
         let mut s = a.borrow_mut();
         let Some(sweep) = s.sweep.take() else { return };
         let mut picked: Vec<usize> = s.picked.clone().unwrap_or_else(|| {
-            let rows = s.root.el.query_selector_all("#lr-rows input:checked").ok();
-            let n = rows.as_ref().map_or(0, |r| r.length());
-            (0..n)
-                .filter_map(|k| {
-                    rows.as_ref()?.item(k)?.dyn_into::<web_sys::Element>().ok()?.get_attribute("data-index")
-                })
+            s.root
+                .all("#lr-rows input:checked")
+                .iter()
+                .filter_map(|r| r.get_attribute("data-index"))
                 .filter_map(|v| v.parse().ok())
                 .collect()
         });
