@@ -64,6 +64,61 @@ describe('JS API', () => {
     assert.throws(() => new LrSweep(t, 0, 1, 5, 10), /lo/);
   });
 
+  test('hostile arguments from a script: an Error naming the argument, the value and the range, and the object still works (issue 12)', () => {
+    const err = (re) => (e) => e instanceof Error && re.test(e.message);
+    const t = new Trainer();
+    const usable = () => {
+      const before = t.steps;
+      assert.equal(t.train(5).state, 'ready');
+      assert.equal(t.steps, before + 5, 'the trainer still trains after the error');
+    };
+    assert.throws(() => t.schedulePreview(-1, -1), err(/schedulePreview\(steps, n\): steps must be a whole number from 1 to 1,000,000,000; got -1/));
+    assert.throws(() => t.schedulePreview(1e9, 1e9), err(/n must be a whole number from 2 to 10,000; got 1000000000/));
+    usable();
+    assert.throws(() => new LrSweep(t, 1e-4, 10, -1, 1000), err(/LrSweep.*k must be a whole number from 1 to 100; got -1/));
+    assert.throws(() => new LrSweep(t, 1e-4, 10, 1e9, 1000), err(/k must be/));
+    assert.throws(() => new LrSweep(t, 1e-4, 10, 32, 1e9), err(/steps must be a whole number from 1 to 100,000/));
+    usable();
+    assert.throws(() => t.train(-1), err(/train\(steps\): steps must be a whole number from 0 to 1,000,000; got -1/));
+    assert.throws(() => t.train(1e10), err(/got 10000000000/));
+    assert.throws(() => t.train(NaN), err(/got NaN/));
+    assert.throws(() => t.train('lots'), err(/got NaN/));
+    usable();
+    for (const bad of [5, 'xor', [1, 2], true]) {
+      assert.throws(() => new Trainer(bad), err(/new Trainer\(config\): config must be an object like Trainer\.defaultConfig\(\)/), String(bad));
+    }
+    assert.equal(new Trainer(null).config().hidden.join(','), Trainer.defaultConfig().hidden.join(','), 'null is nothing: the default');
+    assert.throws(() => t.setHidden([4, -1]), err(/sizes\[1\] must be a whole number from 1 to 64; got -1/));
+    assert.throws(() => t.setHidden('4,4'), err(/sizes must be an array of numbers; got the string "4,4"/));
+    assert.throws(() => t.setHidden(['a']), err(/sizes\[0\] must be a number/));
+    assert.throws(() => t.setBatchSize(-1), err(/setBatchSize\(n\).*got -1/));
+    assert.throws(() => t.stepProfile(null), err(/etas must be an array/));
+    assert.throws(() => t.setOptimizer(3), err(/setOptimizer\(config\): config must be an object/));
+    assert.throws(() => t.setSchedule('cosine'), err(/setSchedule\(schedule\): schedule must be an object/));
+    assert.throws(() => lossSurface(null), err(/lossSurface\(request\): request must be an object/));
+    assert.throws(() => lossSurface({ problem: 'bowl', kappa: 10, x: [-5, 5], y: [-5, 5], n: -1, start: [0, 0], lr: 0.1, steps: 10 }), err(/n must be a whole number from 2 to 400; got -1/));
+    assert.throws(() => lossSurface({ problem: 'bowl', kappa: 10, x: [-5, 5], y: [-5, 5], n: 10, start: [0, 0], lr: 0.1, steps: 1e9 }), err(/steps must be a whole number from 0 to 100,000/));
+    assert.throws(() => lossSurface({ problem: 'tea', x: [-5, 5] }), err(/problem must be "bowl" or "poly_fit"/));
+    assert.throws(() => networkSurface(t, { i: 0, j: 0, radius: 1, n: 10, lr: 0.1, steps: 5 }), err(/two different weights/));
+    usable();
+    // the sweep's progress counts what it will do, and never wraps
+    const s = new LrSweep(t, 1e-3, 1, 4, 50);
+    assert.deepEqual(s.advance(1e6), { done: 200, total: 200, finished: true });
+    assert.throws(() => s.advance(-1), err(/budget must be a whole number from 1 to 1,000,000; got -1/));
+    assert.equal(s.result().rates.length, 4, 'the sweep still answers');
+  });
+
+  test('an empty training set gives a message, not a sweep of "diverged" rates', () => {
+    const t = new Trainer();
+    while (t.removeNearest(0, 0)) {}
+    assert.equal(t.points()[0].length, 0);
+    assert.throws(() => new LrSweep(t, 1e-3, 1, 5, 10), /training set is empty/);
+    assert.throws(() => new RangeTest(t, 1e-3, 1, 10), /training set is empty/);
+    assert.throws(() => t.train(1), /training set is empty/);
+    t.addPoint(0.5, 0.5, 1);
+    assert.equal(t.train(1).state, 'ready');
+  });
+
   test('a huge learning rate is reported as diverged with its step', () => {
     const t = regression();
     t.setLearningRate(1e3);

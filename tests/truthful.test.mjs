@@ -177,6 +177,34 @@ describe('truthful', () => {
     if (m.scrolled > 0) assert.ok(Math.abs(m.left) <= 1, `scrolled ${m.scrolled} px, the name column stays at the left edge (${m.left})`);
   });
 
+  test('at 390 px two fingers spreading on the graph zoom it in, closing zoom it back to fit', async (t) => {
+    const page = await lab.openPage(t, 'preset=circuit', { viewport: { width: 390, height: 844 } });
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 2 });
+    const box = await page.locator('#graph').boundingBox();
+    const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
+    const width = () => page.evaluate(() => document.getElementById('graph').getBoundingClientRect().width);
+    const touch = (type, d) =>
+      cdp.send('Input.dispatchTouchEvent', {
+        type,
+        touchPoints: type === 'touchEnd' ? [] : [{ x: cx - d, y: cy, id: 1 }, { x: cx + d, y: cy, id: 2 }],
+      });
+    const pinch = async (from, to) => {
+      await touch('touchStart', from);
+      for (let i = 1; i <= 8; i++) await touch('touchMove', from + ((to - from) * i) / 8);
+      await touch('touchEnd', to);
+    };
+    const fitted = await width();
+    assert.ok(fitted <= 390, `the graph fits the screen (${fitted} px)`);
+    await pinch(20, 60);
+    const zoomed = await until(async () => { const w = await width(); return w > fitted * 2.2 && w; }, 'spreading two fingers three times apart zooms in');
+    assert.ok(zoomed < fitted * 3.3, `about threefold (${fitted} → ${zoomed} px)`);
+    assert.equal(await page.locator('#btn-zoom-out').isDisabled(), false, '− is enabled once zoomed');
+    await pinch(60, 10);
+    await until(async () => Math.abs((await width()) - fitted) < 2, 'closing them zooms back to fit, not below');
+    assert.equal(await page.locator('#btn-zoom-fit').isDisabled(), true);
+  });
+
   test('the step-size view calls a growing loss diverging, not crawling', async (t) => {
     const page = await lab.openPage(t, 'view=step&eta=0.21');
     const text = await until(async () => (await page.locator('#s-summary').textContent()) || false, 'a summary');
@@ -184,5 +212,41 @@ describe('truthful', () => {
     assert.match(text, /grew from .* diverging|diverges at step/);
     const slow = await lab.openPage(t, 'view=step&eta=0.001');
     assert.match(await slow.locator('#s-summary').textContent(), /crawling/);
+  });
+
+  test('typing thousands of keystrokes leaves the JS heap and the wasm heap where they were', async (t) => {
+    const page = await lab.openPage(t, 'preset=circuit');
+    const cdp = await page.context().newCDPSession(page);
+    const settle = 'x = -2; y = 5; z = -4\nq = x + y\nf = q * z';
+    // `n` keystrokes (each cancelling the last one's pending redraw, every 200th let through),
+    // ending on the same text, redrawn; then both heaps after a garbage collection
+    const round = async (n) => {
+      await page.evaluate(async ([n, settle]) => {
+        const t = document.getElementById('source');
+        for (let i = 0; i < n; i++) {
+          t.value = `x = ${i % 97}; y = 5\nf = x * y + exp(x / 50)`;
+          t.dispatchEvent(new Event('input', { bubbles: true }));
+          if (i % 200 === 199) await new Promise((r) => setTimeout(r, 280));
+        }
+        t.value = settle;
+        t.dispatchEvent(new Event('input', { bubbles: true }));
+        await new Promise((r) => setTimeout(r, 400));
+      }, [n, settle]);
+      await cdp.send('HeapProfiler.collectGarbage');
+      await cdp.send('HeapProfiler.collectGarbage');
+      const js = (await cdp.send('Runtime.getHeapUsage')).usedSize;
+      const wasm = await page.evaluate(() => window.wasmBindings.heapInUse());
+      return { js, wasm };
+    };
+    await round(500); // warm up: caches, the engine's compiled code
+    const before = await round(1000);
+    const after = await round(3000);
+    const keys = 3000;
+    const js = (after.js - before.js) / keys;
+    const wasm = (after.wasm - before.wasm) / keys;
+    t.diagnostic(`per keystroke: JS ${js.toFixed(1)} B, wasm ${wasm.toFixed(2)} B`);
+    assert.ok(js < 20, `JS heap: ${js.toFixed(1)} bytes more per keystroke (${before.js} → ${after.js})`);
+    assert.ok(wasm < 1, `wasm heap: ${wasm.toFixed(2)} bytes more per keystroke (${before.wasm} → ${after.wasm})`);
+    assert.equal(await page.locator('#graph g.node').count(), 5, 'and the graph is the text typed last');
   });
 });

@@ -4,6 +4,7 @@
 //! the host. `web` holds the page: its state and views are pure Rust too (tested on the
 //! host, in `web::model`); only `web::shell`, compiled for wasm32 alone, touches the DOM.
 
+pub mod api;
 pub mod expr;
 pub mod graph;
 pub mod layout;

@@ -358,7 +358,8 @@ impl Lab {
                 None => bad("there is no such data set"),
             },
             "noise" => match num(0.0, 5.0) {
-                Some(x) => self.noise = x,
+                // to the slider's hundredths, so the slider shows the noise used
+                Some(x) => self.noise = (x * 100.0).round() / 100.0,
                 None => bad("the noise is a number from 0 to 5"),
             },
             "train" => match num(10.0, 90.0).filter(|x| x.fract() == 0.0) {
@@ -740,7 +741,7 @@ mod tests {
     /// Values for the round-trip property, good and bad, per key.
     const KEYS_SAMPLED: &[(&str, &[&str])] = &[
         ("data", &["xor", "spiral3", "sine", "gaussians3", "circle", "mnist"]),
-        ("noise", &["0", "0.35", "5", "7", "-1", "1.05"]),
+        ("noise", &["0", "0.35", "5", "7", "0.123", "1.05"]),
         ("train", &["10", "15", "90", "95", "50", "33"]),
         ("features", &["x,y,x", "x2,y2", "x,y,x2,y2,xy,sinx,siny,x,y,x,y,x2,y2,xy,sinx,siny,x", "sinx", "q", "y"]),
         ("hidden", &["8,1", "none", "2,2,2,2,2,2", "9", "3", "1,1,1"]),

@@ -50,7 +50,7 @@ fn mark_controls(e: &mut El) {
     };
     let name = if e.tag == "label" { own.or_else(inner) } else { own };
     if let Some(n) = name {
-        e.attrs.push(("data-control", n.to_string()));
+        e.attrs.push(("data-control", n.to_string().into()));
         if e.tag == "label" {
             return;
         }
@@ -437,7 +437,7 @@ fn train_view() -> El {
 fn data_fieldset() -> El {
     let items = [
         picker("t-data", "Data set"),
-        slider("t-noise", "Noise", "0", "5", "0.05"),
+        slider("t-noise", "Noise", "0", "5", "0.01"),
         slider("t-train", "Training share", "10", "90", "1"),
         group("t-features-label", "Input features", host("t-features").attr("class", "chips")),
     ];

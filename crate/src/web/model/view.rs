@@ -6,6 +6,7 @@
 
 use crate::graph::{explain, fmt_compact, fmt_full, fmt_short, GradCheck, Graph, NodeId, Op, Role, Step, Trace};
 use crate::layout::{layered, Layout, NodeKind, Point, Spacing};
+use std::borrow::Cow;
 
 /// An element: tag, attributes in order, children. `svg` elements are created in the SVG
 /// namespace.
@@ -13,7 +14,9 @@ use crate::layout::{layered, Layout, NodeKind, Point, Spacing};
 pub struct El {
     pub tag: &'static str,
     pub svg: bool,
-    pub attrs: Vec<(&'static str, String)>,
+    /// (Values and texts are `Cow`s: the many fixed ones — class names, colours, headers —
+    /// cost no allocation when a 2,000-node drawing is built for every redraw.)
+    pub attrs: Vec<(&'static str, Cow<'static, str>)>,
     pub children: Vec<Child>,
 }
 
@@ -21,7 +24,7 @@ pub struct El {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Child {
     El(El),
-    Text(String),
+    Text(Cow<'static, str>),
 }
 
 impl El {
@@ -34,7 +37,13 @@ impl El {
     }
 
     pub fn attr(mut self, k: &'static str, v: impl Into<String>) -> El {
-        self.attrs.push((k, v.into()));
+        self.attrs.push((k, Cow::Owned(v.into())));
+        self
+    }
+
+    /// [`El::attr`] with a fixed value (no allocation).
+    pub fn attr_s(mut self, k: &'static str, v: &'static str) -> El {
+        self.attrs.push((k, Cow::Borrowed(v)));
         self
     }
 
@@ -44,13 +53,19 @@ impl El {
     }
 
     pub fn text(mut self, t: impl Into<String>) -> El {
-        self.children.push(Child::Text(t.into()));
+        self.children.push(Child::Text(Cow::Owned(t.into())));
+        self
+    }
+
+    /// [`El::text`] with a fixed text (no allocation).
+    pub fn text_s(mut self, t: &'static str) -> El {
+        self.children.push(Child::Text(Cow::Borrowed(t)));
         self
     }
 
     /// The value of an attribute, if set.
     pub fn get(&self, k: &str) -> Option<&str> {
-        self.attrs.iter().find(|a| a.0 == k).map(|a| a.1.as_str())
+        self.attrs.iter().find(|a| a.0 == k).map(|a| &*a.1)
     }
 
     /// Every element of the tree, depth first, this one included.
@@ -69,11 +84,32 @@ impl El {
         self.children
             .iter()
             .map(|c| match c {
-                Child::Text(t) => t.clone(),
+                Child::Text(t) => t.to_string(),
                 Child::El(e) => e.text_content(),
             })
             .collect()
     }
+}
+
+/// A drawing coordinate with one decimal, as `{:.1}` writes it but without the exact
+/// float formatting's cost (a redraw of a 2,000-node graph writes some 25,000 of them).
+struct C1(f64);
+
+impl std::fmt::Display for C1 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let x = self.0;
+        if x.is_nan() || x.abs() >= 1e12 {
+            return write!(f, "{x:.1}");
+        }
+        let tenths = (x * 10.0).round() as i64;
+        let sign = if tenths < 0 { "-" } else { "" };
+        let t = tenths.unsigned_abs();
+        write!(f, "{sign}{}.{}", t / 10, t % 10)
+    }
+}
+
+fn c1(x: f64) -> String {
+    C1(x).to_string()
 }
 
 /// Radius of a gate's circle.
@@ -90,10 +126,21 @@ pub struct Scene {
     pub layout: Layout,
     /// (from, to) for each drawn edge, in the layout's order.
     pub edges: Vec<(NodeId, NodeId)>,
+    /// The kind of each node, which with the edges is the layout's input.
+    kinds: Vec<NodeKind>,
+    /// The gradient check, computed once per graph (not per redraw).
+    pub checks: Vec<GradCheck>,
 }
 
 impl Scene {
     pub fn new(graph: Graph) -> Scene {
+        Scene::after(graph, None)
+    }
+
+    /// The scene of `graph`, reusing `prev`'s layout when the graph has the same shape (the
+    /// same kinds of node and the same wires: a value was edited or scrubbed), so a change of
+    /// values never lays the graph out again.
+    pub fn after(graph: Graph, prev: Option<&Scene>) -> Scene {
         let kinds: Vec<NodeKind> = graph
             .nodes()
             .iter()
@@ -105,12 +152,19 @@ impl Scene {
             .collect();
         let edges: Vec<(NodeId, NodeId)> =
             graph.nodes().iter().enumerate().flat_map(|(to, n)| n.inputs.iter().map(move |&from| (from, to))).collect();
-        let spacing = Spacing { layer_gap: 128.0, row_gap: 84.0, margin: 46.0 };
-        let mut layout = layered(&kinds, &edges, spacing);
-        // room on the right for the output's wire and labels
-        layout.width += STUB;
+        let layout = match prev {
+            Some(p) if p.kinds == kinds && p.edges == edges => p.layout.clone(),
+            _ => {
+                let spacing = Spacing { layer_gap: 128.0, row_gap: 84.0, margin: 46.0 };
+                let mut layout = layered(&kinds, &edges, spacing);
+                // room on the right for the output's wire and labels
+                layout.width += STUB;
+                layout
+            }
+        };
         let trace = graph.trace();
-        Scene { graph, trace, layout, edges }
+        let checks = graph.gradcheck();
+        Scene { graph, trace, layout, edges, kinds, checks }
     }
 }
 
@@ -163,18 +217,18 @@ fn smooth_path(points: &[Point]) -> String {
     let mut d = String::new();
     for (i, p) in points.iter().enumerate() {
         if i == 0 {
-            d.push_str(&format!("M{:.1},{:.1}", p.x, p.y));
+            d.push_str(&format!("M{},{}", C1(p.x), C1(p.y)));
         } else {
             let q = points[i - 1];
             let h = ((p.x - q.x) / 2.0).max(8.0);
-            d.push_str(&format!(" C{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}", q.x + h, q.y, p.x - h, p.y, p.x, p.y));
+            d.push_str(&format!(" C{},{} {},{} {},{}", C1(q.x + h), C1(q.y), C1(p.x - h), C1(p.y), C1(p.x), C1(p.y)));
         }
     }
     d
 }
 
-fn text(x: f64, y: f64, class: &str, s: impl Into<String>) -> El {
-    El::svg("text").attr("x", format!("{x:.1}")).attr("y", format!("{y:.1}")).attr("class", class).text(s)
+fn text(x: f64, y: f64, class: &'static str, s: impl Into<String>) -> El {
+    El::svg("text").attr("x", c1(x)).attr("y", c1(y)).attr_s("class", class).text(s)
 }
 
 fn title(s: impl Into<String>) -> El {
@@ -283,18 +337,18 @@ fn callout(g: &Graph, step: &Step, p: Point, size: (f64, f64), avoid: &[Rect]) -
     let box_h = lines.len() as f64 * 17.0 + 10.0;
     let spot = place_callout(p, width, box_h, size.0, size.1, avoid);
     let (left, top) = (spot.x, spot.y);
-    let mut el = El::svg("g").attr("class", "callout").child(
+    let mut el = El::svg("g").attr_s("class", "callout").child(
         El::svg("rect")
-            .attr("x", format!("{left:.1}"))
-            .attr("y", format!("{top:.1}"))
-            .attr("width", format!("{width:.1}"))
-            .attr("height", format!("{box_h:.1}"))
-            .attr("rx", "6"),
+            .attr("x", c1(left))
+            .attr("y", c1(top))
+            .attr("width", c1(width))
+            .attr("height", c1(box_h))
+            .attr_s("rx", "6"),
     );
     for (i, line) in lines.iter().enumerate() {
         let class = if i == 0 { "callout-head" } else { "send-label" };
         let y = top + 19.0 + i as f64 * 17.0;
-        el = el.child(text(left + 8.0, y, class, line.clone()).attr("text-anchor", "start"));
+        el = el.child(text(left + 8.0, y, class, line.clone()).attr_s("text-anchor", "start"));
     }
     el
 }
@@ -309,30 +363,30 @@ pub fn graph_svg(scene: &Scene, shown: Shown) -> El {
     let out = g.output();
     let (w, h) = (scene.layout.width, scene.layout.height);
     let mut svg = El::svg("svg")
-        .attr("id", "graph")
+        .attr_s("id", "graph")
         .attr("viewBox", format!("0 0 {w:.0} {h:.0}"))
         .attr("width", format!("{w:.0}"))
         .attr("height", format!("{h:.0}"))
-        .attr("role", "img")
-        .attr("tabindex", "0")
-        .attr("aria-label", "Computational graph. Arrow keys step through the backward pass.");
+        .attr_s("role", "img")
+        .attr_s("tabindex", "0")
+        .attr_s("aria-label", "Computational graph. Arrow keys step through the backward pass.");
     svg = svg.child(
         El::svg("defs").child(
             El::svg("marker")
-                .attr("id", "arrow")
-                .attr("viewBox", "0 0 10 10")
-                .attr("refX", "9")
-                .attr("refY", "5")
-                .attr("markerWidth", "7")
-                .attr("markerHeight", "7")
-                .attr("orient", "auto-start-reverse")
-                .child(El::svg("path").attr("d", "M0,1 L10,5 L0,9 z").attr("class", "arrowhead")),
+                .attr_s("id", "arrow")
+                .attr_s("viewBox", "0 0 10 10")
+                .attr_s("refX", "9")
+                .attr_s("refY", "5")
+                .attr_s("markerWidth", "7")
+                .attr_s("markerHeight", "7")
+                .attr_s("orient", "auto-start-reverse")
+                .child(El::svg("path").attr_s("d", "M0,1 L10,5 L0,9 z").attr_s("class", "arrowhead")),
         ),
     );
 
     // wires first, so nodes and labels sit on top
-    let mut wires = El::svg("g").attr("class", "edges");
-    let mut annotations = El::svg("g").attr("class", "annotations");
+    let mut wires = El::svg("g").attr_s("class", "edges");
+    let mut annotations = El::svg("g").attr_s("class", "annotations");
     for (k, &(from, to)) in scene.edges.iter().enumerate() {
         let (Some(&pf), Some(&pt)) = (scene.layout.nodes.get(from), scene.layout.nodes.get(to)) else {
             continue;
@@ -350,7 +404,7 @@ pub fn graph_svg(scene: &Scene, shown: Shown) -> El {
             El::svg("path")
                 .attr("class", class)
                 .attr("d", smooth_path(&pts))
-                .attr("marker-end", "url(#arrow)")
+                .attr_s("marker-end", "url(#arrow)")
                 .attr("data-from", g.label(from))
                 .attr("data-to", g.label(to)),
         );
@@ -368,7 +422,7 @@ pub fn graph_svg(scene: &Scene, shown: Shown) -> El {
             *c = true;
         }
     }
-    let mut nodes = El::svg("g").attr("class", "nodes");
+    let mut nodes = El::svg("g").attr_s("class", "nodes");
     for (id, n) in g.nodes().iter().enumerate() {
         let Some(&p) = scene.layout.nodes.get(id) else { continue };
         let label = g.label(id);
@@ -392,7 +446,7 @@ pub fn graph_svg(scene: &Scene, shown: Shown) -> El {
             .attr("data-value", if value_shown { fmt_full(n.value) } else { String::new() })
             .attr("data-grad", grad.map(fmt_full).unwrap_or_default());
         if is_current {
-            el = el.attr("data-current", "true");
+            el = el.attr_s("data-current", "true");
         }
         let mut tip = format!("{label} ({})", n.op.name());
         if value_shown {
@@ -413,12 +467,12 @@ pub fn graph_svg(scene: &Scene, shown: Shown) -> El {
                 el = el
                     .child(
                         El::svg("rect")
-                            .attr("x", format!("{:.1}", p.x - hw))
-                            .attr("y", format!("{:.1}", p.y - 12.0))
-                            .attr("width", format!("{:.1}", 2.0 * hw))
-                            .attr("height", "24")
-                            .attr("rx", "5")
-                            .attr("class", "box"),
+                            .attr("x", c1(p.x - hw))
+                            .attr("y", c1(p.y - 12.0))
+                            .attr("width", c1(2.0 * hw))
+                            .attr_s("height", "24")
+                            .attr_s("rx", "5")
+                            .attr_s("class", "box"),
                     )
                     .child(text(p.x, p.y + 4.5, "symbol", fmt_compact(n.value)));
             }
@@ -428,12 +482,12 @@ pub fn graph_svg(scene: &Scene, shown: Shown) -> El {
                 el = el
                     .child(
                         El::svg("rect")
-                            .attr("x", format!("{:.1}", p.x - hw))
-                            .attr("y", format!("{:.1}", p.y - 14.0))
-                            .attr("width", format!("{:.1}", 2.0 * hw))
-                            .attr("height", "28")
-                            .attr("rx", "14")
-                            .attr("class", "box"),
+                            .attr("x", c1(p.x - hw))
+                            .attr("y", c1(p.y - 14.0))
+                            .attr("width", c1(2.0 * hw))
+                            .attr_s("height", "28")
+                            .attr_s("rx", "14")
+                            .attr_s("class", "box"),
                     )
                     .child(text(p.x, p.y + 5.0, "name", name));
             }
@@ -441,10 +495,10 @@ pub fn graph_svg(scene: &Scene, shown: Shown) -> El {
                 el = el
                     .child(
                         El::svg("circle")
-                            .attr("cx", format!("{:.1}", p.x))
-                            .attr("cy", format!("{:.1}", p.y))
+                            .attr("cx", c1(p.x))
+                            .attr("cy", c1(p.y))
                             .attr("r", format!("{GATE_R}"))
-                            .attr("class", "gate"),
+                            .attr_s("class", "gate"),
                     )
                     .child(text(
                         p.x,
@@ -465,19 +519,19 @@ pub fn graph_svg(scene: &Scene, shown: Shown) -> El {
             if !has_consumer[id] {
                 el = el.child(
                     El::svg("line")
-                        .attr("class", "stub")
-                        .attr("x1", format!("{:.1}", port.x))
-                        .attr("y1", format!("{:.1}", port.y))
-                        .attr("x2", format!("{:.1}", end.x))
-                        .attr("y2", format!("{:.1}", end.y))
-                        .attr("marker-end", "url(#arrow)"),
+                        .attr_s("class", "stub")
+                        .attr("x1", c1(port.x))
+                        .attr("y1", c1(port.y))
+                        .attr("x2", c1(end.x))
+                        .attr("y2", c1(end.y))
+                        .attr_s("marker-end", "url(#arrow)"),
                 );
             }
             if value_shown {
                 let cls = if n.op == Op::Input { "value editable" } else { "value" };
                 let mut v = text(mid, p.y - 7.0, cls, fmt_short(n.value));
                 if n.op == Op::Input {
-                    v = v.attr("tabindex", "0").attr("role", "button").attr(
+                    v = v.attr_s("tabindex", "0").attr_s("role", "button").attr(
                         "aria-label",
                         format!("{label} = {}; press Enter to edit, drag to scrub", fmt_full(n.value)),
                     );
@@ -488,8 +542,8 @@ pub fn graph_svg(scene: &Scene, shown: Shown) -> El {
                 el = el.child(text(mid, p.y + 19.0, "grad", fmt_short(d)));
             }
             if Some(id) == out {
-                el =
-                    el.child(text(end.x + 8.0, p.y + 5.0, "out-name", short_name(&label)).attr("text-anchor", "start"));
+                el = el
+                    .child(text(end.x + 8.0, p.y + 5.0, "out-name", short_name(&label)).attr_s("text-anchor", "start"));
             }
         }
         nodes = nodes.child(el);
@@ -513,32 +567,32 @@ pub fn nodes_table(scene: &Scene, shown: Shown) -> El {
         body = body.child(
             El::html("tr")
                 .attr("data-name", g.label(id))
-                .child(El::html("th").attr("scope", "row").text(g.label(id)))
+                .child(El::html("th").attr_s("scope", "row").text(g.label(id)))
                 .child(op)
                 .child(
                     El::html("td")
-                        .attr("class", "inputs")
+                        .attr_s("class", "inputs")
                         .text(n.inputs.iter().map(|&i| g.label(i)).collect::<Vec<_>>().join(", ")),
                 )
-                .child(El::html("td").attr("class", "num").text(if value_shown {
+                .child(El::html("td").attr_s("class", "num").text(if value_shown {
                     fmt_full(n.value)
                 } else {
                     String::new()
                 }))
-                .child(El::html("td").attr("class", "num").text(grads[id].map(fmt_full).unwrap_or_default())),
+                .child(El::html("td").attr_s("class", "num").text(grads[id].map(fmt_full).unwrap_or_default())),
         );
     }
     El::html("table")
-        .attr("id", "nodes-table")
-        .child(El::html("caption").text("Nodes"))
+        .attr_s("id", "nodes-table")
+        .child(El::html("caption").text_s("Nodes"))
         .child(
             El::html("thead").child(
                 El::html("tr")
-                    .child(El::html("th").attr("scope", "col").text("name"))
-                    .child(El::html("th").attr("scope", "col").text("op"))
-                    .child(El::html("th").attr("scope", "col").text("inputs"))
-                    .child(El::html("th").attr("scope", "col").text("value"))
-                    .child(El::html("th").attr("scope", "col").text("gradient")),
+                    .child(El::html("th").attr_s("scope", "col").text_s("name"))
+                    .child(El::html("th").attr_s("scope", "col").text_s("op"))
+                    .child(El::html("th").attr_s("scope", "col").text_s("inputs"))
+                    .child(El::html("th").attr_s("scope", "col").text_s("value"))
+                    .child(El::html("th").attr_s("scope", "col").text_s("gradient")),
             ),
         )
         .child(body)
@@ -560,9 +614,9 @@ pub fn gradcheck_table(graph: &Graph, checks: &[GradCheck]) -> El {
         let at_kink = c.flagged() && !kinks.is_empty();
         if at_kink {
             // still a disagreement (flagged), but the kink's: explained below, not an error
-            tr = tr.attr("class", "flagged kink").attr("data-kink", "true");
+            tr = tr.attr_s("class", "flagged kink").attr_s("data-kink", "true");
         } else if c.flagged() {
-            tr = tr.attr("class", "flagged");
+            tr = tr.attr_s("class", "flagged");
         }
         let err = if c.rel_error.is_nan() { "—".to_string() } else { format!("{:.1e}", c.rel_error) };
         let err = match (at_kink, c.flagged()) {
@@ -571,14 +625,14 @@ pub fn gradcheck_table(graph: &Graph, checks: &[GradCheck]) -> El {
             _ => err,
         };
         body = body.child(
-            tr.child(El::html("th").attr("scope", "row").text(name))
-                .child(El::html("td").attr("class", "num").text(fmt_sig(c.analytic)))
-                .child(El::html("td").attr("class", "num").text(fmt_sig(c.numeric)))
-                .child(El::html("td").attr("class", "num").text(err)),
+            tr.child(El::html("th").attr_s("scope", "row").text(name))
+                .child(El::html("td").attr_s("class", "num").text(fmt_sig(c.analytic)))
+                .child(El::html("td").attr_s("class", "num").text(fmt_sig(c.numeric)))
+                .child(El::html("td").attr_s("class", "num").text(err)),
         );
     }
     if checks.is_empty() {
-        body = body.child(El::html("tr").child(El::html("td").attr("colspan", "4").text("No inputs to check.")));
+        body = body.child(El::html("tr").child(El::html("td").attr_s("colspan", "4").text_s("No inputs to check.")));
     }
     let mut table = El::html("table");
     if !kinks.is_empty() {
@@ -587,23 +641,23 @@ pub fn gradcheck_table(graph: &Graph, checks: &[GradCheck]) -> El {
             El::html("tfoot").child(
                 El::html("tr").child(
                     El::html("td")
-                        .attr("colspan", "4")
-                        .attr("class", "kinks")
+                        .attr_s("colspan", "4")
+                        .attr_s("class", "kinks")
                         .text(format!("Kinks, where the function has no derivative: {}", said.join("; "))),
                 ),
             ),
         );
     }
     table
-        .attr("id", "gradcheck")
-        .child(El::html("caption").text("Gradient check"))
+        .attr_s("id", "gradcheck")
+        .child(El::html("caption").text_s("Gradient check"))
         .child(
             El::html("thead").child(
                 El::html("tr")
-                    .child(El::html("th").attr("scope", "col").text("input"))
-                    .child(El::html("th").attr("scope", "col").text("analytic"))
-                    .child(El::html("th").attr("scope", "col").text("numeric"))
-                    .child(El::html("th").attr("scope", "col").text("rel. error")),
+                    .child(El::html("th").attr_s("scope", "col").text_s("input"))
+                    .child(El::html("th").attr_s("scope", "col").text_s("analytic"))
+                    .child(El::html("th").attr_s("scope", "col").text_s("numeric"))
+                    .child(El::html("th").attr_s("scope", "col").text_s("rel. error")),
             ),
         )
         .child(body)
@@ -646,6 +700,30 @@ mod tests {
 
     fn scene(src: &str) -> Scene {
         Scene::new(parse(src, Options::default()).unwrap())
+    }
+
+    proptest::proptest! {
+        /// The fast coordinate writer says what `{:.1}` says, up to the last digit's rounding.
+        #[test]
+        fn coordinates_are_written_as_with_one_decimal(x in -1e7f64..1e7) {
+            let fast = C1(x).to_string();
+            let slow = format!("{x:.1}");
+            let (a, b): (f64, f64) = (fast.parse().unwrap(), slow.parse().unwrap());
+            proptest::prop_assert!((a - b).abs() <= 0.1 + 1e-9, "{} vs {}", fast, slow);
+            proptest::prop_assert_eq!(fast.split('.').nth(1).map(str::len), Some(1));
+        }
+
+        /// Rebuilding a scene after a value changed keeps the layout; a new shape lays out anew.
+        #[test]
+        fn a_scene_of_the_same_shape_keeps_its_layout(a in -9.0f64..9.0, b in -9.0f64..9.0) {
+            let first = scene(&format!("x = {a}; y = 2\nf = x * y + exp(x)"));
+            let same = Scene::after(parse(&format!("x = {b}; y = 2\nf = x * y + exp(x)"), Options::default()).unwrap(), Some(&first));
+            proptest::prop_assert_eq!(&same.layout, &first.layout);
+            proptest::prop_assert_eq!(same.graph.node(0).unwrap().value, b);
+            let other = Scene::after(parse("x = 1; y = 2\nf = x * y", Options::default()).unwrap(), Some(&first));
+            proptest::prop_assert_eq!(&other.layout, &scene("x = 1; y = 2\nf = x * y").layout);
+            proptest::prop_assert_eq!(other.checks.len(), other.graph.gradcheck().len());
+        }
     }
 
     fn nodes(svg: &El) -> Vec<&El> {

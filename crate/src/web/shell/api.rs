@@ -14,8 +14,9 @@
 //! console.log(sweep.result().best);
 //! ```
 
-use crate::sweep::{self, live::NetworkObjective, Objective, Progress};
-use crate::train::{OptimizerConfig, Schedule, Trainer, TrainerConfig};
+use crate::api::{self as checked, ArgError, NetworkSurfaceRequest, Problem, SurfaceRequest};
+use crate::sweep::{self, Progress};
+use crate::train::{OptimizerConfig, Schedule, TrainerConfig};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -25,20 +26,65 @@ fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsError> {
     v.serialize(&ser).map_err(|e| JsError::new(&e.to_string()))
 }
 
-fn from_js<T: serde::de::DeserializeOwned>(v: JsValue, what: &str) -> Result<T, JsError> {
-    serde_wasm_bindgen::from_value(v).map_err(|e| JsError::new(&format!("{what}: {e}")))
+fn refused(e: ArgError) -> JsError {
+    JsError::new(&e.0)
 }
 
-fn err(e: impl std::fmt::Display) -> JsError {
-    JsError::new(&e.to_string())
+/// A plain object (not null, an array or a function), read by serde: a wrong type says what it
+/// got, a wrong field says which.
+fn from_object<T: serde::de::DeserializeOwned>(call: &str, name: &str, like: &str, v: JsValue) -> Result<T, JsError> {
+    if !is_plain_object(&v) {
+        return Err(JsError::new(&format!("{call}: {name} must be an object like {like}; got {}", kind(&v))));
+    }
+    serde_wasm_bindgen::from_value(v).map_err(|e| JsError::new(&format!("{call}: {name}: {e}")))
 }
 
-/// A copy of the trainer for an experiment that sets the rate itself: its schedule is made
-/// constant, so the rate each step gets is the one the experiment asks for.
-fn constant_rate_copy(trainer: &JsTrainer) -> Result<Trainer, JsError> {
-    let mut copy = trainer.inner.clone();
-    copy.set_schedule(Schedule::Constant).map_err(err)?;
-    Ok(copy)
+fn is_plain_object(v: &JsValue) -> bool {
+    v.is_object() && !js_sys::Array::is_array(v) && !v.is_function()
+}
+
+/// An array of at most `most` numbers.
+fn numbers(call: &str, name: &str, v: &JsValue, most: usize) -> Result<Vec<f64>, JsError> {
+    if !js_sys::Array::is_array(v) {
+        return Err(JsError::new(&format!("{call}: {name} must be an array of numbers; got {}", kind(v))));
+    }
+    let array = js_sys::Array::from(v);
+    let len = array.length() as usize;
+    if len > most {
+        return Err(JsError::new(&format!(
+            "{call}: {name} holds at most {} numbers; got {}",
+            checked::grouped(most),
+            checked::grouped(len)
+        )));
+    }
+    (0..len)
+        .map(|i| {
+            let x = array.get(i as u32);
+            x.as_f64().ok_or_else(|| JsError::new(&format!("{call}: {name}[{i}] must be a number; got {}", kind(&x))))
+        })
+        .collect()
+}
+
+/// A field of a request object as a number: `default` when it is missing (None: required).
+fn field(call: &str, obj: &JsValue, name: &str, default: Option<f64>) -> Result<f64, JsError> {
+    let v = js_sys::Reflect::get(obj, &name.into()).unwrap_or(JsValue::UNDEFINED);
+    match (v.as_f64(), default) {
+        (Some(x), _) => Ok(x),
+        (None, Some(d)) if v.is_undefined() => Ok(d),
+        (None, None) if v.is_undefined() => {
+            Err(JsError::new(&format!("{call}: request.{name} is missing: it is a number")))
+        }
+        _ => Err(JsError::new(&format!("{call}: request.{name} must be a number; got {}", kind(&v)))),
+    }
+}
+
+/// A `[lo, hi]` field of a request object.
+fn pair(call: &str, obj: &JsValue, name: &str) -> Result<(f64, f64), JsError> {
+    let v = js_sys::Reflect::get(obj, &name.into()).unwrap_or(JsValue::UNDEFINED);
+    match numbers(call, &format!("request.{name}"), &v, 2)?.as_slice() {
+        &[a, b] => Ok((a, b)),
+        other => Err(JsError::new(&format!("{call}: request.{name} must be two numbers [a, b]; got {}", other.len()))),
+    }
 }
 
 #[derive(Serialize)]
@@ -57,21 +103,24 @@ impl From<Progress> for JsProgress {
 /// A training run: a dataset, a network, a loss, an optimizer and a schedule.
 #[wasm_bindgen(js_name = Trainer)]
 pub struct JsTrainer {
-    inner: Trainer,
+    inner: crate::train::Trainer,
 }
 
 #[wasm_bindgen(js_class = Trainer)]
 impl JsTrainer {
-    /// A trainer from a config object (`Trainer.defaultConfig()` shows every field); missing
-    /// or `undefined` gives the default.
+    /// A trainer from a config object (`Trainer.defaultConfig()` shows every field); nothing
+    /// (`undefined` or `null`) gives the default.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> Result<JsTrainer, JsError> {
+        let call = "new Trainer(config)";
         let config: TrainerConfig = if config.is_undefined() || config.is_null() {
             TrainerConfig::default()
         } else {
-            from_js(config, "config")?
+            from_object(call, "config", "Trainer.defaultConfig() (or nothing, for the default)", config)?
         };
-        Ok(JsTrainer { inner: Trainer::new(config).map_err(err)? })
+        crate::train::Trainer::new(config)
+            .map(|inner| JsTrainer { inner })
+            .map_err(|e| JsError::new(&format!("{call}: {e}")))
     }
 
     #[wasm_bindgen(js_name = defaultConfig)]
@@ -84,9 +133,10 @@ impl JsTrainer {
         to_js(self.inner.config())
     }
 
-    /// Trains `steps` mini-batches (fewer if it diverges); returns the status.
-    pub fn train(&mut self, steps: u32) -> Result<JsValue, JsError> {
-        to_js(&self.inner.train(steps as usize))
+    /// Trains `steps` mini-batches (fewer if it diverges); returns the status. At most
+    /// 1,000,000 steps, and 2×10⁹ weight × example products, per call.
+    pub fn train(&mut self, steps: f64) -> Result<JsValue, JsError> {
+        to_js(&checked::train(&mut self.inner, steps).map_err(refused)?)
     }
 
     /// Steps taken so far.
@@ -111,8 +161,10 @@ impl JsTrainer {
     /// Backprop on training point `index` through the scalar graph of gates: every weight and
     /// bias as `[name, gradient]` (names as in the graph view: `w1_0_2`, `b1_0`, …).
     #[wasm_bindgen(js_name = exampleGradients)]
-    pub fn example_gradients(&self, index: u32) -> Result<JsValue, JsError> {
-        let (mut g, params) = self.inner.example_graph(index as usize).map_err(err)?;
+    pub fn example_gradients(&self, index: f64) -> Result<JsValue, JsError> {
+        let call = "exampleGradients(index)";
+        let index = checked::example_index(call, &self.inner, index).map_err(refused)?;
+        let (mut g, params) = self.inner.example_graph(index).map_err(|e| JsError::new(&format!("{call}: {e}")))?;
         g.backward();
         let pairs: Vec<(String, f64)> =
             params.iter().map(|&id| (g.label(id), g.node(id).and_then(|n| n.grad).unwrap_or(f64::NAN))).collect();
@@ -121,8 +173,10 @@ impl JsTrainer {
 
     /// Training point `index` written as an expression (what the graph view opens).
     #[wasm_bindgen(js_name = exampleSource)]
-    pub fn example_source(&self, index: u32) -> Result<String, JsError> {
-        self.inner.example_source(index as usize).map_err(err)
+    pub fn example_source(&self, index: f64) -> Result<String, JsError> {
+        let call = "exampleSource(index)";
+        let index = checked::example_index(call, &self.inner, index).map_err(refused)?;
+        self.inner.example_source(index).map_err(|e| JsError::new(&format!("{call}: {e}")))
     }
 
     #[wasm_bindgen(js_name = lossTrain)]
@@ -141,23 +195,16 @@ impl JsTrainer {
     }
 
     /// The network's output on an n×n grid over [lo, hi]² (row-major, y rows), for the
-    /// decision boundary.
+    /// decision boundary; n from 1 to 512.
     #[wasm_bindgen(js_name = predictGrid)]
-    pub fn predict_grid(&mut self, n: usize, lo: f64, hi: f64) -> Result<Vec<f32>, JsError> {
-        self.inner.predict_grid(n, (lo, hi)).map_err(err)
+    pub fn predict_grid(&mut self, n: f64, lo: f64, hi: f64) -> Result<Vec<f32>, JsError> {
+        checked::predict_grid(&mut self.inner, n, lo, hi).map_err(refused)
     }
 
     /// One neuron's output over the same grid (layer 0 is the first hidden layer).
     #[wasm_bindgen(js_name = neuronGrid)]
-    pub fn neuron_grid(
-        &mut self,
-        layer: usize,
-        neuron: usize,
-        n: usize,
-        lo: f64,
-        hi: f64,
-    ) -> Result<Vec<f32>, JsError> {
-        self.inner.neuron_grid(layer, neuron, n, (lo, hi)).map_err(err)
+    pub fn neuron_grid(&mut self, layer: f64, neuron: f64, n: f64, lo: f64, hi: f64) -> Result<Vec<f32>, JsError> {
+        checked::neuron_grid(&mut self.inner, layer, neuron, n, lo, hi).map_err(refused)
     }
 
     /// The training and test points.
@@ -167,40 +214,44 @@ impl JsTrainer {
 
     #[wasm_bindgen(js_name = setLearningRate)]
     pub fn set_learning_rate(&mut self, lr: f64) -> Result<(), JsError> {
-        self.inner.set_learning_rate(lr).map_err(err)
+        checked::set_learning_rate(&mut self.inner, lr).map_err(refused)
     }
 
     #[wasm_bindgen(js_name = setOptimizer)]
     pub fn set_optimizer(&mut self, config: JsValue) -> Result<(), JsError> {
-        let c: OptimizerConfig = from_js(config, "optimizer")?;
-        self.inner.set_optimizer(c).map_err(err)
+        let call = "setOptimizer(config)";
+        let c: OptimizerConfig = from_object(call, "config", "Trainer.defaultConfig().optimizer", config)?;
+        self.inner.set_optimizer(c).map_err(|e| JsError::new(&format!("{call}: {e}")))
     }
 
     #[wasm_bindgen(js_name = setSchedule)]
     pub fn set_schedule(&mut self, schedule: JsValue) -> Result<(), JsError> {
-        let s: Schedule = from_js(schedule, "schedule")?;
-        self.inner.set_schedule(s).map_err(err)
+        let call = "setSchedule(schedule)";
+        let s: Schedule = from_object(call, "schedule", "{ kind: \"step_decay\", every: 500, factor: 0.5 }", schedule)?;
+        self.inner.set_schedule(s).map_err(|e| JsError::new(&format!("{call}: {e}")))
     }
 
     #[wasm_bindgen(js_name = setBatchSize)]
-    pub fn set_batch_size(&mut self, n: usize) -> Result<(), JsError> {
-        self.inner.set_batch_size(n).map_err(err)
+    pub fn set_batch_size(&mut self, n: f64) -> Result<(), JsError> {
+        checked::set_batch_size(&mut self.inner, n).map_err(refused)
     }
 
     /// Neurons per hidden layer; rebuilds the network.
     #[wasm_bindgen(js_name = setHidden)]
-    pub fn set_hidden(&mut self, hidden: Vec<u32>) -> Result<(), JsError> {
-        self.inner.set_hidden(hidden.into_iter().map(|h| h as usize).collect()).map_err(err)
+    pub fn set_hidden(&mut self, sizes: JsValue) -> Result<(), JsError> {
+        let call = "setHidden(sizes)";
+        let sizes = numbers(call, "sizes", &sizes, crate::train::network::MAX_HIDDEN_LAYERS)?;
+        checked::set_hidden(&mut self.inner, &sizes).map_err(refused)
     }
 
     #[wasm_bindgen(js_name = addPoint)]
     pub fn add_point(&mut self, x: f64, y: f64, label: f64) -> Result<(), JsError> {
-        self.inner.add_point(x, y, label).map_err(err)
+        checked::add_point(&mut self.inner, x, y, label).map_err(refused)
     }
 
     #[wasm_bindgen(js_name = removeNearest)]
-    pub fn remove_nearest(&mut self, x: f64, y: f64) -> bool {
-        self.inner.remove_nearest(x, y).is_some()
+    pub fn remove_nearest(&mut self, x: f64, y: f64) -> Result<bool, JsError> {
+        checked::remove_nearest(&mut self.inner, x, y).map_err(refused)
     }
 
     /// Starts again from fresh weights (same seed: the same start).
@@ -208,19 +259,19 @@ impl JsTrainer {
         self.inner.reset();
     }
 
-    /// `[[step, lr], …]`: the schedule sampled at `n` points over `steps` steps.
+    /// `[[step, lr], …]`: the schedule sampled at `n` points (2 to 10,000) over `steps` steps.
     #[wasm_bindgen(js_name = schedulePreview)]
-    pub fn schedule_preview(&self, steps: usize, n: usize) -> Result<JsValue, JsError> {
-        let base = self.inner.config().optimizer.lr();
-        to_js(&self.inner.config().schedule.sample(base, steps, n))
+    pub fn schedule_preview(&self, steps: f64, n: f64) -> Result<JsValue, JsError> {
+        to_js(&checked::schedule_preview(&self.inner, steps, n).map_err(refused)?)
     }
 
-    /// The loss along −∇L at the current weights (whole training set), for each step size η.
+    /// The loss along −∇L at the current weights (whole training set), for each step size η
+    /// (1 to 1,000 of them).
     #[wasm_bindgen(js_name = stepProfile)]
-    pub fn step_profile(&self, etas: Vec<f64>) -> Result<JsValue, JsError> {
-        let mut obj = NetworkObjective::all(&self.inner).map_err(err)?;
-        let theta = obj.theta();
-        to_js(&sweep::step_profile(&mut obj, &theta, &etas))
+    pub fn step_profile(&self, etas: JsValue) -> Result<JsValue, JsError> {
+        let call = "stepProfile(etas)";
+        let etas = numbers(call, "etas", &etas, checked::MAX_ETAS)?;
+        to_js(&checked::step_profile(&self.inner, &etas).map_err(refused)?)
     }
 }
 
@@ -228,23 +279,21 @@ impl JsTrainer {
 /// run from the trainer's current weights and data order.
 #[wasm_bindgen(js_name = LrSweep)]
 pub struct JsLrSweep {
-    inner: sweep::LrSweep<Trainer>,
+    inner: checked::Sweep,
 }
 
 #[wasm_bindgen(js_class = LrSweep)]
 impl JsLrSweep {
+    /// `k` from 1 to 100 rates, `steps` from 1 to 100,000 each (k × steps at most 2,000,000),
+    /// rates from 1e-8 to 1000.
     #[wasm_bindgen(constructor)]
-    pub fn new(trainer: &JsTrainer, lo: f64, hi: f64, k: usize, steps: usize) -> Result<JsLrSweep, JsError> {
-        let rates = sweep::log_space(lo, hi, k);
-        if rates.is_empty() {
-            return Err(JsError::new("the rates need 0 < lo ≤ hi and at least one rate"));
-        }
-        Ok(JsLrSweep { inner: sweep::LrSweep::new(constant_rate_copy(trainer)?, rates, steps) })
+    pub fn new(trainer: &JsTrainer, lo: f64, hi: f64, k: f64, steps: f64) -> Result<JsLrSweep, JsError> {
+        checked::lr_sweep(&trainer.inner, lo, hi, k, steps).map(|inner| JsLrSweep { inner }).map_err(refused)
     }
 
     /// Does up to `budget` steps; returns `{done, total, finished}`.
-    pub fn advance(&mut self, budget: usize) -> Result<JsValue, JsError> {
-        to_js(&JsProgress::from(self.inner.advance(budget)))
+    pub fn advance(&mut self, budget: f64) -> Result<JsValue, JsError> {
+        to_js(&JsProgress::from(checked::sweep_advance(&mut self.inner, budget).map_err(refused)?))
     }
 
     /// `{rates, runs: [{lr, losses, diverged_at, full_loss}], best, start_loss}` so far
@@ -257,33 +306,27 @@ impl JsLrSweep {
             best: Option<f64>,
             start_loss: Option<f64>,
         }
-        to_js(&Out {
-            rates: self.inner.rates(),
-            runs: self.inner.runs(),
-            best: self.inner.best().map(|r| r.lr),
-            start_loss: self.inner.start_loss(),
-        })
+        let s = &self.inner.inner;
+        to_js(&Out { rates: s.rates(), runs: s.runs(), best: s.best().map(|r| r.lr), start_loss: s.start_loss() })
     }
 }
 
 /// The range test: the rate grows from `lo` to `hi` over `steps` steps of one run.
 #[wasm_bindgen(js_name = RangeTest)]
 pub struct JsRangeTest {
-    inner: sweep::RangeTest<Trainer>,
+    inner: checked::Range,
 }
 
 #[wasm_bindgen(js_class = RangeTest)]
 impl JsRangeTest {
+    /// `steps` from 2 to 100,000; 1e-8 ≤ lo < hi ≤ 1000.
     #[wasm_bindgen(constructor)]
-    pub fn new(trainer: &JsTrainer, lo: f64, hi: f64, steps: usize) -> Result<JsRangeTest, JsError> {
-        if !(lo > 0.0 && hi > lo && hi.is_finite()) {
-            return Err(JsError::new("the range test needs 0 < lo < hi"));
-        }
-        Ok(JsRangeTest { inner: sweep::RangeTest::new(constant_rate_copy(trainer)?, lo, hi, steps) })
+    pub fn new(trainer: &JsTrainer, lo: f64, hi: f64, steps: f64) -> Result<JsRangeTest, JsError> {
+        checked::range_test(&trainer.inner, lo, hi, steps).map(|inner| JsRangeTest { inner }).map_err(refused)
     }
 
-    pub fn advance(&mut self, budget: usize) -> Result<JsValue, JsError> {
-        to_js(&JsProgress::from(self.inner.advance(budget)))
+    pub fn advance(&mut self, budget: f64) -> Result<JsValue, JsError> {
+        to_js(&JsProgress::from(checked::range_advance(&mut self.inner, budget).map_err(refused)?))
     }
 
     /// `{points: [[lr, loss, smoothed], …], stopped_at, suggestion}`.
@@ -294,97 +337,73 @@ impl JsRangeTest {
             stopped_at: Option<usize>,
             suggestion: Option<f64>,
         }
-        to_js(&Out {
-            points: &self.inner.points,
-            stopped_at: self.inner.stopped_at,
-            suggestion: self.inner.suggestion(),
-        })
+        let r = &self.inner.inner;
+        to_js(&Out { points: &r.points, stopped_at: r.stopped_at, suggestion: r.suggestion() })
     }
-}
-
-/// What a loss-surface request names.
-#[derive(serde::Deserialize)]
-#[serde(tag = "problem", rename_all = "snake_case")]
-enum SurfaceProblem {
-    Bowl { kappa: f64, angle: Option<f64> },
-    PolyFit { fixed: usize, fixed_value: f64 },
-}
-
-#[derive(serde::Deserialize)]
-struct SurfaceRequest {
-    #[serde(flatten)]
-    problem: SurfaceProblem,
-    x: (f64, f64),
-    y: (f64, f64),
-    n: usize,
-    start: (f64, f64),
-    lr: f64,
-    #[serde(default)]
-    momentum: f64,
-    steps: usize,
 }
 
 /// A two-parameter loss on an n×n grid with the gradient-descent path from a start:
 /// `{grid: {n, x, y, values}, path: {points, losses, diverged_at}}`. The request is
 /// `{problem: "bowl", kappa, angle?}` or `{problem: "poly_fit", fixed, fixed_value}`, plus
-/// `x: [lo, hi], y: [lo, hi], n, start: [a, b], lr, momentum?, steps`.
+/// `x: [lo, hi], y: [lo, hi], n (2–400), start: [a, b], lr, momentum?, steps (0–100,000)`.
 #[wasm_bindgen(js_name = lossSurface)]
 pub fn loss_surface(request: JsValue) -> Result<JsValue, JsError> {
-    let r: SurfaceRequest = from_js(request, "loss surface")?;
-    if r.n > 400 {
-        return Err(JsError::new("a grid of at most 400×400 points"));
+    let call = "lossSurface(request)";
+    if !is_plain_object(&request) {
+        return Err(JsError::new(&format!("{call}: request must be an object like {{ problem: \"bowl\", kappa: 10, x: [-5, 5], y: [-5, 5], n: 60, start: [-4, 3], lr: 0.1, steps: 50 }}; got {}", kind(&request))));
     }
-    let mut obj: Box<dyn Objective> = match r.problem {
-        SurfaceProblem::Bowl { kappa, angle } => Box::new(sweep::Bowl { kappa, angle: angle.unwrap_or(0.0) }),
-        SurfaceProblem::PolyFit { fixed, fixed_value } => Box::new(sweep::PolyFit { fixed, fixed_value }),
+    let name = js_sys::Reflect::get(&request, &"problem".into()).unwrap_or(JsValue::UNDEFINED);
+    let problem = match name.as_string().as_deref() {
+        Some("bowl") => Problem::Bowl {
+            kappa: field(call, &request, "kappa", None)?,
+            angle: field(call, &request, "angle", Some(0.0))?,
+        },
+        Some("poly_fit") => Problem::PolyFit {
+            fixed: field(call, &request, "fixed", None)?,
+            fixed_value: field(call, &request, "fixed_value", None)?,
+        },
+        _ => {
+            return Err(JsError::new(&format!(
+                "{call}: request.problem must be \"bowl\" or \"poly_fit\"; got {}",
+                kind(&name)
+            )))
+        }
     };
-    surface(obj.as_mut(), r.x, r.y, r.n, r.start, r.lr, r.momentum, r.steps.min(100_000))
+    let r = SurfaceRequest {
+        problem,
+        x: pair(call, &request, "x")?,
+        y: pair(call, &request, "y")?,
+        n: field(call, &request, "n", None)?,
+        start: pair(call, &request, "start")?,
+        lr: field(call, &request, "lr", None)?,
+        momentum: field(call, &request, "momentum", Some(0.0))?,
+        steps: field(call, &request, "steps", None)?,
+    };
+    to_js(&checked::loss_surface(&r).map_err(refused)?)
 }
 
-#[derive(serde::Deserialize)]
-struct NetworkSurfaceRequest {
-    i: usize,
-    j: usize,
-    radius: f64,
-    n: usize,
-    lr: f64,
-    #[serde(default)]
-    momentum: f64,
-    steps: usize,
-}
-
-/// The same for two weights of a live network, the others frozen: `{i, j, radius, n, lr,
-/// momentum?, steps}` with `i`, `j` indices in the network's parameter order; the grid is
-/// centred on the current weights ± `radius` and the path starts there.
+/// The same for two weights of a live network, the others frozen: `{i, j, radius, n (2–200),
+/// lr, momentum?, steps (0–10,000)}` with `i`, `j` indices in the network's parameter order;
+/// the grid is centred on the current weights ± `radius` and the path starts there.
 #[wasm_bindgen(js_name = networkSurface)]
 pub fn network_surface(trainer: &JsTrainer, request: JsValue) -> Result<JsValue, JsError> {
-    let r: NetworkSurfaceRequest = from_js(request, "network surface")?;
-    let mut obj = NetworkObjective::pair(&trainer.inner, r.i, r.j).map_err(err)?;
-    let t = obj.theta();
-    let (a, b) = (t[0], t[1]);
-    let (x, y) = ((a - r.radius, a + r.radius), (b - r.radius, b + r.radius));
-    surface(&mut obj, x, y, r.n.min(200), (a, b), r.lr, r.momentum, r.steps.min(10_000))
-}
-
-#[allow(clippy::too_many_arguments)]
-fn surface(
-    obj: &mut dyn Objective,
-    x: (f64, f64),
-    y: (f64, f64),
-    n: usize,
-    start: (f64, f64),
-    lr: f64,
-    momentum: f64,
-    steps: usize,
-) -> Result<JsValue, JsError> {
-    #[derive(Serialize)]
-    struct Out {
-        grid: sweep::Grid2,
-        path: sweep::DescentPath,
+    let call = "networkSurface(trainer, request)";
+    if !is_plain_object(&request) {
+        return Err(JsError::new(&format!(
+            "{call}: request must be an object like {{ i: 0, j: 1, radius: 2, n: 40, lr: 0.1, steps: 50 }}; got {}",
+            kind(&request)
+        )));
     }
-    let grid = sweep::loss_grid(obj, x, y, n);
-    let path = sweep::descent_path(obj, &[start.0, start.1], lr, momentum, steps);
-    to_js(&Out { grid, path })
+    let r = NetworkSurfaceRequest {
+        i: field(call, &request, "i", None)?,
+        j: field(call, &request, "j", None)?,
+        radius: field(call, &request, "radius", None)?,
+        n: field(call, &request, "n", None)?,
+        lr: field(call, &request, "lr", None)?,
+        momentum: field(call, &request, "momentum", Some(0.0))?,
+        steps: field(call, &request, "steps", None)?,
+    };
+    to_js(&checked::network_surface(&trainer.inner, &r).map_err(refused)?)
 }
 
 // ---- the graph ---------------------------------------------------------------------------
@@ -471,11 +490,21 @@ pub(crate) fn kind(v: &JsValue) -> String {
         "nothing (undefined)".into()
     } else if let Some(n) = v.as_f64() {
         format!("the number {n}")
-    } else if v.as_string().is_some() {
-        "a string".into()
+    } else if let Some(s) = v.as_string() {
+        if s.chars().count() <= 20 {
+            format!("the string {s:?}")
+        } else {
+            "a string".into()
+        }
+    } else if js_sys::Array::is_array(v) {
+        "an array".into()
     } else if let Some(b) = v.as_bool() {
         format!("{b}")
     } else {
-        format!("a {}", v.js_typeof().as_string().unwrap_or_default())
+        match v.js_typeof().as_string().as_deref() {
+            Some("object") => "an object".into(),
+            Some(t) => format!("a {t}"),
+            None => "something else".into(),
+        }
     }
 }

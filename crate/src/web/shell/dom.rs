@@ -54,7 +54,7 @@ pub fn patch(doc: &Document, node: &Element, old: &El, new: &El) {
         return;
     }
     for (k, v) in &new.attrs {
-        if old.get(k) != Some(v.as_str()) {
+        if old.get(k) != Some(&**v) {
             let _ = node.set_attribute(k, v);
         }
     }
@@ -70,6 +70,13 @@ pub fn patch(doc: &Document, node: &Element, old: &El, new: &El) {
             .zip(&new.children)
             .all(|p| matches!(p, (Child::El(_), Child::El(_)) | (Child::Text(_), Child::Text(_))));
     if !same_shape && patch_one_more_or_less(doc, node, old, new) {
+        return;
+    }
+    // an element holding just a text (a label, a cell): one call, not a walk to the text node
+    if let ([Child::Text(o)], [Child::Text(n)]) = (old.children.as_slice(), new.children.as_slice()) {
+        if o != n {
+            node.set_text_content(Some(n));
+        }
         return;
     }
     if !same_shape {
@@ -247,6 +254,9 @@ impl Root {
     /// Puts the tree in part `id`, patching what is there when `last` (the tree mounted last
     /// time) is given and the part still holds it, else replacing the part's children.
     pub fn mount_over(&self, id: &str, last: Option<&El>, el: &El) {
+        if last == Some(el) && self.find(id).is_some_and(|h| h.child_element_count() == 1) {
+            return;
+        }
         if let (Some(old), Some(host), Some(doc)) = (last, self.find(id), document()) {
             if host.child_nodes().length() == 1 {
                 if let Some(node) = host.first_element_child() {

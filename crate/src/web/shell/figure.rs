@@ -237,8 +237,11 @@ impl Figure {
         if !matches!(self.host, Host::Page { .. }) {
             return;
         }
-        if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
-            let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&query(&self.state)));
+        let url = query(&self.state);
+        if self.g.scene.graph.len() > DEFER_URL_NODES {
+            replace_url_after_paint(url);
+        } else {
+            replace_url(&url);
         }
         for (view, name) in VIEWS {
             if let Some(link) = self.root.find(&format!("nav-{name}")) {
@@ -250,6 +253,46 @@ impl Figure {
     /// The query string of this figure's state (the element's `state` property).
     pub fn query(&self) -> String {
         query(&self.state)
+    }
+}
+
+/// Graphs with more nodes than this write the address bar after the next paint: the browser
+/// lays the page out to save its scroll position with the entry, which on a 2,000-node graph
+/// doubled the time a Step took to answer. Smaller graphs write it at once.
+const DEFER_URL_NODES: usize = 300;
+
+thread_local! {
+    /// The address waiting to be written after the next paint (the page's figure only).
+    static PENDING_URL: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+fn replace_url(url: &str) {
+    if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(url));
+    }
+}
+
+/// Writes `url` once the next frame is painted; later calls before then only change which
+/// address is written.
+fn replace_url_after_paint(url: String) {
+    let waiting = PENDING_URL.with(|p| p.borrow_mut().replace(url).is_some());
+    let Some(w) = web_sys::window() else { return };
+    if waiting {
+        return;
+    }
+    let after_paint = Closure::once_into_js(move || {
+        let cb = Closure::once_into_js(flush_url);
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback(cb.unchecked_ref());
+        }
+    });
+    let _ = w.request_animation_frame(after_paint.unchecked_ref());
+}
+
+/// Writes the waiting address now (before a history entry is pushed, so it lands on its own).
+fn flush_url() {
+    if let Some(url) = PENDING_URL.with(|p| p.borrow_mut().take()) {
+        replace_url(&url);
     }
 }
 
@@ -325,6 +368,7 @@ pub fn switch_view(app: &Shared, view: View, push: bool) {
         a.net_start = None;
     }
     if push && page {
+        flush_url();
         if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
             let s = State { view, ..app.borrow().state.clone() };
             let _ = h.push_state_with_url(&JsValue::NULL, "", Some(&query(&s)));
@@ -357,6 +401,8 @@ fn wire_nav(app: &Shared) {
         let Some(w) = web_sys::window() else { return };
         let a = app.clone();
         dom::on::<web_sys::PopStateEvent>(&w, "popstate", move |_| {
+            // (the entry gone back to keeps its own address)
+            PENDING_URL.with(|p| p.borrow_mut().take());
             let pairs = super::start::location_pairs();
             let (s, _) = State::from_query(&pairs);
             switch_view(&a, s.view, false);

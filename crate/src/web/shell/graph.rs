@@ -36,8 +36,9 @@ pub struct GraphPart {
     editing: Option<usize>,
     /// Zoom over the fitted width (1: the graph fits the figure's width).
     zoom: f64,
-    /// The graph and the Nodes table as mounted last, so a redraw patches only what changed.
-    last: std::cell::RefCell<Option<(El, El)>>,
+    /// The graph, the Nodes table and the gradient check as mounted last, so a redraw
+    /// patches only what changed.
+    last: std::cell::RefCell<Option<[El; 3]>>,
 }
 
 fn options(state: &State) -> Options {
@@ -75,7 +76,7 @@ impl GraphPart {
         match parse_with_spans(source, options(state)) {
             Ok((graph, spans)) => {
                 let same_shape = self.scene.graph.len() == graph.len();
-                self.scene = Scene::new(graph);
+                self.scene = Scene::after(graph, Some(&self.scene));
                 self.spans = spans;
                 self.error = None;
                 state.source = source.to_string();
@@ -164,11 +165,16 @@ impl Figure {
             .filter(|e| e.class_list().contains("editable"))
             .and_then(|e| e.closest("g.node").ok().flatten())
             .and_then(|n| n.get_attribute("data-name"));
-        let (svg, table) = (graph_svg(&g.scene, shown), nodes_table(&g.scene, shown));
+        let trees = [
+            graph_svg(&g.scene, shown),
+            nodes_table(&g.scene, shown),
+            gradcheck_table(&g.scene.graph, &g.scene.checks),
+        ];
         {
             let last = g.last.borrow();
-            r.mount_over("graph-host", last.as_ref().map(|l| &l.0), &svg);
-            r.mount_over("nodes-host", last.as_ref().map(|l| &l.1), &table);
+            for (i, host) in ["graph-host", "nodes-host", "gradcheck-host"].into_iter().enumerate() {
+                r.mount_over(host, last.as_ref().map(|l| &l[i]), &trees[i]);
+            }
         }
         self.apply_zoom();
         if let Some(name) = on_value {
@@ -178,8 +184,7 @@ impl Figure {
                 let _ = svg.focus();
             }
         }
-        *g.last.borrow_mut() = Some((svg, table));
-        r.mount("gradcheck-host", &gradcheck_table(&g.scene.graph, &g.scene.graph.gradcheck()));
+        *g.last.borrow_mut() = Some(trees);
         r.set_text("step-panel", &step_text(&g.scene, shown));
         r.set_text("step-count", &format!("step {} / {}", shown.steps, g.total_steps()));
         r.set_disabled("btn-step", shown.stepping && shown.steps >= g.total_steps());
@@ -349,8 +354,8 @@ type PanStart = (i32, i32, i32, i32);
 /// Most zoom over the fitted width.
 const MAX_ZOOM: f64 = 4.0;
 
-/// Zoom buttons, ctrl + wheel (a trackpad's pinch) on the graph, and dragging to pan a zoomed
-/// graph. A plain wheel is left alone: it scrolls the page the figure is in.
+/// Zoom buttons, ctrl + wheel (a trackpad's pinch) and two fingers on the graph, and dragging
+/// to pan a zoomed graph. A plain wheel is left alone: it scrolls the page the figure is in.
 fn wire_zoom(app: &Shared, root: &Root) {
     for (id, factor) in [("btn-zoom-in", 1.5), ("btn-zoom-out", 1.0 / 1.5), ("btn-zoom-fit", 0.0)] {
         let a = app.clone();
@@ -394,29 +399,80 @@ fn wire_zoom(app: &Shared, root: &Root) {
         let p = pan.clone();
         root.on::<PointerEvent>("graph-host", kind, move |_| p.set(None));
     }
+    wire_pinch(app, root, pan);
+}
+
+/// Two fingers on the graph zoom it by how far they spread or close (the style sheet's
+/// `touch-action` leaves pinching to the figure, not the page); lifting one ends the pinch.
+fn wire_pinch(app: &Shared, root: &Root, pan: Rc<Cell<Option<PanStart>>>) {
+    // the touching fingers (pointer id, x, y), and (distance, zoom) when the pinch began
+    let fingers: Rc<std::cell::RefCell<Vec<(i32, f64, f64)>>> = Rc::default();
+    let pinch: Rc<Cell<Option<(f64, f64)>>> = Rc::default();
+    let spread = |f: &[(i32, f64, f64)]| (f[0].1 - f[1].1).hypot(f[0].2 - f[1].2).max(1.0);
+    let (a, fs, pi) = (app.clone(), fingers.clone(), pinch.clone());
+    root.on::<PointerEvent>("graph-host", "pointerdown", move |e| {
+        if e.pointer_type() != "touch" {
+            return;
+        }
+        let mut f = fs.borrow_mut();
+        f.retain(|t| t.0 != e.pointer_id());
+        f.push((e.pointer_id(), f64::from(e.client_x()), f64::from(e.client_y())));
+        if f.len() == 2 {
+            pan.set(None);
+            if let Ok(mut fig) = a.try_borrow_mut() {
+                fig.g.drag = None;
+                pi.set(Some((spread(&f), fig.g.zoom)));
+            }
+        }
+    });
+    let (a, fs, pi) = (app.clone(), fingers.clone(), pinch.clone());
+    root.on::<PointerEvent>("graph-host", "pointermove", move |e| {
+        let mut f = fs.borrow_mut();
+        let Some(t) = f.iter_mut().find(|t| t.0 == e.pointer_id()) else { return };
+        (t.1, t.2) = (f64::from(e.client_x()), f64::from(e.client_y()));
+        let (Some((d0, z0)), 2) = (pi.get(), f.len()) else { return };
+        e.prevent_default();
+        if let Ok(mut fig) = a.try_borrow_mut() {
+            fig.g.zoom = (z0 * spread(&f) / d0).clamp(1.0, MAX_ZOOM);
+            fig.apply_zoom();
+        }
+    });
+    for kind in ["pointerup", "pointercancel"] {
+        let (fs, pi) = (fingers.clone(), pinch.clone());
+        root.on::<PointerEvent>("graph-host", kind, move |e| {
+            let mut f = fs.borrow_mut();
+            f.retain(|t| t.0 != e.pointer_id());
+            if f.len() < 2 {
+                pi.set(None);
+            }
+        });
+    }
 }
 
 /// The editor re-renders 250 ms after the last keystroke; a preset replaces the text; the σ
 /// box redraws σ as one gate or its primitives.
 fn wire_editor(app: &Shared, root: &Root) {
+    // One callback for the figure's life, set again on every keystroke: a fresh one per
+    // keystroke would be leaked each time the next keystroke cancels its timer.
+    let b = app.clone();
+    let reparse = Closure::<dyn FnMut()>::new(move || {
+        let mut f = b.borrow_mut();
+        f.g.debounce = None;
+        if let Some(t) = textarea(&f.root) {
+            let text = t.value();
+            let f = &mut *f;
+            f.g.set_source(&mut f.state, &text);
+        }
+        f.render_graph();
+    });
+    let reparse: js_sys::Function = reparse.into_js_value().unchecked_into();
     let a = app.clone();
     root.on::<Event>("source", "input", move |_| {
         let Some(w) = web_sys::window() else { return };
         if let Some(h) = a.borrow_mut().g.debounce.take() {
             w.clear_timeout_with_handle(h);
         }
-        let b = a.clone();
-        let cb = Closure::once_into_js(move || {
-            let mut f = b.borrow_mut();
-            f.g.debounce = None;
-            if let Some(t) = textarea(&f.root) {
-                let text = t.value();
-                let f = &mut *f;
-                f.g.set_source(&mut f.state, &text);
-            }
-            f.render_graph();
-        });
-        if let Ok(h) = w.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), 250) {
+        if let Ok(h) = w.set_timeout_with_callback_and_timeout_and_arguments_0(&reparse, 250) {
             a.borrow_mut().g.debounce = Some(h);
         }
     });

@@ -19,10 +19,6 @@ pub const OFFSCREEN: u8 = 1;
 pub const TAB_HIDDEN: u8 = 2;
 pub const SLIDE_HIDDEN: u8 = 4;
 
-/// Most training steps one `step(n)` runs (a step of the default network takes about a
-/// microsecond; 100,000 are well under a second).
-pub const MAX_STEPS_PER_CALL: f64 = 100_000.0;
-
 /// The commands of the element and of iframe messages.
 pub const COMMANDS: &[&str] = &["forward", "backward", "step", "reset", "play", "pause", "set"];
 
@@ -169,17 +165,18 @@ pub fn command(app: &Shared, name: &str, args: &[JsValue]) -> Result<(), String>
         }
         "step" => {
             let n = match args.first() {
-                None => 1.0,
-                Some(v) if v.is_undefined() => 1.0,
+                None => None,
+                Some(v) if v.is_undefined() => None,
                 Some(v) => match v.as_f64() {
-                    Some(n) if n.fract() == 0.0 && (1.0..=MAX_STEPS_PER_CALL).contains(&n) => n,
-                    _ => {
-                        return Err(format!(
-                            "step(n): n is a whole number of steps from 1 to {MAX_STEPS_PER_CALL}; got {}",
-                            super::api::kind(v)
-                        ))
+                    Some(n) => Some(n),
+                    None => {
+                        return Err(format!("step(n): n must be a whole number of steps; got {}", super::api::kind(v)))
                     }
                 },
+            };
+            let n = {
+                let f = app.borrow();
+                crate::api::element_steps(lab.then(|| &*f.trainer), n).map_err(|e| e.0)? as f64
             };
             if lab {
                 super::lab::train_steps(app, n as usize);

@@ -7,6 +7,7 @@ mod dom;
 mod figure;
 mod graph;
 mod guest;
+mod heap;
 mod lab;
 pub mod plot;
 mod start;
