@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/tools/node_modules/.bin:$(PATH)
 PORT ?= 8080
 
-.PHONY: serve test dist dist-single setup lint test-native test-browser node-pkg bench bench-page bench-figures bench-graph clean
+.PHONY: serve test dist dist-single setup lint test-native test-fuzz test-browser node-pkg bench bench-page bench-figures bench-graph fuzz soak clean
 
 ## serve: install what is missing, then `trunk serve` on http://127.0.0.1:$(PORT)/
 serve: setup
@@ -13,7 +13,7 @@ serve: setup
 ## test: every test: formatting, clippy (host and wasm), native tests, the release build, browser tests
 test:
 	tools/setup.sh --test
-	$(MAKE) --no-print-directory lint test-native dist dist-single node-pkg test-browser
+	$(MAKE) --no-print-directory lint test-native test-fuzz dist dist-single node-pkg test-browser
 
 setup:
 	tools/setup.sh
@@ -25,6 +25,18 @@ lint:
 
 test-native:
 	cargo test
+
+## test-fuzz: each fuzz target for a few seconds (the same seed each time; see make fuzz)
+test-fuzz:
+	cargo run --quiet --profile test --example fuzz -- all --seconds $(or $(FUZZ_SECONDS),4)
+
+## fuzz: the seeded mutation fuzzer, FUZZ_SECONDS (default 60) per target: expr, graph-url, lab-url, api (FUZZ_SEED=… for other inputs)
+fuzz:
+	cargo run --quiet --release --example fuzz -- all --seconds $(or $(FUZZ_SECONDS),60) --seed $(or $(FUZZ_SEED),1)
+
+## soak: 1,000,000 steps through the API and two minutes of play in Chromium (SOAK_SECONDS), memory sampled and bounded (needs make test once)
+soak: dist node-pkg
+	node --expose-gc tools/soak.mjs
 
 ## dist: the static site in dist/, with relative asset paths (host it under any path)
 dist: setup

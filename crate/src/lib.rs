@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod expr;
+pub mod fuzz;
 pub mod graph;
 pub mod layout;
 pub mod sweep;

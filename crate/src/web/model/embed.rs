@@ -294,8 +294,14 @@ impl Embed {
     }
 }
 
+/// The unknown names, each echoed; three at most, then how many more (a list of thousands
+/// must not make a sentence of thousands).
 fn quoted(items: &[String]) -> String {
-    items.iter().map(|s| super::state::echo(s)).collect::<Vec<_>>().join(", ")
+    let shown: Vec<String> = items.iter().take(3).map(|s| super::state::echo(s)).collect();
+    match items.len() {
+        0..=3 => shown.join(", "),
+        n => format!("{} and {} more", shown.join(", "), n - 3),
+    }
 }
 
 #[cfg(test)]

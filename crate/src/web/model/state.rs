@@ -108,7 +108,7 @@ impl State {
                     n => match n.parse::<usize>() {
                         Ok(k) => s.backward = Backward::Steps(k),
                         Err(_) => messages
-                            .push(format!("“step={n}” is not a step number; starting before the backward pass.")),
+                            .push(format!("step={} is not a step number; starting before the backward pass.", echo(n))),
                     },
                 },
                 "preset" => match PRESETS.iter().find(|p| p.id == v) {

@@ -315,7 +315,12 @@ impl Figure {
                 self.set_input_value(node, v);
                 self.g.notices.clear();
             }
-            _ => self.g.notices = vec![format!("“{text}” is not a number; the value was left as it was.")],
+            _ => {
+                self.g.notices = vec![format!(
+                    "{} is not a number; the value was left as it was.",
+                    crate::web::model::state::echo(&text)
+                )]
+            }
         }
         self.render_graph();
     }

@@ -209,7 +209,7 @@ pub fn command(app: &Shared, name: &str, args: &[JsValue]) -> Result<(), String>
             let key = args.first().and_then(JsValue::as_string).unwrap_or_default();
             if !KEYS.contains(&key.as_str()) {
                 let got = args.first().map_or("nothing".into(), |v| match v.as_string() {
-                    Some(s) => format!("“{}”", s.chars().take(40).collect::<String>()),
+                    Some(s) => crate::web::model::state::echo(&s),
                     None => super::api::kind(v),
                 });
                 return Err(format!("set(key, value): there is no key {got}; the keys are {}", KEYS.join(", ")));
@@ -228,8 +228,8 @@ pub fn command(app: &Shared, name: &str, args: &[JsValue]) -> Result<(), String>
             super::start::set_key(app, &key, &value);
         }
         other => {
-            let shown: String = other.chars().take(40).collect();
-            return Err(format!("there is no command “{shown}”; the commands are {}", COMMANDS.join(", ")));
+            let shown = crate::web::model::state::echo(other);
+            return Err(format!("there is no command {shown}; the commands are {}", COMMANDS.join(", ")));
         }
     }
     app.borrow().queue_change();
