@@ -95,7 +95,7 @@ describe('embedding', () => {
     await until(async () => (await readNodesIn(g)).every((n) => (n.rawGrad ?? '') === ''), 'reset() clears the gradients');
     // wrong calls throw an Error that names the argument and what is allowed; the figure goes on
     for (const [call, want] of [
-      [() => document.getElementById('g').step(-1), /step\(n\).*1 to 100000/],
+      [() => document.getElementById('g').step(-1), /step\(n\).*1 to 100,000/],
       [() => document.getElementById('g').step(2.5), /whole number/],
       [() => document.getElementById('g').set('nosuchkey', '1'), /no key “nosuchkey”.*panels/],
       [() => document.getElementById('g').set('lr', {}), /value is a string/],

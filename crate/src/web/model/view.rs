@@ -672,6 +672,11 @@ pub fn fmt_sig(v: f64) -> String {
 /// The words under the graph for the current step (or what to do next).
 pub fn step_text(scene: &Scene, shown: Shown) -> String {
     let total = scene.trace.steps.len();
+    if !shown.forward {
+        return "The gates' values are hidden (Reset): only the inputs are given. Press Forward to compute \
+                them, then Backward or Step (→) for the gradients."
+            .into();
+    }
     if !shown.stepping && shown.steps > 0 {
         return format!(
             "Every gradient is shown: each is ∂{0}/∂node, red under the node's wire. Press Step (→) to walk the {total} steps of the backward pass one node at a time.",
@@ -770,6 +775,7 @@ mod tests {
         let all = Shown { forward: true, steps: s.trace.steps.len(), stepping: false };
         assert!(nodes(&graph_svg(&s, all)).iter().all(|e| e.get("data-current").is_none()));
         assert!(step_text(&s, all).contains("Every gradient is shown"));
+        assert!(step_text(&s, Shown { forward: false, steps: 0, stepping: false }).contains("Press Forward"));
         let words = step_text(&s, Shown { forward: true, steps: 2, stepping: true });
         assert!(
             words.contains("Step 2 of 5") && words.contains("distributes") && words.contains("upstream"),

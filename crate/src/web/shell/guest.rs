@@ -19,6 +19,15 @@ pub const OFFSCREEN: u8 = 1;
 pub const TAB_HIDDEN: u8 = 2;
 pub const SLIDE_HIDDEN: u8 = 4;
 
+/// A name from a script, for an error message (thrown, not shown on the page): cut to 40
+/// characters, control and bidirectional-formatting characters left out.
+fn plain(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_control() && !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+        .take(40)
+        .collect()
+}
+
 /// The commands of the element and of iframe messages.
 pub const COMMANDS: &[&str] = &["forward", "backward", "step", "reset", "play", "pause", "set"];
 
@@ -209,7 +218,7 @@ pub fn command(app: &Shared, name: &str, args: &[JsValue]) -> Result<(), String>
             let key = args.first().and_then(JsValue::as_string).unwrap_or_default();
             if !KEYS.contains(&key.as_str()) {
                 let got = args.first().map_or("nothing".into(), |v| match v.as_string() {
-                    Some(s) => crate::web::model::state::echo(&s),
+                    Some(s) => format!("“{}”", plain(&s)),
                     None => super::api::kind(v),
                 });
                 return Err(format!("set(key, value): there is no key {got}; the keys are {}", KEYS.join(", ")));
@@ -228,8 +237,7 @@ pub fn command(app: &Shared, name: &str, args: &[JsValue]) -> Result<(), String>
             super::start::set_key(app, &key, &value);
         }
         other => {
-            let shown = crate::web::model::state::echo(other);
-            return Err(format!("there is no command {shown}; the commands are {}", COMMANDS.join(", ")));
+            return Err(format!("there is no command “{}”; the commands are {}", plain(other), COMMANDS.join(", ")));
         }
     }
     app.borrow().queue_change();
