@@ -182,6 +182,22 @@ describe('figures on a host page', () => {
     assert.equal(wasm[0].status, 200);
   });
 
+  test('an element with hidden="3,3" (the lab\'s neurons per layer) is shown, with those layers', async (t) => {
+    const page = await openHost(lab, t);
+    await page.evaluate(() => {
+      const el = document.createElement('backprop-lab');
+      el.id = 'fig-hidden';
+      el.setAttribute('view', 'train');
+      el.setAttribute('hidden', '3,3');
+      document.getElementById('outro').after(el);
+    });
+    const f = fig(page, 'fig-hidden');
+    await until(async () => (await f.getAttribute('data-ready')) === '1', '#fig-hidden gets data-ready="1"');
+    const box = await f.boundingBox();
+    assert.ok(box && box.height > 200, `HTML's hidden attribute does not hide the figure (height ${box?.height})`);
+    assert.match(await f.evaluate((el) => el.state), /hidden=3(%2C|,)3/, 'the figure trains a 3-3 network');
+  });
+
   test('a figure added later draws on the same wasm, and a new expr attribute redraws it', async (t) => {
     const page = await openHost(lab, t);
     const href = await page.evaluate(() => location.href);

@@ -62,10 +62,32 @@ impl std::error::Error for ParseError {}
 
 impl ParseError {
     /// The offending source line with a caret under the column, for a `<pre>`.
+    /// A long line is shown as the 70 characters or so around the column, `…` marking the
+    /// cuts; a control or bidirectional-formatting character shows as `�`, so nothing in the
+    /// line can reorder or hide the page's text.
     pub fn caret(&self, source: &str) -> String {
-        let text = source.lines().nth(self.line.saturating_sub(1)).unwrap_or("");
-        let pad: String =
-            text.chars().take(self.column.saturating_sub(1)).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+        const SIDE: usize = 35;
+        let line: Vec<char> = source.lines().nth(self.line.saturating_sub(1)).unwrap_or("").chars().collect();
+        let at = self.column.saturating_sub(1).min(line.len());
+        let (from, to) = (at.saturating_sub(SIDE), (at + SIDE).min(line.len()));
+        let shown = |c: char| {
+            if c == '\t' {
+                c
+            } else if hidden(c) {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        };
+        let mut text: String = line[from..to].iter().map(|&c| shown(c)).collect();
+        let mut pad: String = line[from..at].iter().map(|&c| if c == '\t' { '\t' } else { ' ' }).collect();
+        if from > 0 {
+            text.insert(0, '…');
+            pad.insert(0, ' ');
+        }
+        if to < line.len() {
+            text.push('…');
+        }
         format!("{text}\n{pad}^")
     }
 }
@@ -130,11 +152,36 @@ struct Token {
     end: usize,
 }
 
+/// A character that would hide or reorder text around it: controls and the bidirectional
+/// embeddings, overrides and isolates.
+fn hidden(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A piece of the text, for a message: in backquotes, cut to 30 characters, with a character
+/// that would hide or reorder the message written as its code (`U+202E`).
+fn quote(s: &str) -> String {
+    const MAX: usize = 30;
+    let mut out = String::from("`");
+    for c in s.chars().take(MAX) {
+        if hidden(c) {
+            out.push_str(&format!("U+{:04X}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    if s.chars().count() > MAX {
+        out.push('…');
+    }
+    out.push('`');
+    out
+}
+
 fn describe(t: &Tok) -> String {
     match t {
         Tok::Num(_) => "a number".into(),
-        Tok::Ident(s) => format!("`{s}`"),
-        Tok::Sym(c) => format!("`{c}`"),
+        Tok::Ident(s) => quote(s),
+        Tok::Sym(c) => quote(&c.to_string()),
         Tok::End => "the end of the statement".into(),
         Tok::Eof => "the end of the text".into(),
     }
@@ -190,15 +237,19 @@ fn lex(source: &str) -> Result<Vec<Token>, ParseError> {
             let err = |message: String| ParseError { line: start.0, column: start.1, message };
             let v: f64 = text
                 .parse()
-                .map_err(|_| err(format!("`{text}` is not a number (write numbers like 3, -0.5 or 1e-3)")))?;
+                .map_err(|_| err(format!("{} is not a number (write numbers like 3, -0.5 or 1e-3)", quote(&text))))?;
             if !v.is_finite() {
-                return Err(err(format!("`{text}` is too large for a 64-bit float (the largest is about 1.8e308)")));
+                return Err(err(format!(
+                    "{} is too large for a 64-bit float (the largest is about 1.8e308)",
+                    quote(&text)
+                )));
             }
             // the other end alike: a number that is not 0 but would be read as 0
             let mantissa = text.split(['e', 'E']).next().unwrap_or("");
             if v == 0.0 && mantissa.chars().any(|c| c.is_ascii_digit() && c != '0') {
                 return Err(err(format!(
-                    "`{text}` is too small for a 64-bit float: it would be read as 0 (the smallest is about 4.9e-324)"
+                    "{} is too small for a 64-bit float: it would be read as 0 (the smallest is about 4.9e-324)",
+                    quote(&text)
                 )));
             }
             out.push(tok(Tok::Num(v), i));
@@ -220,7 +271,8 @@ fn lex(source: &str) -> Result<Vec<Token>, ParseError> {
                 '÷' => " (write `/` for division)",
                 _ => "",
             };
-            return Err(ParseError { line, column: col, message: format!("unexpected character `{c}`{hint}") });
+            let shown = quote(&c.to_string());
+            return Err(ParseError { line, column: col, message: format!("unexpected character {shown}{hint}") });
         }
     }
     out.push(Token { tok: Tok::Eof, line, column: col, start: source.len(), end: source.len() });
@@ -339,12 +391,13 @@ impl Parser {
             return Ok((self.expression()?, false));
         }
         if FUNCTIONS.iter().any(|f| f.0 == name) {
-            return Err(self.error_at(&first, format!("`{name}` is a function; pick another name")));
+            return Err(self.error_at(&first, format!("{} is a function; pick another name", quote(&name))));
         }
         if let Some(&(_, line)) = self.names.get(&name) {
-            return Err(
-                self.error_at(&first, format!("`{name}` is already defined on line {line}; each name is defined once"))
-            );
+            return Err(self.error_at(
+                &first,
+                format!("{} is already defined on line {line}; each name is defined once", quote(&name)),
+            ));
         }
         self.bump();
         self.bump();
@@ -494,15 +547,17 @@ impl Parser {
                 }
                 if self.is_sym('(') {
                     let list: Vec<&str> = FUNCTIONS.iter().map(|f| f.0).collect();
-                    return Err(
-                        self.error_at(&t, format!("unknown function `{name}`; the functions are {}", list.join(", ")))
-                    );
+                    return Err(self.error_at(
+                        &t,
+                        format!("unknown function {}; the functions are {}", quote(&name), list.join(", ")),
+                    ));
                 }
                 match self.names.get(&name) {
                     Some(&(id, _)) => Ok(id),
                     None => {
-                        Err(self
-                            .error_at(&t, format!("unknown name `{name}`: define it first, for example `{name} = 1`")))
+                        let short = name.chars().count() <= 30;
+                        let example = if short { format!(", for example `{name} = 1`") } else { String::new() };
+                        Err(self.error_at(&t, format!("unknown name {}: define it first{example}", quote(&name))))
                     }
                 }
             }
@@ -530,7 +585,7 @@ impl Parser {
         if args.len() != arity {
             return Err(self.error_at(
                 at,
-                format!("`{name}` takes {arity} argument{}: write {usage}", if arity == 1 { "" } else { "s" }),
+                format!("{} takes {arity} argument{}: write {usage}", quote(&name), if arity == 1 { "" } else { "s" }),
             ));
         }
         self.expect_sym(')', &format!("to close `{name}(`"))?;

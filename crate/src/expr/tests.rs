@@ -157,3 +157,39 @@ fn input_values_can_be_rewritten_in_the_source() {
     // a span that does not fit leaves the text alone
     assert_eq!(set_input(src, InputSpan { node: 0, start: 3, end: 2 }, 1.0), src);
 }
+
+/// Hostile text (issue 12): a message and its caret line stay short whatever the source
+/// holds, and nothing in them can reorder the page's text.
+#[test]
+fn messages_and_carets_are_cut_and_show_bidi_controls_as_codes() {
+    let long = "9".repeat(100_000);
+    for src in [
+        format!("x = {long}"),
+        format!("x = 1\nf = {} + x", "a".repeat(100_000)),
+        format!("{} = 2\nf = {} + 1", "b".repeat(50_000), "c".repeat(50_000)),
+        "x = 1\u{202e}2".to_string(),
+        "x\u{202b} = 1".to_string(),
+        format!("x = 1; f = x + {}y", "<b>".repeat(20_000)),
+    ] {
+        let Err(e) = parse(&src, Options::default()) else { panic!("{:?}… parsed", &src[..40]) };
+        let (message, caret) = (e.to_string(), e.caret(&src));
+        assert!(
+            message.chars().count() < 300,
+            "{} chars: {}",
+            message.chars().count(),
+            &message[..200.min(message.len())]
+        );
+        assert!(caret.chars().count() < 200, "caret of {} chars", caret.chars().count());
+        for text in [&message, &caret] {
+            assert!(!text.chars().any(|c| ('\u{202a}'..='\u{202e}').contains(&c) || c == '\0'), "{text:?}");
+        }
+        // the caret still points at the column it names, in the cut line
+        let lines: Vec<&str> = caret.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert!(lines[1].ends_with('^'));
+    }
+    let e = parse("x = 1\u{202e}2", Options::default()).unwrap_err();
+    assert!(e.message.contains("U+202E"), "{}", e.message);
+    let short = parse("x = 2\nf = x +", Options::default()).unwrap_err();
+    assert_eq!(short.caret("x = 2\nf = x +"), "f = x +\n       ^");
+}
