@@ -585,7 +585,7 @@ impl Parser {
         if args.len() != arity {
             return Err(self.error_at(
                 at,
-                format!("{} takes {arity} argument{}: write {usage}", quote(&name), if arity == 1 { "" } else { "s" }),
+                format!("{} takes {arity} argument{}: write {usage}", quote(name), if arity == 1 { "" } else { "s" }),
             ));
         }
         self.expect_sym(')', &format!("to close `{name}(`"))?;
