@@ -27,6 +27,11 @@ pub fn build(doc: &Document, el: &El) -> Option<Element> {
     for (k, v) in &el.attrs {
         node.set_attribute(k, v).ok()?;
     }
+    // an element holding just a text (a label, a cell): one call for it
+    if let [Child::Text(t)] = el.children.as_slice() {
+        node.set_text_content(Some(t));
+        return Some(node);
+    }
     for c in &el.children {
         match c {
             Child::El(e) => {
