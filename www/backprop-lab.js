@@ -57,6 +57,9 @@ class BackpropLab extends HTMLElement {
   pause() { this._run('pause'); }
   /** Sets one URL key, as the attribute would (a bad value gives a message in the figure). */
   set(key, value) { this._run('set', [key, value]); }
+  /** Downloads a file, as its button does: graph-svg, graph-png, graph-json, network-svg,
+   *  network-png, network-json or loss-csv. */
+  export(what) { this._run('export', [what]); }
   /** The slide the figure is on was left or shown again (embed.js calls these for Reveal.js). */
   slideStop() { if (this._figure) this._figure.slide(false); }
   slideStart() { if (this._figure) this._figure.slide(true); }

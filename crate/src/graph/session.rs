@@ -71,6 +71,11 @@ pub struct Session {
 }
 
 impl Session {
+    /// A session on a graph already parsed (its values computed, no backward pass yet).
+    pub fn of(graph: Graph) -> Session {
+        Session { graph, trace: None }
+    }
+
     /// Parses `source` (the lab's expression language); values are computed, no gradients.
     pub fn parse(source: &str) -> Result<Session, SourceError> {
         match expr::parse(source, Options::default()) {

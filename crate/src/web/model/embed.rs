@@ -76,6 +76,7 @@ pub const CONTROLS: &[(&str, &[&str])] = &[
     ("mom", &["s-mom"]),
     ("cond", &["s-cond-row"]),
     // every view
+    ("export", &["graph-export", "t-network-export", "t-loss-export"]),
     ("share", &["btn-share"]),
     ("open", &["open-lab"]),
 ];

@@ -503,6 +503,11 @@ impl Lab {
         self.loss = loss_for(self.dataset, self.loss);
     }
 
+    /// The data set's name in the URL (`xor`, `spiral3`…): what its files are called after.
+    pub fn dataset_name(&self) -> &'static str {
+        name_of(DATASETS, self.dataset)
+    }
+
     /// Where each slider stands for these settings (the shell sets them from this; a test
     /// checks every value lies on its slider, so what a slider shows is what is used).
     pub fn slider_values(&self) -> [(&'static str, f64); 8] {

@@ -7,6 +7,7 @@
 
 pub mod advice;
 pub mod embed;
+pub mod export;
 pub mod lab_state;
 pub mod lab_view;
 pub mod plane;

@@ -368,6 +368,26 @@ fn stage() -> El {
             status("problems"),
             panel(host("graph-host").attr("class", "graph-host"), "graph"),
             panel(with_id("p", "step-panel").attr("aria-live", "polite"), "graph"),
+            panel(
+                exports(
+                    "graph-export",
+                    "Export the graph",
+                    &[
+                        (
+                            "btn-graph-svg",
+                            "Download SVG",
+                            "The whole graph as an SVG file, values and gradients as shown",
+                        ),
+                        ("btn-graph-png", "Download PNG", "The whole graph as a PNG at twice its size, for slides"),
+                        (
+                            "btn-graph-json",
+                            "Export JSON",
+                            "Every node (name, op, inputs, value, gradient) and the backward steps",
+                        ),
+                    ],
+                ),
+                "graph",
+            ),
             decimal("value-editor").attr("aria-label", "New value").attr("hidden", ""),
             panel(set(El::html("details"), &[("class", "nodes"), ("open", "")]), "nodes")
                 .child(txt("summary", "All nodes"))
@@ -412,6 +432,12 @@ fn zoom() -> El {
         ],
     )
     .attr("id", "zoom")
+}
+
+/// A small toolbar of export buttons (`(id, name, what it saves)`).
+fn exports(id: &'static str, label: &'static str, buttons: &[(&'static str, &'static str, &'static str)]) -> El {
+    let bar = with_id("div", id).attr("class", "toolbar exports").attr("role", "toolbar").attr("aria-label", label);
+    buttons.iter().fold(bar, |bar, &(id, name, what)| bar.child(button(id, name, what)))
 }
 
 /// `el` as the part `name` of its view (what `panels=` picks).
@@ -539,6 +565,19 @@ fn network_panel() -> El {
                 "Blue lines are positive weights, orange negative; thicker is larger. Hover a line or a \
                  neuron for its value and gradient.",
             ),
+            exports(
+                "t-network-export",
+                "Export the network",
+                &[
+                    ("t-network-svg", "Download SVG", "The network drawing as an SVG file"),
+                    ("t-network-png", "Download PNG", "The network drawing as a PNG at twice its size"),
+                    (
+                        "t-network-json",
+                        "Export JSON",
+                        "The config, every weight and bias, the optimizer's state and the step",
+                    ),
+                ],
+            ),
         ],
     )
 }
@@ -585,6 +624,11 @@ fn loss_panel() -> El {
     panel(El::html("figure").attr("class", "panel"), "loss")
         .child(txt("figcaption", "Loss ").child(check("check inline", "t-logy", "log scale")))
         .child(canvas("t-loss-plot", "420", "260", "Training and test loss against step"))
+        .child(exports(
+            "t-loss-export",
+            "Export the loss",
+            &[("t-loss-csv", "Export CSV", "Loss against step, train and test")],
+        ))
 }
 
 // ---- learning rate ----
@@ -741,7 +785,9 @@ mod tests {
         lr-compare lr-cancel lr-progress lr-summary lr-plot lr-curves lr-heat lr-range-plot lr-compare-plot \
         lr-table lr-rows step-view step-settings s-problem s-eta-out s-eta s-mom-out s-mom s-cond-row \
         s-cond-out s-cond s-summary s-contour s-profile perf perf-fps perf-eps zoom btn-zoom-out btn-zoom-fit \
-        btn-zoom-in btn-share open-lab share-dialog share-title share-body share-close t-run-status";
+        btn-zoom-in btn-share open-lab share-dialog share-title share-body share-close t-run-status \
+        graph-export btn-graph-svg btn-graph-png btn-graph-json t-network-export t-network-svg t-network-png \
+        t-network-json t-loss-export t-loss-csv";
 
     fn ids(root: &El) -> Vec<&str> {
         root.walk().into_iter().filter_map(|e| e.get("id")).collect()
@@ -866,7 +912,7 @@ mod tests {
         let page = figure(true);
         let present = ids(&page);
         let wanted: Vec<&str> = SHELL_IDS.split_whitespace().collect();
-        assert_eq!(wanted.len(), 120);
+        assert_eq!(wanted.len(), 130);
         let missing: Vec<&&str> = wanted.iter().filter(|id| !present.contains(id)).collect();
         assert!(missing.is_empty(), "missing {missing:?}");
         let extra: Vec<&&str> = present.iter().filter(|id| !wanted.contains(id)).collect();

@@ -20,7 +20,7 @@ use crate::train::{OptimizerConfig, Schedule, TrainerConfig};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsError> {
+pub(crate) fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsError> {
     // maps as plain objects and None as null, so results read naturally in JS
     let ser = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true).serialize_missing_as_null(true);
     v.serialize(&ser).map_err(|e| JsError::new(&e.to_string()))

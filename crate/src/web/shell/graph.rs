@@ -351,6 +351,37 @@ pub fn init(app: &Shared) {
     wire_keys(app, &root);
     wire_values(app, &root);
     wire_zoom(app, &root);
+    wire_exports(app, &root);
+}
+
+/// The graph as SVG or PNG (the whole of it, values and gradients as shown) and as JSON.
+fn wire_exports(app: &Shared, root: &Root) {
+    use crate::web::model::export::{file_name, graph_file, graph_subject};
+    use crate::web::shell::export;
+    for (id, ext) in [("btn-graph-svg", "svg"), ("btn-graph-png", "png"), ("btn-graph-json", "json")] {
+        let a = app.clone();
+        root.on::<Event>(id, "click", move |_| {
+            let f = a.borrow();
+            let name = file_name(graph_subject(&f.state.source), "graph", ext);
+            let root = f.root.el.clone();
+            match ext {
+                "json" => {
+                    let file = graph_file(&f.g.scene, f.g.shown(&f.state), &f.state.source);
+                    if let Ok(v) = crate::web::shell::api::to_js(&file) {
+                        export::save_json(&root, &name, &v);
+                    }
+                }
+                _ => {
+                    let Some(svg) = f.root.find("graph") else { return };
+                    if ext == "png" {
+                        export::save_png(&root, &svg, &name);
+                    } else {
+                        export::save_svg(&root, &svg, &name);
+                    }
+                }
+            }
+        });
+    }
 }
 
 /// Where a pan started: the pointer's x and y, the host's scrollLeft and scrollTop.

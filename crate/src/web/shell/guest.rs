@@ -29,7 +29,18 @@ fn plain(s: &str) -> String {
 }
 
 /// The commands of the element and of iframe messages.
-pub const COMMANDS: &[&str] = &["forward", "backward", "step", "reset", "play", "pause", "set"];
+pub const COMMANDS: &[&str] = &["forward", "backward", "step", "reset", "play", "pause", "set", "export"];
+
+/// What `export(what)` saves, and the button that does it.
+pub const EXPORTS: &[(&str, &str)] = &[
+    ("graph-svg", "btn-graph-svg"),
+    ("graph-png", "btn-graph-png"),
+    ("graph-json", "btn-graph-json"),
+    ("network-svg", "t-network-svg"),
+    ("network-png", "t-network-png"),
+    ("network-json", "t-network-json"),
+    ("loss-csv", "t-loss-csv"),
+];
 
 /// The `source` of every message to and from a figure.
 const SOURCE: &str = "backprop-lab";
@@ -235,6 +246,22 @@ pub fn command(app: &Shared, name: &str, args: &[JsValue]) -> Result<(), String>
                 }
             };
             super::start::set_key(app, &key, &value);
+        }
+        "export" => {
+            let what = args.first().and_then(JsValue::as_string).unwrap_or_default();
+            let names: Vec<&str> = EXPORTS.iter().map(|e| e.0).collect();
+            let Some(&(_, id)) = EXPORTS.iter().find(|e| e.0 == what) else {
+                return Err(format!("export(what): what is one of {}; got “{}”", names.join(", "), plain(&what)));
+            };
+            // (the button is clicked outside the borrow: its handler borrows the figure)
+            let button = app.borrow().root.find(id).and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok());
+            match button {
+                Some(b) => b.click(),
+                None => {
+                    return Err(format!("export(what): “{what}” is drawn in the training view; show it once first"))
+                }
+            }
+            return Ok(());
         }
         other => {
             return Err(format!("there is no command “{}”; the commands are {}", plain(other), COMMANDS.join(", ")));

@@ -4,6 +4,7 @@
 
 pub mod api;
 mod dom;
+mod export;
 mod figure;
 mod graph;
 mod guest;

@@ -1,0 +1,137 @@
+//! What the export buttons write: file names that say what they hold, the graph as JSON (its
+//! nodes with their values and the gradients as shown, and every step of the backward pass),
+//! series as CSV. Pure, so the formats are tested natively; the shell only hands the text to
+//! a download (and serialises the drawings, which live in the DOM).
+
+use super::state::PRESETS;
+use super::view::{Scene, Shown};
+use crate::graph::session::{NodeInfo, Session, StepInfo};
+use serde::Serialize;
+
+/// `backprop-lab-<subject>-<what>.<ext>`, the subject written with letters, digits and
+/// hyphens only (`backprop-lab-circuit-graph.svg`, `backprop-lab-xor-loss.csv`).
+pub fn file_name(subject: &str, what: &str, ext: &str) -> String {
+    let clean = |s: &str| {
+        let mut out = String::new();
+        for c in s.chars().flat_map(char::to_lowercase) {
+            if c.is_ascii_alphanumeric() {
+                out.push(c);
+            } else if !out.ends_with('-') && !out.is_empty() {
+                out.push('-');
+            }
+        }
+        out.trim_end_matches('-').chars().take(40).collect::<String>()
+    };
+    let subject = match clean(subject) {
+        s if s.is_empty() => "figure".to_string(),
+        s => s,
+    };
+    format!("backprop-lab-{subject}-{}.{ext}", clean(what))
+}
+
+/// What a graph is called in file names: its example's id, or `expression` for one typed.
+pub fn graph_subject(source: &str) -> &'static str {
+    PRESETS.iter().find(|p| p.source == source).map_or("expression", |p| p.id)
+}
+
+/// The graph view's JSON file.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GraphFile {
+    /// Always `backprop-lab-graph`, and the version of this layout.
+    pub format: &'static str,
+    pub version: u32,
+    pub source: String,
+    /// Steps of the backward pass shown when it was written (the gradients below are theirs).
+    pub shown_steps: usize,
+    pub nodes: Vec<NodeInfo>,
+    /// Every step of the backward pass, output first.
+    pub steps: Vec<StepInfo>,
+}
+
+/// The graph as shown: every node with its value and the gradient the drawing shows (none
+/// before the backward pass reaches it), and the whole backward pass.
+pub fn graph_file(scene: &Scene, shown: Shown, source: &str) -> GraphFile {
+    let session = Session::of(scene.graph.clone());
+    let grads = scene.graph.grads_after(&scene.trace, shown.steps);
+    let mut nodes = session.nodes();
+    for (n, g) in nodes.iter_mut().zip(grads) {
+        n.grad = g;
+    }
+    GraphFile {
+        format: "backprop-lab-graph",
+        version: 1,
+        source: source.to_string(),
+        shown_steps: shown.steps,
+        nodes,
+        steps: session.steps(),
+    }
+}
+
+/// A CSV with a header: numbers written so they read back the same (`f64`'s shortest form),
+/// a missing one (NaN) as an empty field.
+pub fn csv(header: &[&str], rows: impl IntoIterator<Item = Vec<f64>>) -> String {
+    let mut out = header.join(",");
+    out.push('\n');
+    for row in rows {
+        let fields: Vec<String> = row.iter().map(|v| if v.is_nan() { String::new() } else { v.to_string() }).collect();
+        out.push_str(&fields.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// The loss against step, train and test, as the loss plot shows it.
+pub fn loss_csv(history: &[(f64, f64, f64)]) -> String {
+    csv(&["step", "train_loss", "test_loss"], history.iter().map(|&(s, a, b)| vec![s, a, b]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::{parse, Options};
+    use proptest::prelude::*;
+
+    #[test]
+    fn file_names_say_what_they_hold() {
+        assert_eq!(file_name("circuit", "graph", "svg"), "backprop-lab-circuit-graph.svg");
+        assert_eq!(file_name("XOR", "loss", "csv"), "backprop-lab-xor-loss.csv");
+        assert_eq!(file_name("../<b>x</b> y", "sweep", "csv"), "backprop-lab-b-x-b-y-sweep.csv");
+        assert_eq!(file_name("", "graph", "png"), "backprop-lab-figure-graph.png");
+        assert_eq!(graph_subject(PRESETS[0].source), PRESETS[0].id);
+        assert_eq!(graph_subject("x = 1"), "expression");
+    }
+
+    #[test]
+    fn the_graph_file_holds_the_gradients_shown_and_every_step() {
+        let src = "x = -2; y = 5; z = -4\nq = x + y\nf = q * z";
+        let scene = Scene::new(parse(src, Options::default()).unwrap());
+        let total = scene.trace.steps.len();
+        let none = graph_file(&scene, Shown { forward: true, steps: 0, stepping: false }, src);
+        assert!(none.nodes.iter().all(|n| n.grad.is_none()));
+        assert_eq!(none.steps.len(), total);
+        let all = graph_file(&scene, Shown { forward: true, steps: total, stepping: false }, src);
+        let x = all.nodes.iter().find(|n| n.name == "x").unwrap();
+        assert_eq!((x.value, x.grad), (-2.0, Some(-4.0)));
+        assert_eq!(all.steps[0].node, "f");
+        let one = graph_file(&scene, Shown { forward: true, steps: 1, stepping: true }, src);
+        assert_eq!(one.nodes.iter().filter(|n| n.grad.is_some()).count(), 1, "only f's gradient after one step");
+        assert_eq!((all.format, all.version, all.source.as_str()), ("backprop-lab-graph", 1, src));
+    }
+
+    proptest! {
+        /// A CSV reads back to the same numbers (NaN as an empty field).
+        #[test]
+        fn csv_reads_back_to_the_same_numbers(rows in prop::collection::vec(prop::collection::vec(prop::num::f64::ANY, 3), 0..20)) {
+            let text = csv(&["a", "b", "c"], rows.clone());
+            let lines: Vec<&str> = text.lines().collect();
+            prop_assert_eq!(lines[0], "a,b,c");
+            prop_assert_eq!(lines.len(), rows.len() + 1);
+            for (line, row) in lines[1..].iter().zip(&rows) {
+                let back: Vec<f64> = line.split(',').map(|f| if f.is_empty() { f64::NAN } else { f.parse().unwrap() }).collect();
+                for (a, b) in back.iter().zip(row) {
+                    prop_assert!(a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()), "{} vs {}", a, b);
+                }
+            }
+        }
+    }
+}

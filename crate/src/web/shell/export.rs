@@ -1,0 +1,147 @@
+//! Downloads: a text (SVG, JSON, CSV) or a picture handed to the browser as a file, and an
+//! SVG drawing made to stand alone (every element's computed look written into it, so it
+//! looks the same outside the page, in the theme it was drawn in), or painted to a PNG at
+//! twice its size for slides.
+
+use super::dom;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlAnchorElement, HtmlCanvasElement, HtmlImageElement};
+
+/// The properties that make a drawing look as it does, copied from the page's style sheet
+/// into the file.
+const LOOK: &[&str] = &[
+    "fill",
+    "fill-opacity",
+    "stroke",
+    "stroke-width",
+    "stroke-dasharray",
+    "stroke-opacity",
+    "opacity",
+    "font-family",
+    "font-size",
+    "font-weight",
+    "font-style",
+    "text-anchor",
+    "dominant-baseline",
+    "paint-order",
+    "display",
+    "visibility",
+];
+
+/// Hands `url` to the browser as the file `name` (a click on a hidden `<a download>`).
+fn download(root: &Element, name: &str, url: &str) {
+    let Some(doc) = dom::document() else { return };
+    let Some(a) = doc.create_element("a").ok().and_then(|a| a.dyn_into::<HtmlAnchorElement>().ok()) else { return };
+    a.set_href(url);
+    a.set_download(name);
+    let _ = a.set_attribute("hidden", "");
+    let _ = root.append_child(&a);
+    a.click();
+    a.remove();
+}
+
+/// Saves `text` as the file `name` of type `mime`.
+pub fn save_text(root: &Element, name: &str, mime: &str, text: &str) {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let bag = web_sys::BlobPropertyBag::new();
+    bag.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &bag) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    download(root, name, &url);
+    // (the click has handed the file over; the address can go once the task is done)
+    let cb = Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    if let Some(w) = web_sys::window() {
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), 1000);
+    }
+}
+
+/// Saves a JS value as pretty-printed JSON.
+pub fn save_json(root: &Element, name: &str, value: &JsValue) {
+    let text = js_sys::JSON::stringify_with_replacer_and_space(value, &JsValue::NULL, &JsValue::from(2))
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default();
+    save_text(root, name, "application/json", &text);
+}
+
+/// The drawing `svg` as a file of its own: its whole extent (not the part zoomed into), with
+/// every element's look written into its `style`. Returns the text and the size.
+pub fn standalone_svg(svg: &Element) -> Option<(String, f64, f64)> {
+    let w = web_sys::window()?;
+    let copy: Element = svg.clone_node_with_deep(true).ok()?.dyn_into().ok()?;
+    let (from, to) = (dom::select_all(svg, "*"), dom::select_all(&copy, "*"));
+    for (a, b) in std::iter::once((svg, &copy)).chain(from.iter().zip(to.iter())) {
+        let Ok(Some(style)) = w.get_computed_style(a) else { continue };
+        let look: String = LOOK
+            .iter()
+            .filter_map(|p| style.get_property_value(p).ok().filter(|v| !v.is_empty()).map(|v| format!("{p}:{v};")))
+            .collect();
+        let _ = b.set_attribute("style", &look);
+    }
+    let _ = copy.set_attribute("xmlns", "http://www.w3.org/2000/svg");
+    let _ = copy.remove_attribute("tabindex");
+    // the viewBox is the whole drawing; width and height its natural size
+    let view: Vec<f64> = copy
+        .get_attribute("viewBox")
+        .map(|v| v.split_whitespace().filter_map(|x| x.parse().ok()).collect())
+        .unwrap_or_default();
+    let size = |k: &str, i: usize| copy.get_attribute(k).and_then(|v| v.parse::<f64>().ok()).or(view.get(i).copied());
+    let (width, height) = (size("width", 2)?, size("height", 3)?);
+    let _ = copy.set_attribute("width", &width.to_string());
+    let _ = copy.set_attribute("height", &height.to_string());
+    // the panel's colour behind the drawing
+    let background = svg
+        .parent_element()
+        .and_then(|host| w.get_computed_style(&host).ok().flatten())
+        .and_then(|s| s.get_property_value("background-color").ok());
+    if let Some(bg) = background.filter(|b| !b.contains("rgba(0, 0, 0, 0)")) {
+        let style = copy.get_attribute("style").unwrap_or_default();
+        let _ = copy.set_attribute("style", &format!("{style}background:{bg};"));
+    }
+    let text = web_sys::XmlSerializer::new().ok()?.serialize_to_string(&copy).ok()?;
+    Some((format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{text}"), width, height))
+}
+
+/// Saves the drawing `svg` as an SVG file.
+pub fn save_svg(root: &Element, svg: &Element, name: &str) {
+    if let Some((text, _, _)) = standalone_svg(svg) {
+        save_text(root, name, "image/svg+xml", &text);
+    }
+}
+
+/// Saves the drawing `svg` as a PNG at twice its natural size, on white (the picture is drawn
+/// by the browser from the standalone SVG, then read off a canvas).
+pub fn save_png(root: &Element, svg: &Element, name: &str) {
+    let (Some((text, w, h)), Some(doc)) = (standalone_svg(svg), dom::document()) else { return };
+    let Ok(img) = HtmlImageElement::new() else { return };
+    let url = format!("data:image/svg+xml;charset=utf-8,{}", String::from(js_sys::encode_uri_component(&text)));
+    let (root, name, image) = (root.clone(), name.to_string(), img.clone());
+    let onload = Closure::once_into_js(move || {
+        let Some(canvas) = doc.create_element("canvas").ok().and_then(|c| c.dyn_into::<HtmlCanvasElement>().ok())
+        else {
+            return;
+        };
+        let scale = 2.0;
+        canvas.set_width((w * scale).ceil() as u32);
+        canvas.set_height((h * scale).ceil() as u32);
+        let Some(ctx) = canvas
+            .get_context("2d")
+            .ok()
+            .flatten()
+            .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+        else {
+            return;
+        };
+        ctx.set_fill_style_str("#ffffff");
+        ctx.fill_rect(0.0, 0.0, w * scale, h * scale);
+        let _ = ctx.draw_image_with_html_image_element_and_dw_and_dh(&image, 0.0, 0.0, w * scale, h * scale);
+        if let Ok(png) = canvas.to_data_url_with_type("image/png") {
+            download(&root, &name, &png);
+        }
+    });
+    img.set_onload(Some(onload.unchecked_ref()));
+    img.set_src(&url);
+}
