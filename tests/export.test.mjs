@@ -147,4 +147,57 @@ describe('export', () => {
     });
     assert.match(message, /export\(what\): what is one of graph-svg, graph-png, graph-json, network-svg, network-png, network-json, loss-csv; got “everything”/);
   });
+
+  test('every plot downloads a PNG at twice its size, and the sweep, range test, schedules, descent and profile their numbers as CSV', async (t) => {
+    const page = await lab.openPage(t, 'view=train&data=xor');
+    await page.locator('#t-step').click();
+    const png = async (id, name, bar = `${id}-export`) => {
+      const shown = await page.locator(`#${id}`).evaluate((c) => c.clientWidth);
+      const d = await download(page, page.locator(`#${bar}`).getByRole('button', { name: 'Download PNG' }));
+      assert.equal(d.name, name);
+      const [w] = pngSize(d.bytes);
+      assert.equal(w, Math.max(Math.round(shown * 2), await page.locator(`#${id}`).evaluate((c) => c.width)), `${id}: twice its width on screen`);
+      return d;
+    };
+    await png('t-boundary', 'backprop-lab-xor-boundary.png');
+    await png('t-loss-plot', 'backprop-lab-xor-loss.png', 't-loss-export');
+    assert.equal(await page.locator('#t-loss-plot').evaluate((c) => c.width), 420, 'the plot is drawn back at its own size');
+
+    // the learning-rate view: a small sweep, then its table and curves
+    await page.getByRole('link', { name: 'Learning rate' }).click();
+    const csvOf = async (id) => {
+      const d = await download(page, page.locator(`#${id}-export`).getByRole('button', { name: 'Export CSV' }));
+      return { name: d.name, lines: d.bytes.toString('utf8').trim().split('\n') };
+    };
+    // before a run: a message, no file
+    await page.locator('#lr-plot-csv').click();
+    await until(async () => /Run the sweep first/.test(await page.locator('#lab-notice').textContent()), 'no sweep yet: it says so');
+    await page.locator('#lr-rates').fill('4');
+    await page.locator('#lr-steps').fill('50');
+    await page.locator('#lr-run').click();
+    await until(async () => (await page.locator('#lr-rows tr').count()) === 4, 'the sweep of 4 rates has run');
+    const sweep = await csvOf('lr-plot');
+    assert.equal(sweep.name, 'backprop-lab-xor-sweep.csv');
+    assert.equal(sweep.lines[0], 'lr,final_loss,lowest_batch_loss,diverged_at_step');
+    assert.equal(sweep.lines.length, 5, 'a row per rate');
+    const curves = await csvOf('lr-curves');
+    assert.equal(curves.name, 'backprop-lab-xor-sweep-curves.csv');
+    assert.equal(curves.lines[0], 'lr,step,loss');
+    assert.ok(curves.lines.length > 4 * 10, `every rate's curve (${curves.lines.length} lines)`);
+    await png('lr-heat', 'backprop-lab-xor-sweep-heatmap.png');
+
+    // the step-size view: the descent on the bowl and the live network's profile
+    await page.getByRole('link', { name: 'Step size' }).click();
+    const descent = await csvOf('s-contour');
+    assert.equal(descent.name, 'backprop-lab-bowl-descent.csv');
+    assert.equal(descent.lines[0], 'step,a,b,loss');
+    assert.deepEqual(descent.lines[1].split(',').slice(0, 3).map(Number), [0, -4, 3], 'from the start (−4, 3)');
+    const profile = await csvOf('s-profile');
+    assert.equal(profile.name, 'backprop-lab-xor-step-profile.csv');
+    assert.equal(profile.lines[0], 'eta,loss');
+    const best = Number(await page.locator('#s-profile').getAttribute('data-best'));
+    const rows = profile.lines.slice(1).map((l) => l.split(',').map(Number));
+    const lowest = rows.reduce((a, b) => (b[1] < a[1] ? b : a));
+    assert.equal(lowest[0], best, 'the lowest row is the data-best step size');
+  });
 });

@@ -76,7 +76,22 @@ pub const CONTROLS: &[(&str, &[&str])] = &[
     ("mom", &["s-mom"]),
     ("cond", &["s-cond-row"]),
     // every view
-    ("export", &["graph-export", "t-network-export", "t-loss-export"]),
+    (
+        "export",
+        &[
+            "graph-export",
+            "t-network-export",
+            "t-loss-export",
+            "t-boundary-export",
+            "lr-plot-export",
+            "lr-curves-export",
+            "lr-heat-export",
+            "lr-range-plot-export",
+            "lr-compare-plot-export",
+            "s-contour-export",
+            "s-profile-export",
+        ],
+    ),
     ("share", &["btn-share"]),
     ("open", &["open-lab"]),
 ];

@@ -85,6 +85,62 @@ pub fn loss_csv(history: &[(f64, f64, f64)]) -> String {
     csv(&["step", "train_loss", "test_loss"], history.iter().map(|&(s, a, b)| vec![s, a, b]))
 }
 
+/// The file each plot's downloads are called after (`<what>` in [`file_name`]), by canvas.
+pub const PLOT_FILES: &[(&str, &str)] = &[
+    ("t-loss-plot", "loss"),
+    ("t-boundary", "boundary"),
+    ("lr-plot", "sweep"),
+    ("lr-curves", "sweep-curves"),
+    ("lr-heat", "sweep-heatmap"),
+    ("lr-range-plot", "range-test"),
+    ("lr-compare-plot", "schedules"),
+    ("s-contour", "descent"),
+    ("s-profile", "step-profile"),
+];
+
+/// The sweep's table: each rate's final loss on the training set, its lowest mini-batch loss
+/// and the step it diverged at (empty when it did not).
+pub fn sweep_csv(runs: &[crate::sweep::RateRun]) -> String {
+    let rows =
+        runs.iter().map(|r| vec![r.lr, r.final_loss(), r.min_loss(), r.diverged_at.map_or(f64::NAN, |d| d as f64)]);
+    csv(&["lr", "final_loss", "lowest_batch_loss", "diverged_at_step"], rows)
+}
+
+/// Every rate's loss curve, one row per rate and step.
+pub fn curves_csv(runs: &[crate::sweep::RateRun]) -> String {
+    let rows = runs.iter().flat_map(|r| r.losses.iter().enumerate().map(move |(i, &l)| vec![r.lr, (i + 1) as f64, l]));
+    csv(&["lr", "step", "loss"], rows)
+}
+
+/// The range test: the rate at each step, the loss and the smoothed loss the plot draws.
+pub fn range_csv(points: &[(f64, f64, f64)]) -> String {
+    csv(&["lr", "loss", "smoothed_loss"], points.iter().map(|&(a, b, c)| vec![a, b, c]))
+}
+
+/// The schedule comparison: the loss at each step with the schedule and with a constant rate.
+pub fn compare_csv(curves: &[Vec<(f64, f64)>; 2]) -> String {
+    let n = curves[0].len().max(curves[1].len());
+    let at = |c: &Vec<(f64, f64)>, i: usize, k: usize| c.get(i).map_or(f64::NAN, |p| if k == 0 { p.0 } else { p.1 });
+    let rows = (0..n).map(|i| {
+        let step = if i < curves[0].len() { at(&curves[0], i, 0) } else { at(&curves[1], i, 0) };
+        vec![step, at(&curves[0], i, 1), at(&curves[1], i, 1)]
+    });
+    csv(&["step", "loss_schedule", "loss_constant"], rows)
+}
+
+/// The descent path on the contour: each iterate and its loss.
+pub fn descent_csv(path: &crate::sweep::DescentPath) -> String {
+    let rows = path.points.iter().zip(&path.losses).enumerate().map(|(i, (p, &l))| {
+        vec![i as f64, p.first().copied().unwrap_or(f64::NAN), p.get(1).copied().unwrap_or(f64::NAN), l]
+    });
+    csv(&["step", "a", "b", "loss"], rows)
+}
+
+/// The step profile: the loss after one step of each size.
+pub fn profile_csv(profile: &crate::sweep::StepProfile) -> String {
+    csv(&["eta", "loss"], profile.points.iter().map(|&(e, l)| vec![e, l]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,6 +172,27 @@ mod tests {
         let one = graph_file(&scene, Shown { forward: true, steps: 1, stepping: true }, src);
         assert_eq!(one.nodes.iter().filter(|n| n.grad.is_some()).count(), 1, "only f's gradient after one step");
         assert_eq!((all.format, all.version, all.source.as_str()), ("backprop-lab-graph", 1, src));
+    }
+
+    #[test]
+    fn every_series_writes_its_header_and_a_row_per_point() {
+        let runs = vec![
+            crate::sweep::RateRun { lr: 0.1, losses: vec![0.7, 0.5], diverged_at: None, full_loss: Some(0.45) },
+            crate::sweep::RateRun { lr: 10.0, losses: vec![0.7], diverged_at: Some(1), full_loss: None },
+        ];
+        assert_eq!(sweep_csv(&runs), "lr,final_loss,lowest_batch_loss,diverged_at_step\n0.1,0.45,0.5,\n10,inf,0.7,1\n");
+        assert_eq!(curves_csv(&runs).lines().count(), 1 + 3);
+        assert!(curves_csv(&runs).contains("\n0.1,2,0.5\n"));
+        let cmp = compare_csv(&[vec![(1.0, 0.5), (2.0, 0.4)], vec![(1.0, 0.6)]]);
+        assert_eq!(cmp, "step,loss_schedule,loss_constant\n1,0.5,0.6\n2,0.4,\n");
+        let path = crate::sweep::DescentPath {
+            points: vec![vec![1.0, 2.0], vec![0.5, 1.0]],
+            losses: vec![5.0, 1.25],
+            diverged_at: None,
+        };
+        assert_eq!(descent_csv(&path), "step,a,b,loss\n0,1,2,5\n1,0.5,1,1.25\n");
+        assert_eq!(range_csv(&[(1e-3, 0.7, 0.69)]), "lr,loss,smoothed_loss\n0.001,0.7,0.69\n");
+        assert!(PLOT_FILES.iter().all(|(id, _)| !id.is_empty()));
     }
 
     proptest! {

@@ -246,9 +246,23 @@ fn canvas(id: &str, width: &str, height: &str, aria: &str) -> El {
     with_id("canvas", id).attr("width", width).attr("height", height).attr("role", "img").attr("aria-label", aria)
 }
 
-/// A panel holding a plot.
+/// The plots whose series can be saved as CSV (the others save a PNG only).
+pub const CSV_PLOTS: &[&str] = &["lr-plot", "lr-curves", "lr-range-plot", "lr-compare-plot", "s-contour", "s-profile"];
+
+/// A panel holding a plot, with its export buttons: `<id>-png` (Download PNG) and, for the
+/// plots of [`CSV_PLOTS`], `<id>-csv` (Export CSV), in a toolbar `<id>-export`.
 fn plot(canvas: El) -> El {
-    El::html("figure").attr("class", "panel").child(canvas)
+    let id = canvas.get("id").unwrap_or_default().to_string();
+    let what = canvas.get("aria-label").unwrap_or_default().to_string();
+    let mut bar = with_id("div", &format!("{id}-export"))
+        .attr("class", "toolbar exports")
+        .attr("role", "toolbar")
+        .attr("aria-label", format!("Export: {what}"))
+        .child(button(&format!("{id}-png"), "Download PNG", "This plot as a PNG at twice its size, for slides"));
+    if CSV_PLOTS.contains(&id.as_str()) {
+        bar = bar.child(button(&format!("{id}-csv"), "Export CSV", "The numbers of this plot"));
+    }
+    El::html("figure").attr("class", "panel").child(canvas).child(bar)
 }
 
 /// A panel holding a plot and a caption under it.
@@ -435,7 +449,7 @@ fn zoom() -> El {
 }
 
 /// A small toolbar of export buttons (`(id, name, what it saves)`).
-fn exports(id: &'static str, label: &'static str, buttons: &[(&'static str, &'static str, &'static str)]) -> El {
+fn exports(id: &str, label: &str, buttons: &[(&str, &str, &str)]) -> El {
     let bar = with_id("div", id).attr("class", "toolbar exports").attr("role", "toolbar").attr("aria-label", label);
     buttons.iter().fold(bar, |bar, &(id, name, what)| bar.child(button(id, name, what)))
 }
@@ -597,6 +611,11 @@ fn plane_panel() -> El {
             with_id("figcaption", "t-boundary-caption").text("Decision boundary"),
             plane,
             plane_help(),
+            exports(
+                "t-boundary-export",
+                "Export the decision boundary",
+                &[("t-boundary-png", "Download PNG", "The plane and its points as a PNG at twice its size")],
+            ),
             with_id("p", "t-plane-live").attr("class", "visually-hidden").attr("aria-live", "polite"),
         ],
     )
@@ -627,7 +646,10 @@ fn loss_panel() -> El {
         .child(exports(
             "t-loss-export",
             "Export the loss",
-            &[("t-loss-csv", "Export CSV", "Loss against step, train and test")],
+            &[
+                ("t-loss-plot-png", "Download PNG", "The loss plot as a PNG at twice its size"),
+                ("t-loss-csv", "Export CSV", "Loss against step, train and test"),
+            ],
         ))
 }
 
@@ -787,7 +809,11 @@ mod tests {
         s-cond-out s-cond s-summary s-contour s-profile perf perf-fps perf-eps zoom btn-zoom-out btn-zoom-fit \
         btn-zoom-in btn-share open-lab share-dialog share-title share-body share-close t-run-status \
         graph-export btn-graph-svg btn-graph-png btn-graph-json t-network-export t-network-svg t-network-png \
-        t-network-json t-loss-export t-loss-csv";
+        t-network-json t-loss-export t-loss-csv t-loss-plot-png t-boundary-export t-boundary-png \
+        lr-plot-export lr-plot-png lr-plot-csv lr-curves-export lr-curves-png lr-curves-csv lr-heat-export \
+        lr-heat-png lr-range-plot-export lr-range-plot-png lr-range-plot-csv lr-compare-plot-export \
+        lr-compare-plot-png lr-compare-plot-csv s-contour-export s-contour-png s-contour-csv \
+        s-profile-export s-profile-png s-profile-csv";
 
     fn ids(root: &El) -> Vec<&str> {
         root.walk().into_iter().filter_map(|e| e.get("id")).collect()
@@ -912,7 +938,7 @@ mod tests {
         let page = figure(true);
         let present = ids(&page);
         let wanted: Vec<&str> = SHELL_IDS.split_whitespace().collect();
-        assert_eq!(wanted.len(), 130);
+        assert_eq!(wanted.len(), 153);
         let missing: Vec<&&str> = wanted.iter().filter(|id| !present.contains(id)).collect();
         assert!(missing.is_empty(), "missing {missing:?}");
         let extra: Vec<&&str> = present.iter().filter(|id| !wanted.contains(id)).collect();

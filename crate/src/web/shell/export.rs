@@ -4,6 +4,9 @@
 //! twice its size for slides.
 
 use super::dom;
+use super::figure::Shared;
+use crate::web::model::export::{self as files, file_name, PLOT_FILES};
+use crate::web::model::skeleton::CSV_PLOTS;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlAnchorElement, HtmlCanvasElement, HtmlImageElement};
@@ -144,4 +147,77 @@ pub fn save_png(root: &Element, svg: &Element, name: &str) {
     });
     img.set_onload(Some(onload.unchecked_ref()));
     img.set_src(&url);
+}
+
+/// Saves the plot on canvas `id` as a PNG at twice its size on screen: drawn again at that
+/// size (the plots scale their text and lines with the canvas), read off, and drawn back.
+fn save_plot_png(app: &Shared, id: &str, name: &str) {
+    let Some(canvas) = app.borrow().root.canvas(id) else { return };
+    let (w, h) = (canvas.width(), canvas.height());
+    let shown = f64::from(canvas.client_width().max(1));
+    let wide = (2.0 * shown).round().max(f64::from(w)) as u32;
+    canvas.set_width(wide);
+    canvas.set_height((f64::from(h) * f64::from(wide) / f64::from(w.max(1))).round() as u32);
+    app.borrow_mut().draw(true);
+    let png = canvas.to_data_url_with_type("image/png");
+    canvas.set_width(w);
+    canvas.set_height(h);
+    app.borrow_mut().draw(true);
+    if let Ok(png) = png {
+        download(&app.borrow().root.el, name, &png);
+    }
+}
+
+/// The CSV of the plot on canvas `id`, or why there is none yet.
+fn plot_csv(app: &Shared, id: &str) -> Result<String, &'static str> {
+    let f = app.borrow();
+    match id {
+        "lr-plot" | "lr-curves" => {
+            let runs = f
+                .sweep
+                .as_ref()
+                .map(|s| s.runs())
+                .filter(|r| !r.is_empty())
+                .ok_or("Run the sweep first: it has no rates yet.")?;
+            Ok(if id == "lr-plot" { files::sweep_csv(runs) } else { files::curves_csv(runs) })
+        }
+        "lr-range-plot" => {
+            let r = f.range.as_ref().filter(|r| !r.points.is_empty()).ok_or("Run the range test first.")?;
+            Ok(files::range_csv(&r.points))
+        }
+        "lr-compare-plot" => f.compare.as_ref().map(files::compare_csv).ok_or("Compare the schedules first."),
+        "s-contour" => f.step_path().map(|p| files::descent_csv(&p)).ok_or("This surface has no descent path."),
+        "s-profile" => f.profile_now().map(|p| files::profile_csv(&p)).ok_or("The live network has no step profile."),
+        _ => Err("This plot has no numbers to save."),
+    }
+}
+
+/// Every plot's Download PNG (`<canvas>-png`) and Export CSV (`<canvas>-csv`).
+pub fn wire_plots(app: &Shared) {
+    let root = app.borrow().root.clone();
+    for &(id, what) in PLOT_FILES {
+        let subject = move |a: &Shared| {
+            let f = a.borrow();
+            match id {
+                "s-contour" if f.state.lab.problem != "net" => f.state.lab.problem.to_string(),
+                _ => f.state.lab.dataset_name().to_string(),
+            }
+        };
+        let a = app.clone();
+        root.on::<web_sys::Event>(&format!("{id}-png"), "click", move |_| {
+            let name = file_name(&subject(&a), what, "png");
+            save_plot_png(&a, id, &name);
+        });
+        if !CSV_PLOTS.contains(&id) {
+            continue;
+        }
+        let a = app.clone();
+        root.on::<web_sys::Event>(&format!("{id}-csv"), "click", move |_| match plot_csv(&a, id) {
+            Ok(text) => {
+                let name = file_name(&subject(&a), what, "csv");
+                save_text(&a.borrow().root.el, &name, "text/csv", &text);
+            }
+            Err(why) => a.borrow().notice(why),
+        });
+    }
 }

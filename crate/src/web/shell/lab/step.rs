@@ -3,6 +3,7 @@
 //! step θ − η·∇L against η from the live network's weights.
 
 use super::*;
+use crate::sweep::{DescentPath, StepProfile};
 
 impl Figure {
     pub(super) fn objective(&self) -> Option<Surface> {
@@ -42,12 +43,10 @@ impl Figure {
             self.root.set_text("s-summary", "The live network has fewer than two weights.");
             return;
         };
-        // a start from another surface's range is brought inside this one's
-        let start = (start.0.clamp(xr.0, xr.1), start.1.clamp(yr.0, yr.1));
         let n = 60;
         let grid = loss_grid(obj.as_mut(), xr, yr, n);
         let values: Vec<Vec<f64>> = (0..n).map(|r| grid.values[r * n..(r + 1) * n].to_vec()).collect();
-        let path = descent_path(obj.as_mut(), &[start.0, start.1], lab.eta, lab.momentum, 60);
+        let path = self.descent(obj.as_mut(), xr, yr, start);
         let pts: Vec<(f64, f64)> =
             path.points.iter().map(|p| (p.first().copied().unwrap_or(0.0), p.get(1).copied().unwrap_or(0.0))).collect();
         let minimum = match lab.problem {
@@ -85,15 +84,43 @@ impl Figure {
         self.draw_profile();
     }
 
-    pub(super) fn draw_profile(&mut self) {
-        self.root.set_attr("s-profile", "data-from-step", &self.trainer.steps().to_string());
-        let Ok(mut obj) = NetworkObjective::all(&self.trainer) else { return };
+    /// The descent from `start` (brought inside the surface's range) at the view's step size
+    /// and momentum: what the contour draws and its CSV holds.
+    fn descent(
+        &self,
+        obj: &mut dyn crate::sweep::Objective,
+        xr: (f64, f64),
+        yr: (f64, f64),
+        start: (f64, f64),
+    ) -> DescentPath {
+        let lab = self.lab();
+        // a start from another surface's range is brought inside this one's
+        let start = (start.0.clamp(xr.0, xr.1), start.1.clamp(yr.0, yr.1));
+        descent_path(obj, &[start.0, start.1], lab.eta, lab.momentum, 60)
+    }
+
+    /// The descent path as the contour shows it (for its CSV).
+    pub(crate) fn step_path(&self) -> Option<DescentPath> {
+        let (mut obj, xr, yr, start, _) = self.objective()?;
+        Some(self.descent(obj.as_mut(), xr, yr, start))
+    }
+
+    /// The loss along −∇L at the live network's weights, for step sizes from 10⁻³ up to 30 or
+    /// further (by decades, to 3·10⁵) until a step overshoots, so the valley and its far side
+    /// are in the picture even when the gradient has become small.
+    pub(crate) fn profile_now(&self) -> Option<StepProfile> {
+        let mut obj = NetworkObjective::all(&self.trainer).ok()?;
         let theta = obj.theta();
-        // up to 30, or further (by decades, to 3·10⁵) until a step overshoots, so the valley
-        // and its far side are in the picture even when the gradient has become small
         let hi = overshooting_step(&mut obj, &theta, &[30.0, 300.0, 3e3, 3e4, 3e5]).unwrap_or(30.0);
         let etas = log_space(1e-3, hi, 80 + 16 * (hi / 30.0).log10().round() as usize);
-        let profile = step_profile(&mut obj, &theta, &etas);
+        Some(step_profile(&mut obj, &theta, &etas))
+    }
+
+    pub(super) fn draw_profile(&mut self) {
+        self.root.set_attr("s-profile", "data-from-step", &self.trainer.steps().to_string());
+        let Some(profile) = self.profile_now() else { return };
+        // (the step sizes probed run up to this one)
+        let hi = profile.points.last().map_or(30.0, |p| p.0);
         self.root.set_attr("s-profile", "data-best", &profile.best.map_or(String::new(), |b| b.to_string()));
         self.root.set_attr("s-profile", "data-overshoot", &profile.overshoot.map_or(String::new(), |o| o.to_string()));
         let mut marks = vec![Mark {

@@ -198,6 +198,7 @@ pub(super) fn wire(app: &Shared) {
     wire_run(app, &root);
     wire_plane(app, &root);
     wire_exports(app, &root);
+    crate::web::shell::export::wire_plots(app);
     super::rates::wire(app);
     super::step::wire(app);
 }
