@@ -200,6 +200,19 @@ fn leaf_half_width(label: &str) -> f64 {
     (label.chars().count() as f64 * 4.6 + 12.0).max(17.0)
 }
 
+/// The box of a leaf (a constant or an input), `hw` wide on each side of its centre, of
+/// `(height, corner radius)`.
+fn leaf_box(p: Point, hw: f64, (height, rx): (&'static str, &'static str)) -> El {
+    let half: f64 = height.parse().unwrap_or(24.0) / 2.0;
+    El::svg("rect")
+        .attr("x", c1(p.x - hw))
+        .attr("y", c1(p.y - half))
+        .attr("width", c1(2.0 * hw))
+        .attr_s("height", height)
+        .attr_s("rx", rx)
+        .attr_s("class", "box")
+}
+
 /// Where a node's outgoing wire starts (its right edge).
 fn port_out(graph: &Graph, id: NodeId, p: Point) -> Point {
     let n = &graph.nodes()[id];
@@ -468,32 +481,12 @@ pub fn graph_svg(scene: &Scene, shown: Shown) -> El {
         match n.op {
             Op::Const => {
                 let hw = leaf_half_width(&fmt_compact(n.value));
-                el = el
-                    .child(
-                        El::svg("rect")
-                            .attr("x", c1(p.x - hw))
-                            .attr("y", c1(p.y - 12.0))
-                            .attr("width", c1(2.0 * hw))
-                            .attr_s("height", "24")
-                            .attr_s("rx", "5")
-                            .attr_s("class", "box"),
-                    )
-                    .child(text(p.x, p.y + 4.5, "symbol", fmt_compact(n.value)));
+                el = el.child(leaf_box(p, hw, ("24", "5"))).child(text(p.x, p.y + 4.5, "symbol", fmt_compact(n.value)));
             }
             Op::Input => {
                 let name = short_name(&label);
                 let hw = leaf_half_width(&name);
-                el = el
-                    .child(
-                        El::svg("rect")
-                            .attr("x", c1(p.x - hw))
-                            .attr("y", c1(p.y - 14.0))
-                            .attr("width", c1(2.0 * hw))
-                            .attr_s("height", "28")
-                            .attr_s("rx", "14")
-                            .attr_s("class", "box"),
-                    )
-                    .child(text(p.x, p.y + 5.0, "name", name));
+                el = el.child(leaf_box(p, hw, ("28", "14"))).child(text(p.x, p.y + 5.0, "name", name));
             }
             op => {
                 el = el
