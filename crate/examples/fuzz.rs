@@ -3,7 +3,7 @@
 //! libFuzzer, which a fresh CI machine does not have.
 //!
 //! ```text
-//! cargo run --release --example fuzz -- [all | expr | graph-url | lab-url | api] [--seconds N] [--seed S]
+//! cargo run --release --example fuzz -- [all | expr | graph-url | lab-url | api | import] [--seconds N] [--seed S]
 //! ```
 //!
 //! Each target starts from its corpus (`tests/fuzz/corpus/<target>/`) and mutates inputs:
@@ -174,6 +174,7 @@ const LAB: &[&str] = &[
     "none",
     ",",
 ];
+const IMPORT: &[&str] = &["\n", ",", "x,y,label\n", "x,y\n", "# a note\n", "-1", "0", "1", "2", "3", " ", "\r\n"];
 const API: &[&str] = &[
     "\ntrain ",
     "\npreview ",
@@ -202,6 +203,7 @@ fn dictionary(target: &str) -> Vec<&'static str> {
         "expr" => EXPR,
         "graph-url" => URL,
         "lab-url" => LAB,
+        "import" => IMPORT,
         _ => API,
     };
     own.iter().chain(NUMBERS).chain(CHARS).copied().collect()

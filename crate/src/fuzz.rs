@@ -12,6 +12,10 @@
 //!   1000`) through [`crate::api`], the functions the wasm layer calls; a refused call names
 //!   itself, and the trainer still trains after it.
 //!
+//! - `import`: a CSV of the student's own data through [`crate::train::import::read_csv`]: the
+//!   points it accepts lie in the plane and read back the same after export; the rows it
+//!   refuses are at most 21 short messages.
+//!
 //! `crate/examples/fuzz.rs` mutates the corpus in `tests/fuzz/corpus/<target>/` and calls
 //! these; the test below runs the corpus and every regression (`tests/fuzz/regressions/`).
 
@@ -26,7 +30,8 @@ use std::collections::HashSet;
 pub type Target = fn(&str) -> Result<(), String>;
 
 /// Every target, by name.
-pub const TARGETS: &[(&str, Target)] = &[("expr", expr), ("graph-url", url), ("lab-url", url), ("api", calls)];
+pub const TARGETS: &[(&str, Target)] =
+    &[("expr", expr), ("graph-url", url), ("lab-url", url), ("api", calls), ("import", import)];
 
 /// The longest message an input may make the page show (echoed values are cut to 60
 /// characters; the longest fixed sentence is about 300).
@@ -76,6 +81,35 @@ pub fn expr(source: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The `import` target.
+pub fn import(text: &str) -> Result<(), String> {
+    use crate::train::import::{read_csv, write_csv, EXTENT};
+    match read_csv(text) {
+        Ok(d) => {
+            if d.points.len() > crate::train::data::MAX_POINTS {
+                return Err(format!("{} points accepted", d.points.len()));
+            }
+            if let Some(p) = d.points.iter().find(|p| !(p.x.abs() <= EXTENT + 1e-9 && p.y.abs() <= EXTENT + 1e-9)) {
+                return Err(format!("a point outside the plane: {p:?}"));
+            }
+            match read_csv(&write_csv(&d)) {
+                Ok(back) if back.points.len() == d.points.len() && back.shape == d.shape => Ok(()),
+                Ok(_) => Err("the exported data read back to other points".into()),
+                Err(e) => Err(format!("the exported data do not read back: {:?}", e.first())),
+            }
+        }
+        Err(errors) => {
+            if errors.is_empty() || errors.len() > 21 {
+                return Err(format!("{} row errors", errors.len()));
+            }
+            match errors.iter().find(|e| e.reason.chars().count() > 200) {
+                Some(e) => Err(format!("a message of {} characters", e.reason.chars().count())),
+                None => Ok(()),
+            }
+        }
+    }
 }
 
 /// `a=1&b=%20x` as the page reads its address (`+` is a space, `%XX` a byte).

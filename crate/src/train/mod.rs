@@ -14,6 +14,7 @@
 //! user input: bad settings come back as a [`TrainError`], whose message a student can act on.
 
 pub mod data;
+pub mod import;
 pub mod loss;
 pub mod network;
 pub mod optim;
