@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/tools/node_modules/.bin:$(PATH)
 PORT ?= 8080
 
-.PHONY: serve test dist dist-single setup lint test-native test-fuzz test-browser node-pkg bench bench-page bench-figures bench-graph fuzz soak size clean
+.PHONY: serve test dist dist-single setup lint test-native test-fuzz test-browser node-pkg bench bench-page bench-figures bench-graph prof-graph fuzz soak size clean
 
 ## serve: install what is missing, then `trunk serve` on http://127.0.0.1:$(PORT)/
 serve: setup
@@ -29,6 +29,11 @@ test-native:
 ## test-fuzz: each fuzz target for a few seconds (the same seed each time; see make fuzz)
 test-fuzz:
 	cargo run --quiet --profile test --example fuzz -- all --seconds $(or $(FUZZ_SECONDS),4)
+
+## prof-graph: a CPU profile of the graph view's buttons on 1,982 nodes, self time per (named) function
+prof-graph: dist
+	tools/prof-build.sh
+	DIST_DIR=$(CURDIR)/target/prof-dist node tools/prof-graph.mjs
 
 ## size: each file of dist/ raw, gzip and brotli, and the first-draw totals (needs make dist)
 size:
