@@ -158,23 +158,28 @@ fn hidden(c: char) -> bool {
     c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
-/// A piece of the text, for a message: in backquotes, cut to 30 characters, with a character
-/// that would hide or reorder the message written as its code (`U+202E`).
-fn quote(s: &str) -> String {
-    const MAX: usize = 30;
-    let mut out = String::from("`");
-    for c in s.chars().take(MAX) {
+/// A piece of text from outside (typed, in a file, from a script), for a message: cut to `max`
+/// characters (`…` after the cut), with a character that would hide or reorder the message
+/// written as its code (`U+202E`). The parser's, the CSV reader's and the commands' messages
+/// all quote through it.
+pub fn visible(s: &str, max: usize) -> String {
+    let mut out = String::new();
+    for c in s.chars().take(max) {
         if hidden(c) {
             out.push_str(&format!("U+{:04X}", c as u32));
         } else {
             out.push(c);
         }
     }
-    if s.chars().count() > MAX {
+    if s.chars().count() > max {
         out.push('…');
     }
-    out.push('`');
     out
+}
+
+/// A piece of the source, for a message: in backquotes, cut to 30 characters ([`visible`]).
+fn quote(s: &str) -> String {
+    format!("`{}`", visible(s, 30))
 }
 
 fn describe(t: &Tok) -> String {

@@ -81,14 +81,9 @@ impl std::fmt::Display for RowError {
     }
 }
 
-/// A field for a message: cut to 20 characters, control characters left out.
+/// A field for a message: in quotes, cut to 20 characters ([`crate::expr::visible`]).
 fn shown(field: &str) -> String {
-    let clean: String = field.chars().filter(|c| !c.is_control()).take(20).collect();
-    if field.chars().count() > 20 {
-        format!("“{clean}…”")
-    } else {
-        format!("“{clean}”")
-    }
+    format!("“{}”", crate::expr::visible(field, 20))
 }
 
 /// Reads the CSV. `Err` lists the bad rows (at most 20, the last entry saying how many more).

@@ -67,6 +67,22 @@ pub fn graph_file(scene: &Scene, shown: Shown, source: &str) -> GraphFile {
     }
 }
 
+/// The training view's network as JSON: the config, the snapshot (every layer's weights and
+/// biases with their shapes, the optimizer's state, the step).
+#[derive(Clone, Debug, Serialize)]
+pub struct NetworkFile {
+    /// Always `backprop-lab-network`, and the version of this layout.
+    pub format: &'static str,
+    pub version: u32,
+    pub config: crate::train::TrainerConfig,
+    pub snapshot: crate::train::TrainerSnapshot,
+}
+
+/// The network file of the trainer as it stands.
+pub fn network_file(t: &mut crate::train::Trainer) -> NetworkFile {
+    NetworkFile { format: "backprop-lab-network", version: 1, config: t.config().clone(), snapshot: t.snapshot() }
+}
+
 /// A CSV with a header: numbers written so they read back the same (`f64`'s shortest form),
 /// a missing one (NaN) as an empty field.
 pub fn csv(header: &[&str], rows: impl IntoIterator<Item = Vec<f64>>) -> String {
@@ -193,6 +209,16 @@ mod tests {
         assert_eq!(descent_csv(&path), "step,a,b,loss\n0,1,2,5\n1,0.5,1,1.25\n");
         assert_eq!(range_csv(&[(1e-3, 0.7, 0.69)]), "lr,loss,smoothed_loss\n0.001,0.7,0.69\n");
         assert!(PLOT_FILES.iter().all(|(id, _)| !id.is_empty()));
+    }
+
+    #[test]
+    fn the_network_file_holds_the_config_and_the_step() {
+        let mut t = crate::train::Trainer::new(crate::train::TrainerConfig::default()).unwrap();
+        t.train(3);
+        let f = network_file(&mut t);
+        assert_eq!((f.format, f.version, f.snapshot.step), ("backprop-lab-network", 1, 3));
+        assert_eq!(f.config, crate::train::TrainerConfig::default());
+        assert_eq!(f.snapshot.layers.len(), f.config.hidden.len() + 1);
     }
 
     proptest! {

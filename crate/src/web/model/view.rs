@@ -200,16 +200,15 @@ fn leaf_half_width(label: &str) -> f64 {
     (label.chars().count() as f64 * 4.6 + 12.0).max(17.0)
 }
 
-/// The box of a leaf (a constant or an input), `hw` wide on each side of its centre, of
-/// `(height, corner radius)`.
-fn leaf_box(p: Point, hw: f64, (height, rx): (&'static str, &'static str)) -> El {
-    let half: f64 = height.parse().unwrap_or(24.0) / 2.0;
+/// The box of a leaf (a constant or an input), `hw` wide on each side of its centre, `height`
+/// tall, with corners of radius `rx`.
+fn leaf_box(p: Point, hw: f64, height: f64, rx: f64) -> El {
     El::svg("rect")
         .attr("x", c1(p.x - hw))
-        .attr("y", c1(p.y - half))
+        .attr("y", c1(p.y - height / 2.0))
         .attr("width", c1(2.0 * hw))
-        .attr_s("height", height)
-        .attr_s("rx", rx)
+        .attr("height", height.to_string())
+        .attr("rx", rx.to_string())
         .attr_s("class", "box")
 }
 
@@ -481,12 +480,12 @@ pub fn graph_svg(scene: &Scene, shown: Shown) -> El {
         match n.op {
             Op::Const => {
                 let hw = leaf_half_width(&fmt_compact(n.value));
-                el = el.child(leaf_box(p, hw, ("24", "5"))).child(text(p.x, p.y + 4.5, "symbol", fmt_compact(n.value)));
+                el = el.child(leaf_box(p, hw, 24.0, 5.0)).child(text(p.x, p.y + 4.5, "symbol", fmt_compact(n.value)));
             }
             Op::Input => {
                 let name = short_name(&label);
                 let hw = leaf_half_width(&name);
-                el = el.child(leaf_box(p, hw, ("28", "14"))).child(text(p.x, p.y + 5.0, "name", name));
+                el = el.child(leaf_box(p, hw, 28.0, 14.0)).child(text(p.x, p.y + 5.0, "name", name));
             }
             op => {
                 el = el

@@ -61,9 +61,10 @@ pub fn save_text(root: &Element, name: &str, mime: &str, text: &str) {
     }
 }
 
-/// Saves a JS value as pretty-printed JSON.
-pub fn save_json(root: &Element, name: &str, value: &JsValue) {
-    let text = js_sys::JSON::stringify_with_replacer_and_space(value, &JsValue::NULL, &JsValue::from(2))
+/// Saves a value as pretty-printed JSON (as the JS API gives it: maps as objects, None as null).
+pub fn save_json<T: serde::Serialize>(root: &Element, name: &str, value: &T) {
+    let Ok(value) = super::api::to_js(value) else { return };
+    let text = js_sys::JSON::stringify_with_replacer_and_space(&value, &JsValue::NULL, &JsValue::from(2))
         .ok()
         .and_then(|s| s.as_string())
         .unwrap_or_default();
@@ -108,16 +109,19 @@ pub fn standalone_svg(svg: &Element) -> Option<(String, f64, f64)> {
     Some((format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{text}"), width, height))
 }
 
-/// Saves the drawing `svg` as an SVG file.
-pub fn save_svg(root: &Element, svg: &Element, name: &str) {
-    if let Some((text, _, _)) = standalone_svg(svg) {
+/// Saves the drawing `svg` as the file `name`: a PNG at twice its size when the name ends in
+/// `.png`, else an SVG.
+pub fn save_drawing(root: &Element, svg: &Element, name: &str) {
+    if name.ends_with(".png") {
+        save_png(root, svg, name);
+    } else if let Some((text, _, _)) = standalone_svg(svg) {
         save_text(root, name, "image/svg+xml", &text);
     }
 }
 
 /// Saves the drawing `svg` as a PNG at twice its natural size, on white (the picture is drawn
 /// by the browser from the standalone SVG, then read off a canvas).
-pub fn save_png(root: &Element, svg: &Element, name: &str) {
+fn save_png(root: &Element, svg: &Element, name: &str) {
     let (Some((text, w, h)), Some(doc)) = (standalone_svg(svg), dom::document()) else { return };
     let Ok(img) = HtmlImageElement::new() else { return };
     let url = format!("data:image/svg+xml;charset=utf-8,{}", String::from(js_sys::encode_uri_component(&text)));
@@ -130,14 +134,7 @@ pub fn save_png(root: &Element, svg: &Element, name: &str) {
         let scale = 2.0;
         canvas.set_width((w * scale).ceil() as u32);
         canvas.set_height((h * scale).ceil() as u32);
-        let Some(ctx) = canvas
-            .get_context("2d")
-            .ok()
-            .flatten()
-            .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
-        else {
-            return;
-        };
+        let Some(ctx) = super::lab::context(&canvas) else { return };
         ctx.set_fill_style_str("#ffffff");
         ctx.fill_rect(0.0, 0.0, w * scale, h * scale);
         let _ = ctx.draw_image_with_html_image_element_and_dw_and_dh(&image, 0.0, 0.0, w * scale, h * scale);

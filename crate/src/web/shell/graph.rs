@@ -363,22 +363,10 @@ fn wire_exports(app: &Shared, root: &Root) {
         root.on::<Event>(id, "click", move |_| {
             let f = a.borrow();
             let name = file_name(graph_subject(&f.state.source), "graph", ext);
-            let root = f.root.el.clone();
-            match ext {
-                "json" => {
-                    let file = graph_file(&f.g.scene, f.g.shown(&f.state), &f.state.source);
-                    if let Ok(v) = crate::web::shell::api::to_js(&file) {
-                        export::save_json(&root, &name, &v);
-                    }
-                }
-                _ => {
-                    let Some(svg) = f.root.find("graph") else { return };
-                    if ext == "png" {
-                        export::save_png(&root, &svg, &name);
-                    } else {
-                        export::save_svg(&root, &svg, &name);
-                    }
-                }
+            if ext == "json" {
+                export::save_json(&f.root.el, &name, &graph_file(&f.g.scene, f.g.shown(&f.state), &f.state.source));
+            } else if let Some(svg) = f.root.find("graph") {
+                export::save_drawing(&f.root.el, &svg, &name);
             }
         });
     }

@@ -20,12 +20,9 @@ pub const TAB_HIDDEN: u8 = 2;
 pub const SLIDE_HIDDEN: u8 = 4;
 
 /// A name from a script, for an error message (thrown, not shown on the page): cut to 40
-/// characters, control and bidirectional-formatting characters left out.
+/// characters, a control or bidirectional-formatting character written as its code.
 fn plain(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_control() && !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
-        .take(40)
-        .collect()
+    crate::expr::visible(s, 40)
 }
 
 /// The commands of the element and of iframe messages.

@@ -67,7 +67,8 @@ pub struct Perf {
 /// A two-parameter loss with its x range, y range, start and axis names.
 type Surface = (Box<dyn Objective>, (f64, f64), (f64, f64), (f64, f64), [&'static str; 2]);
 
-fn context(c: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+/// A canvas's 2-D context.
+pub(in crate::web::shell) fn context(c: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
     c.get_context("2d").ok().flatten().and_then(|c| c.dyn_into().ok())
 }
 

@@ -463,38 +463,23 @@ fn wire_toggles(app: &Shared, root: &Root) {
 /// The network drawing as SVG or PNG, the network as JSON (config, weights and biases, the
 /// optimizer's state, the step), the loss against step as CSV.
 fn wire_exports(app: &Shared, root: &Root) {
-    use crate::web::model::export::{file_name, loss_csv};
+    use crate::web::model::export::{file_name, loss_csv, network_file};
     use crate::web::shell::export;
     let name = |a: &Shared, what: &str, ext: &str| file_name(a.borrow().state.lab.dataset_name(), what, ext);
-    for (id, png) in [("t-network-svg", false), ("t-network-png", true)] {
+    for (id, ext) in [("t-network-svg", "svg"), ("t-network-png", "png")] {
         let a = app.clone();
         root.on::<Event>(id, "click", move |_| {
             let root = a.borrow().root.clone();
             let Some(svg) = root.find("t-network").and_then(|h| h.query_selector("svg").ok().flatten()) else { return };
-            let file = name(&a, "network", if png { "png" } else { "svg" });
-            if png {
-                export::save_png(&root.el, &svg, &file);
-            } else {
-                export::save_svg(&root.el, &svg, &file);
-            }
+            export::save_drawing(&root.el, &svg, &name(&a, "network", ext));
         });
     }
     let a = app.clone();
     root.on::<Event>("t-network-json", "click", move |_| {
-        #[derive(serde::Serialize)]
-        struct NetworkFile<'a> {
-            format: &'static str,
-            version: u32,
-            config: &'a crate::train::TrainerConfig,
-            snapshot: crate::train::TrainerSnapshot,
-        }
         let file = name(&a, "network", "json");
         let mut f = a.borrow_mut();
-        let snapshot = f.trainer.snapshot();
-        let out = NetworkFile { format: "backprop-lab-network", version: 1, config: f.trainer.config(), snapshot };
-        if let Ok(v) = crate::web::shell::api::to_js(&out) {
-            export::save_json(&f.root.el, &file, &v);
-        }
+        let out = network_file(&mut f.trainer);
+        export::save_json(&f.root.el, &file, &out);
     });
     let a = app.clone();
     root.on::<Event>("t-loss-csv", "click", move |_| {
