@@ -187,6 +187,7 @@ const API: &[&str] = &[
     "\nremove ",
     "\nprofile ",
     "\nexample ",
+    "\ngradients ",
     "\nstep ",
     "\nsweep ",
     "\nadvance ",

@@ -201,6 +201,23 @@ pub fn example_index(call: &str, t: &Trainer, index: f64) -> Res<usize> {
     whole(call, "index", index, 0, n - 1)
 }
 
+/// `exampleSource(index)`: training point `index` written as an expression.
+pub fn example_source(t: &Trainer, index: f64) -> Res<String> {
+    let call = "exampleSource(index)";
+    let index = example_index(call, t, index)?;
+    t.example_source(index).map_err(core(call))
+}
+
+/// `exampleGradients(index)`: backprop on training point `index` through the scalar graph of
+/// gates, every weight and bias as `(name, gradient)`.
+pub fn example_gradients(t: &Trainer, index: f64) -> Res<Vec<(String, f64)>> {
+    let call = "exampleGradients(index)";
+    let index = example_index(call, t, index)?;
+    let (mut g, params) = t.example_graph(index).map_err(core(call))?;
+    g.backward();
+    Ok(params.iter().map(|&id| (g.label(id), g.node(id).and_then(|n| n.grad).unwrap_or(f64::NAN))).collect())
+}
+
 /// `predictGrid(n, lo, hi)`.
 pub fn predict_grid(t: &mut Trainer, n: f64, lo: f64, hi: f64) -> Res<Vec<f32>> {
     let call = "predictGrid(n, lo, hi)";
@@ -513,6 +530,13 @@ mod tests {
         says(step_profile(&t, &[]), &["etas"]);
         says(step_profile(&t, &[0.1, -1.0]), &["etas[1]"]);
         says(example_index("exampleSource(index)", &t, 1e9), &["index"]);
+        says(example_source(&t, 1e9), &["exampleSource(index)", "index"]);
+        says(example_gradients(&t, -1.0), &["exampleGradients(index)", "index"]);
+        assert!(example_source(&t, 0.0).unwrap().contains('='));
+        // a network too big for one example's graph: the core's refusal, said as the call's
+        let mut big = trainer();
+        set_hidden(&mut big, &[30.0, 20.0]).unwrap();
+        says(example_source(&big, 0.0), &["exampleSource(index): ", "weights"]);
         usable(&mut t);
         assert_eq!(schedule_preview(&t, 100.0, 5.0).unwrap().len(), 5);
     }

@@ -198,9 +198,8 @@ pub fn calls(script: &str) -> Result<(), String> {
             "add" => api::add_point(&mut t, n(0), n(1), n(2)).err(),
             "remove" => api::remove_nearest(&mut t, n(0), n(1)).err(),
             "profile" => api::step_profile(&t, &a).err(),
-            "example" => api::example_index("exampleSource(index)", &t, n(0))
-                .and_then(|i| t.example_source(i).map_err(|e| api::ArgError(e.to_string())))
-                .err(),
+            "example" => api::example_source(&t, n(0)).err(),
+            "gradients" => api::example_gradients(&t, n(0)).err(),
             "step" => api::element_steps(Some(&t), a.first().copied()).err(),
             "sweep" => match api::lr_sweep(&t, n(0), n(1), n(2), n(3)) {
                 Ok(s) => {

@@ -162,21 +162,13 @@ impl JsTrainer {
     /// bias as `[name, gradient]` (names as in the graph view: `w1_0_2`, `b1_0`, …).
     #[wasm_bindgen(js_name = exampleGradients)]
     pub fn example_gradients(&self, index: f64) -> Result<JsValue, JsError> {
-        let call = "exampleGradients(index)";
-        let index = checked::example_index(call, &self.inner, index).map_err(refused)?;
-        let (mut g, params) = self.inner.example_graph(index).map_err(|e| JsError::new(&format!("{call}: {e}")))?;
-        g.backward();
-        let pairs: Vec<(String, f64)> =
-            params.iter().map(|&id| (g.label(id), g.node(id).and_then(|n| n.grad).unwrap_or(f64::NAN))).collect();
-        to_js(&pairs)
+        to_js(&checked::example_gradients(&self.inner, index).map_err(refused)?)
     }
 
     /// Training point `index` written as an expression (what the graph view opens).
     #[wasm_bindgen(js_name = exampleSource)]
     pub fn example_source(&self, index: f64) -> Result<String, JsError> {
-        let call = "exampleSource(index)";
-        let index = checked::example_index(call, &self.inner, index).map_err(refused)?;
-        self.inner.example_source(index).map_err(|e| JsError::new(&format!("{call}: {e}")))
+        checked::example_source(&self.inner, index).map_err(refused)
     }
 
     #[wasm_bindgen(js_name = lossTrain)]
