@@ -523,20 +523,18 @@ pub fn graph_svg(scene: &Scene, shown: Shown) -> El {
                         .attr_s("marker-end", "url(#arrow)"),
                 );
             }
-            if value_shown {
-                let cls = if n.op == Op::Input { "value editable" } else { "value" };
-                let mut v = text(mid, p.y - 7.0, cls, fmt_short(n.value));
-                if n.op == Op::Input {
-                    v = v.attr_s("tabindex", "0").attr_s("role", "button").attr(
-                        "aria-label",
-                        format!("{label} = {}; press Enter to edit, drag to scrub", fmt_full(n.value)),
-                    );
-                }
-                el = el.child(v);
+            // the value's and the gradient's labels are always there, empty while not shown,
+            // so that Forward, Backward and Reset change texts and not the drawing's shape
+            // (on a 2,000-node graph, 2,000 elements made and dropped at each)
+            let cls = if n.op == Op::Input { "value editable" } else { "value" };
+            let mut v = text(mid, p.y - 7.0, cls, if value_shown { fmt_short(n.value) } else { String::new() });
+            if n.op == Op::Input {
+                v = v.attr_s("tabindex", "0").attr_s("role", "button").attr(
+                    "aria-label",
+                    format!("{label} = {}; press Enter to edit, drag to scrub", fmt_full(n.value)),
+                );
             }
-            if let Some(d) = grad {
-                el = el.child(text(mid, p.y + 19.0, "grad", fmt_short(d)));
-            }
+            el = el.child(v).child(text(mid, p.y + 19.0, "grad", grad.map(fmt_short).unwrap_or_default()));
             if Some(id) == out {
                 el = el
                     .child(text(end.x + 8.0, p.y + 5.0, "out-name", short_name(&label)).attr_s("text-anchor", "start"));

@@ -22,20 +22,27 @@ pub fn document() -> Option<Document> {
 
 /// Creates the DOM for an element tree.
 pub fn build(doc: &Document, el: &El) -> Option<Element> {
+    let mut w = Writes::new();
+    let node = build_into(doc, el, &mut w);
+    w.flush();
+    node
+}
+
+fn build_into(doc: &Document, el: &El, w: &mut Writes) -> Option<Element> {
     let node =
         if el.svg { doc.create_element_ns(Some(SVG_NS), el.tag).ok()? } else { doc.create_element(el.tag).ok()? };
     for (k, v) in &el.attrs {
-        node.set_attribute(k, v).ok()?;
+        w.attr(&node, k, v);
     }
-    // an element holding just a text (a label, a cell): one call for it
+    // an element holding just a text (a label, a cell): one write for it
     if let [Child::Text(t)] = el.children.as_slice() {
-        node.set_text_content(Some(t));
+        w.text(&node, t);
         return Some(node);
     }
     for c in &el.children {
         match c {
             Child::El(e) => {
-                if let Some(child) = build(doc, e) {
+                if let Some(child) = build_into(doc, e, w) {
                     node.append_child(&child).ok()?;
                 }
             }
@@ -47,20 +54,122 @@ pub fn build(doc: &Document, el: &El) -> Option<Element> {
     Some(node)
 }
 
+/// The text and attribute writes of one patch or build, made at its end in one call to a small
+/// JS function ([`batch_fn`]) instead of one call each: every string crossing from wasm to JS
+/// is decoded on its own, and on a 2,000-node graph a Forward or Backward changes some 4,000
+/// labels. The nodes are kept, so the order of writes against insertions does not matter, and
+/// nothing reads the DOM between a write and the flush. Where the function cannot be made (a
+/// host whose content security policy forbids `new Function`), each write is made at once.
+struct Writes {
+    batch: Option<js_sys::Function>,
+    texts: Vec<web_sys::Node>,
+    text_chars: String,
+    /// the UTF-16 length of each text in `text_chars`
+    text_lens: Vec<u32>,
+    attrs: Vec<web_sys::Node>,
+    /// each attribute's name, then its value
+    attr_chars: String,
+    attr_lens: Vec<u32>,
+}
+
+impl Writes {
+    fn new() -> Writes {
+        Writes {
+            batch: batch_fn(),
+            texts: vec![],
+            text_chars: String::new(),
+            text_lens: vec![],
+            attrs: vec![],
+            attr_chars: String::new(),
+            attr_lens: vec![],
+        }
+    }
+
+    /// Sets a node's text (an element's only child, or a text node's data).
+    fn text(&mut self, node: &web_sys::Node, s: &str) {
+        if self.batch.is_none() {
+            node.set_text_content(Some(s));
+            return;
+        }
+        self.texts.push(node.clone());
+        self.text_chars.push_str(s);
+        self.text_lens.push(s.encode_utf16().count() as u32);
+    }
+
+    fn attr(&mut self, node: &Element, k: &str, v: &str) {
+        if self.batch.is_none() {
+            let _ = node.set_attribute(k, v);
+            return;
+        }
+        self.attrs.push(node.clone().into());
+        for s in [k, v] {
+            self.attr_chars.push_str(s);
+            self.attr_lens.push(s.encode_utf16().count() as u32);
+        }
+    }
+
+    fn flush(self) {
+        let Some(f) = &self.batch else { return };
+        if self.texts.is_empty() && self.attrs.is_empty() {
+            return;
+        }
+        let list = |nodes: &[web_sys::Node]| nodes.iter().collect::<js_sys::Array>();
+        let args = js_sys::Array::new();
+        args.push(&list(&self.texts));
+        args.push(&JsValue::from_str(&self.text_chars));
+        args.push(&js_sys::Uint32Array::from(&self.text_lens[..]));
+        args.push(&list(&self.attrs));
+        args.push(&JsValue::from_str(&self.attr_chars));
+        args.push(&js_sys::Uint32Array::from(&self.attr_lens[..]));
+        let _ = f.apply(&JsValue::NULL, &args);
+    }
+}
+
+/// The JS end of [`Writes`], made once per thread; None where `new Function` is refused.
+fn batch_fn() -> Option<js_sys::Function> {
+    const BODY: &str = "let at = 0;\
+        for (let i = 0; i < texts.length; i++) {\
+          const t = tc.slice(at, at += tl[i]), n = texts[i], f = n.firstChild;\
+          if (f !== null && f.nodeType === 3 && f.nextSibling === null) f.data = t; else n.textContent = t;\
+        }\
+        at = 0;\
+        for (let i = 0; i < attrs.length; i++) {\
+          const k = ac.slice(at, at += al[2 * i]);\
+          attrs[i].setAttribute(k, ac.slice(at, at += al[2 * i + 1]));\
+        }";
+    thread_local! {
+        static BATCH: Option<js_sys::Function> = {
+            let ctor = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("Function")).ok();
+            ctor.and_then(|c| {
+                let args = js_sys::Array::of2(&JsValue::from_str("texts, tc, tl, attrs, ac, al"), &JsValue::from_str(BODY));
+                js_sys::Reflect::construct::<fn() -> JsValue>(c.unchecked_ref(), &args).ok()
+            })
+            .and_then(|f| f.dyn_into().ok())
+        };
+    }
+    BATCH.with(Clone::clone)
+}
+
 /// Brings `node` (built from `old`) to `new`, touching only what differs: attributes set or
 /// removed, text changed, children inserted or removed where the lists differ by that
 /// ([`patch_children`]), and a subtree rebuilt only where its tag changed. Comparing the two trees is Rust's work; the DOM sees
 /// a handful of calls for a step of a 2,000-node graph instead of 20,000 new elements.
 pub fn patch(doc: &Document, node: &Element, old: &El, new: &El) {
+    let mut w = Writes::new();
+    patch_into(doc, node, old, new, &mut w);
+    w.flush();
+}
+
+fn patch_into(doc: &Document, node: &Element, old: &El, new: &El, w: &mut Writes) {
     if old.tag != new.tag || old.svg != new.svg {
-        if let Some(fresh) = build(doc, new) {
+        if let Some(fresh) = build_into(doc, new, w) {
             let _ = node.replace_with_with_node_1(&fresh);
         }
         return;
     }
     for (k, v) in &new.attrs {
         if old.get(k) != Some(&**v) {
-            let _ = node.set_attribute(k, v);
+            w.attr(node, k, v);
         }
     }
     for (k, _) in &old.attrs {
@@ -74,13 +183,13 @@ pub fn patch(doc: &Document, node: &Element, old: &El, new: &El) {
             .iter()
             .zip(&new.children)
             .all(|p| matches!(p, (Child::El(_), Child::El(_)) | (Child::Text(_), Child::Text(_))));
-    if !same_shape && patch_children(doc, node, &old.children, &new.children) {
+    if !same_shape && patch_children(doc, node, &old.children, &new.children, w) {
         return;
     }
     // an element holding just a text (a label, a cell): one call, not a walk to the text node
     if let ([Child::Text(o)], [Child::Text(n)]) = (old.children.as_slice(), new.children.as_slice()) {
         if o != n {
-            node.set_text_content(Some(n));
+            w.text(node, n);
         }
         return;
     }
@@ -89,7 +198,7 @@ pub fn patch(doc: &Document, node: &Element, old: &El, new: &El) {
         for c in &new.children {
             match c {
                 Child::El(e) => {
-                    if let Some(child) = build(doc, e) {
+                    if let Some(child) = build_into(doc, e, w) {
                         let _ = node.append_child(&child);
                     }
                 }
@@ -103,20 +212,20 @@ pub fn patch(doc: &Document, node: &Element, old: &El, new: &El) {
     let kids = node.child_nodes();
     for (i, (o, n)) in old.children.iter().zip(&new.children).enumerate() {
         if let Some(child) = kids.item(i as u32).filter(|_| o != n) {
-            patch_child(doc, &child, o, n);
+            patch_child(doc, &child, o, n, w);
         }
     }
 }
 
 /// One child node, built from `old`, brought to `new` (of the same kind).
-fn patch_child(doc: &Document, dom: &web_sys::Node, old: &Child, new: &Child) {
+fn patch_child(doc: &Document, dom: &web_sys::Node, old: &Child, new: &Child, w: &mut Writes) {
     match (old, new) {
         (Child::El(o), Child::El(n)) => {
             if let Some(el) = dom.dyn_ref::<Element>() {
-                patch(doc, el, o, n);
+                patch_into(doc, el, o, n, w);
             }
         }
-        (_, Child::Text(t)) => dom.set_text_content(Some(t)),
+        (_, Child::Text(t)) => w.text(dom, t),
         _ => {}
     }
 }
@@ -137,7 +246,7 @@ const AHEAD: usize = 8;
 /// whose kind matches is patched in place, a new one that no old one nearby could be is
 /// inserted, an old one that no new one is, removed. Only the children that differ are
 /// fetched from the DOM. False (nothing touched) when the DOM does not hold `old`.
-fn patch_children(doc: &Document, node: &Element, old: &[Child], new: &[Child]) -> bool {
+fn patch_children(doc: &Document, node: &Element, old: &[Child], new: &[Child], w: &mut Writes) -> bool {
     let list = node.child_nodes();
     if list.length() as usize != old.len() {
         return false;
@@ -148,7 +257,7 @@ fn patch_children(doc: &Document, node: &Element, old: &[Child], new: &[Child]) 
         if i < old.len() && j < new.len() && key(&old[i]) == key(&new[j]) {
             if old[i] != new[j] {
                 if let Some(dom) = list.item(pos) {
-                    patch_child(doc, &dom, &old[i], &new[j]);
+                    patch_child(doc, &dom, &old[i], &new[j], w);
                 }
             }
             (i, j, pos) = (i + 1, j + 1, pos + 1);
@@ -156,7 +265,7 @@ fn patch_children(doc: &Document, node: &Element, old: &[Child], new: &[Child]) 
             && !old[i.min(old.len())..old.len().min(i + AHEAD)].iter().any(|o| key(o) == key(&new[j]))
         {
             let fresh: Option<web_sys::Node> = match &new[j] {
-                Child::El(e) => build(doc, e).map(Into::into),
+                Child::El(e) => build_into(doc, e, w).map(Into::into),
                 Child::Text(t) => Some(doc.create_text_node(t).into()),
             };
             if let Some(fresh) = fresh {
