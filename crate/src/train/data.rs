@@ -18,6 +18,7 @@
 //! The test set is a `test_fraction` of the points, split per class so that both sets stay
 //! balanced.
 
+use super::import::{Scale, EXTENT};
 use super::{check_range, TrainError};
 use crate::tensor::{ensure_shape, Real, Rng};
 use ndarray::Array2;
@@ -52,6 +53,9 @@ pub enum DatasetKind {
     Quadratic,
     /// Regression: target sin x for x in [−6, 6].
     Sine,
+    /// One's own data ([`DatasetConfig::own`], read by [`super::import`]) with this many
+    /// classes, 0 for a regression.
+    Own(usize),
 }
 
 /// Every kind, for pickers and tests.
@@ -80,6 +84,7 @@ impl DatasetKind {
         match self {
             DatasetKind::Quadratic | DatasetKind::Sine => 0,
             DatasetKind::Gaussians3 | DatasetKind::Spiral3 => 3,
+            DatasetKind::Own(k) => k,
             _ => 2,
         }
     }
@@ -100,6 +105,7 @@ impl DatasetKind {
             DatasetKind::Spiral3 => "three-arm spiral",
             DatasetKind::Quadratic => "3x²",
             DatasetKind::Sine => "sin x",
+            DatasetKind::Own(_) => "your data",
         }
     }
 
@@ -109,6 +115,7 @@ impl DatasetKind {
         match self {
             DatasetKind::Quadratic => Domain { x: (-2.0, 2.0), y: (0.0, 12.0) },
             DatasetKind::Sine => Domain { x: (-PLANE, PLANE), y: (-1.0, 1.0) },
+            DatasetKind::Own(0) => Domain { x: (-EXTENT, EXTENT), y: (-EXTENT, EXTENT) },
             _ => Domain { x: (-PLANE, PLANE), y: (-PLANE, PLANE) },
         }
     }
@@ -126,12 +133,31 @@ pub struct DatasetConfig {
     /// The fraction of points kept aside for testing (0 to 0.9).
     pub test_fraction: f64,
     pub seed: u64,
+    /// One's own points, for [`DatasetKind::Own`] (else none): split into training and test
+    /// sets by `test_fraction` and `seed` like the built-in sets; `points` and `noise` are not
+    /// used for them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub own: Option<OwnData>,
 }
 
 impl Default for DatasetConfig {
     fn default() -> Self {
-        Self { kind: DatasetKind::Circle, points: 500, noise: 0.0, test_fraction: 0.5, seed: 1 }
+        Self { kind: DatasetKind::Circle, points: 500, noise: 0.0, test_fraction: 0.5, seed: 1, own: None }
     }
+}
+
+/// One's own data, in the plane's coordinates, with each axis' scale from the file's values
+/// ([`super::import::read_csv`] makes them).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OwnData {
+    /// 2 or 3 classes, or 0 for a regression (the kind is [`DatasetKind::Own`] of it).
+    pub classes: usize,
+    pub points: Vec<Point>,
+    pub x: Scale,
+    pub y: Scale,
+    /// The file's column names, when it had a header.
+    #[serde(default)]
+    pub header: Option<Vec<String>>,
 }
 
 /// One example: a position and its class (classification) or target (regression).
@@ -160,7 +186,23 @@ impl Dataset {
         check_range("test fraction", "a number from 0 to 0.9", config.test_fraction, 0.0, 0.9)?;
         let mut rng = Rng::new(config.seed);
         let kind = config.kind;
-        let groups: Vec<Vec<Point>> = if kind.is_regression() {
+        let groups: Vec<Vec<Point>> = if let DatasetKind::Own(k) = kind {
+            let own = config.own.as_ref().ok_or_else(|| {
+                TrainError::Invalid("the data set is your own, but there are no points: import a CSV".into())
+            })?;
+            if own.classes != k {
+                return Err(TrainError::Invalid(format!(
+                    "your data have {} classes but the data set was given {k}",
+                    own.classes
+                )));
+            }
+            check_points(&own.points, k)?;
+            if k == 0 {
+                vec![own.points.clone()]
+            } else {
+                (0..k).map(|c| own.points.iter().copied().filter(|p| p.label == c as f64).collect()).collect()
+            }
+        } else if kind.is_regression() {
             vec![(0..config.points).map(|_| regression_point(kind, config.noise, &mut rng)).collect()]
         } else {
             let k = kind.classes();
@@ -183,6 +225,17 @@ impl Dataset {
         rng.shuffle(&mut train);
         rng.shuffle(&mut test);
         Ok(Self { config: config.clone(), train, test })
+    }
+
+    /// A dataset of these points exactly (a lab file's), checked: at most [`MAX_POINTS`],
+    /// finite, each label a class of `config.kind` (for a regression, the target, equal to y).
+    pub fn from_points(config: DatasetConfig, train: Vec<Point>, test: Vec<Point>) -> Result<Self, TrainError> {
+        if train.len() + test.len() > MAX_POINTS {
+            return Err(TrainError::TooLarge { what: "points", limit: MAX_POINTS, got: train.len() + test.len() });
+        }
+        check_points(&train, config.kind.classes())?;
+        check_points(&test, config.kind.classes())?;
+        Ok(Self { config, train, test })
     }
 
     pub fn config(&self) -> &DatasetConfig {
@@ -247,6 +300,36 @@ impl Dataset {
     }
 }
 
+/// Points a set of `classes` classes (0: a regression) can hold: at most [`MAX_POINTS`],
+/// finite, labelled with a class, or for a regression with the target y.
+fn check_points(points: &[Point], classes: usize) -> Result<(), TrainError> {
+    if points.len() > MAX_POINTS {
+        return Err(TrainError::TooLarge { what: "points", limit: MAX_POINTS, got: points.len() });
+    }
+    if !(classes == 0 || classes == 2 || classes == 3) {
+        return Err(TrainError::Invalid(format!(
+            "a data set has 2 or 3 classes or is a regression (got {classes} classes)"
+        )));
+    }
+    for p in points {
+        if !(p.x.is_finite() && p.y.is_finite() && p.label.is_finite()) {
+            return Err(TrainError::Invalid(format!(
+                "a point must have finite coordinates (got {}, {}, {})",
+                p.x, p.y, p.label
+            )));
+        }
+        let fits = if classes == 0 {
+            p.label == p.y
+        } else {
+            p.label >= 0.0 && p.label < classes as f64 && p.label.fract() == 0.0
+        };
+        if !fits {
+            return Err(TrainError::BadTarget { value: p.label, classes });
+        }
+    }
+    Ok(())
+}
+
 /// The i-th of n points of class `c`.
 fn class_point(kind: DatasetKind, c: usize, i: usize, n: usize, noise: f64, rng: &mut Rng) -> Point {
     let (x, y) = match kind {
@@ -282,7 +365,7 @@ fn class_point(kind: DatasetKind, c: usize, i: usize, n: usize, noise: f64, rng:
             let (mx, my) = if c == 0 { (t.cos(), t.sin()) } else { (1.0 - t.cos(), 0.5 - t.sin()) };
             (3.0 * (mx - 0.5), 3.0 * (my - 0.25))
         }
-        DatasetKind::Quadratic | DatasetKind::Sine => (0.0, 0.0),
+        DatasetKind::Quadratic | DatasetKind::Sine | DatasetKind::Own(_) => (0.0, 0.0),
     };
     Point { x: x + noise * rng.normal(), y: y + noise * rng.normal(), label: c as f64 }
 }
@@ -378,7 +461,7 @@ mod tests {
     use super::*;
 
     fn config(kind: DatasetKind, points: usize) -> DatasetConfig {
-        DatasetConfig { kind, points, noise: 0.3, test_fraction: 0.2, seed: 11 }
+        DatasetConfig { kind, points, noise: 0.3, test_fraction: 0.2, seed: 11, own: None }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! number with the reason; nothing is returned until every row is good. Pure and fuzzed
 //! (`crate::fuzz`).
 
-use super::data::{Point, MAX_POINTS};
+use super::data::{Dataset, DatasetKind, OwnData, Point, MAX_POINTS};
 
 /// Where the data go in the plane: each coordinate is scaled into ±[`EXTENT`].
 pub const EXTENT: f64 = 5.0;
@@ -22,7 +22,7 @@ pub enum Shape {
 }
 
 /// A coordinate's scale: plane = (value − centre) × factor.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Scale {
     pub centre: f64,
     pub factor: f64,
@@ -211,6 +211,31 @@ pub fn read_csv(text: &str) -> Result<Imported, Vec<RowError>> {
     Ok(Imported { shape, points, x, y, header })
 }
 
+impl Imported {
+    /// The data as a data set's kind and points ([`super::DatasetConfig::own`]).
+    pub fn into_own(self) -> (DatasetKind, OwnData) {
+        let classes = match self.shape {
+            Shape::Classes(k) => k,
+            Shape::Regression => 0,
+        };
+        (DatasetKind::Own(classes), OwnData { classes, points: self.points, x: self.x, y: self.y, header: self.header })
+    }
+}
+
+/// A data set as it stands, its added points too, training set first, as a CSV: one's own
+/// data in the file's units (so it reads back to the same points), a built-in set in the
+/// plane's.
+pub fn dataset_csv(ds: &Dataset) -> String {
+    let same = Scale { centre: 0.0, factor: 1.0 };
+    let (x, y, header) = match &ds.config().own {
+        Some(own) if matches!(ds.kind(), DatasetKind::Own(_)) => (own.x, own.y, own.header.clone()),
+        _ => (same, same, None),
+    };
+    let shape = if ds.is_regression() { Shape::Regression } else { Shape::Classes(ds.classes()) };
+    let points = ds.train().iter().chain(ds.test()).copied().collect();
+    write_csv(&Imported { shape, points, x, y, header })
+}
+
 /// The points back as a CSV in the file's own units (`x,y,label` or `x,y`): what Export writes
 /// for an imported set, and what [`read_csv`] reads back to the same points.
 pub fn write_csv(data: &Imported) -> String {
@@ -247,6 +272,27 @@ mod tests {
         let d = read_csv("0,0,0\n10,2,1").unwrap();
         assert_eq!((d.points[0].x, d.points[1].x), (-5.0, 5.0));
         assert_eq!((d.points[0].y, d.points[1].y), (-1.0, 1.0));
+    }
+
+    #[test]
+    fn an_imported_set_with_added_points_exports_back() {
+        let text = "x,y,label\n10,20,0\n30,40,1\n50,25,1\n20,35,0\n";
+        let (kind, own) = read_csv(text).unwrap().into_own();
+        let config =
+            super::super::DatasetConfig { kind, test_fraction: 0.5, own: Some(own.clone()), ..Default::default() };
+        let mut ds = Dataset::generate(&config).unwrap();
+        assert_eq!((ds.train().len(), ds.test().len()), (2, 2), "split like the built-in sets");
+        ds.add_point(own.x.apply(40.0), own.y.apply(30.0), 1.0).unwrap();
+        let back = read_csv(&dataset_csv(&ds)).unwrap();
+        let mut rows: Vec<(f64, f64, f64)> =
+            back.points.iter().map(|p| (back.x.undo(p.x), back.y.undo(p.y), p.label)).collect();
+        rows.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let near = |a: f64, b: f64| (a - b).abs() < 1e-9;
+        let want = [(10.0, 20.0, 0.0), (20.0, 35.0, 0.0), (30.0, 40.0, 1.0), (40.0, 30.0, 1.0), (50.0, 25.0, 1.0)];
+        assert_eq!(rows.len(), 5);
+        for (r, w) in rows.iter().zip(want) {
+            assert!(near(r.0, w.0) && near(r.1, w.1) && r.2 == w.2, "{rows:?}");
+        }
     }
 
     #[test]

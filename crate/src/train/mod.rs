@@ -27,7 +27,7 @@ pub use loss::Loss;
 pub use network::{Network, NetworkConfig};
 pub use optim::{Optimizer, OptimizerConfig, OptimizerState};
 pub use schedule::Schedule;
-pub use trainer::{exploded, Status, Trainer, TrainerConfig, TrainerSnapshot, DIVERGENCE_FACTOR};
+pub use trainer::{exploded, RunState, Status, Trainer, TrainerConfig, TrainerSnapshot, DIVERGENCE_FACTOR};
 
 use crate::tensor::ShapeError;
 use std::fmt;

@@ -237,6 +237,38 @@ impl<T: Real> Optimizer<T> {
         Ok(())
     }
 
+    /// The state as one list (f32 values are exact in f64): per layer, per slot, the weights
+    /// then the biases. [`Optimizer::restore`] reads it back.
+    pub fn saved(&self) -> Vec<f64> {
+        let mut out = vec![];
+        for slot in self.state.iter().flatten() {
+            out.extend(slot.weights.iter().chain(slot.biases.iter()).map(|&v| Real::to_f64(v)));
+        }
+        out
+    }
+
+    /// The state [`Optimizer::saved`] wrote, for `net` after `t` steps; refused when the
+    /// number of values is not what `net` and this kind of optimizer hold.
+    pub fn restore(&mut self, t: u64, values: &[f64], net: &Network<T>) -> Result<(), TrainError> {
+        self.reset(net);
+        let n: usize = self.state.iter().flatten().map(|s| s.weights.len() + s.biases.len()).sum();
+        if values.len() != n {
+            return Err(TrainError::Shape(format!(
+                "the {} optimizer holds {n} values for this network but {} were given",
+                self.config.name(),
+                values.len()
+            )));
+        }
+        let mut rest = values.iter();
+        for slot in self.state.iter_mut().flatten() {
+            for (p, v) in slot.weights.iter_mut().chain(slot.biases.iter_mut()).zip(&mut rest) {
+                *p = T::from_f64(*v);
+            }
+        }
+        self.t = t;
+        Ok(())
+    }
+
     /// The state as f64 matrices, per layer and slot.
     pub fn state(&self) -> OptimizerState {
         let names = self.config.slot_names();

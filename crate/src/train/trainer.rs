@@ -121,6 +121,99 @@ pub struct Evaluation {
     pub accuracy: Option<f64>,
 }
 
+/// Everything a run needs to go on exactly where it stands (the training part of a lab file):
+/// the settings, the points (added ones too), every weight and bias, the optimizer's state,
+/// the counters and the shuffling. [`Trainer::run_state`] writes it, [`Trainer::resume`]
+/// checks and reads it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunState {
+    pub config: TrainerConfig,
+    pub train: Vec<Point>,
+    pub test: Vec<Point>,
+    /// Every weight and bias, in the order of [`Network::params`] (f32 values, exact; a
+    /// diverged run's NaN or ∞ as `null` in JSON, read back as NaN).
+    #[serde(with = "nan_as_null")]
+    pub params: Vec<f64>,
+    /// The optimizer's steps (Adam's t) and state ([`Optimizer::saved`]).
+    pub optimizer_steps: u64,
+    #[serde(with = "nan_as_null")]
+    pub optimizer_state: Vec<f64>,
+    /// The shuffling generator's state (as 16 hex digits in JSON: JavaScript's numbers stop
+    /// at 2⁵³), this epoch's order of the training points and the next one in it.
+    #[serde(with = "hex_u64")]
+    pub rng: u64,
+    pub order: Vec<usize>,
+    pub cursor: usize,
+    pub step: u64,
+    pub epoch: u64,
+    pub first_loss: Option<f64>,
+    pub batch_loss: Option<f64>,
+    /// (A diverged run's loss that is not finite is written `null`, read back as ∞.)
+    #[serde(with = "status_saved")]
+    pub status: Status,
+}
+
+/// Numbers that may not be finite, for JSON (which has no NaN or ∞): those are written `null`
+/// and read back as NaN.
+mod nan_as_null {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &[f64], s: S) -> Result<S::Ok, S::Error> {
+        v.iter().map(|x| x.is_finite().then_some(*x)).collect::<Vec<_>>().serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
+        Ok(Vec::<Option<f64>>::deserialize(d)?.into_iter().map(|x| x.unwrap_or(f64::NAN)).collect())
+    }
+}
+
+/// A u64 as 16 hex digits, for JSON read by JavaScript.
+mod hex_u64 {
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &u64, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{v:016x}"))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        let text = String::deserialize(d)?;
+        u64::from_str_radix(&text, 16).ok().filter(|_| text.len() == 16).ok_or_else(|| {
+            D::Error::custom(format!("rng must be 16 hex digits (got {:?})", crate::expr::visible(&text, 20)))
+        })
+    }
+}
+
+/// [`Status`] for JSON: a diverged run's loss that is not finite as `null` (read back as ∞).
+mod status_saved {
+    use super::Status;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(tag = "state", rename_all = "snake_case")]
+    enum Saved {
+        Ready,
+        Diverged { step: u64, loss: Option<f64> },
+        NoData,
+    }
+
+    pub fn serialize<S: Serializer>(v: &Status, s: S) -> Result<S::Ok, S::Error> {
+        match *v {
+            Status::Ready => Saved::Ready,
+            Status::NoData => Saved::NoData,
+            Status::Diverged { step, loss } => Saved::Diverged { step, loss: loss.is_finite().then_some(loss) },
+        }
+        .serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Status, D::Error> {
+        Ok(match Saved::deserialize(d)? {
+            Saved::Ready => Status::Ready,
+            Saved::NoData => Status::NoData,
+            Saved::Diverged { step, loss } => Status::Diverged { step, loss: loss.unwrap_or(f64::INFINITY) },
+        })
+    }
+}
+
 /// Everything a view shows about the run, as plain data.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TrainerSnapshot {
@@ -542,6 +635,69 @@ impl Trainer {
             .collect()
     }
 
+    /// The run as it stands, to go on from later ([`Trainer::resume`]).
+    pub fn run_state(&self) -> RunState {
+        RunState {
+            config: self.config.clone(),
+            train: self.dataset.train().to_vec(),
+            test: self.dataset.test().to_vec(),
+            params: self.net.params(),
+            optimizer_steps: self.optimizer.steps(),
+            optimizer_state: self.optimizer.saved(),
+            rng: self.rng.state(),
+            order: self.order.clone(),
+            cursor: self.cursor,
+            step: self.step,
+            epoch: self.epoch,
+            first_loss: self.first_loss,
+            batch_loss: self.batch_loss,
+            status: self.status,
+        }
+    }
+
+    /// A trainer exactly where `run` left off: the same predictions bit for bit, and the same
+    /// steps from there. Everything is checked (the settings as [`Trainer::new`] does, the
+    /// points, the number of weights and of optimizer values, the order) and a message says
+    /// what does not fit.
+    pub fn resume(run: RunState) -> Result<Trainer, TrainError> {
+        let mut t = Trainer::new(run.config)?;
+        t.dataset = Dataset::from_points(t.config.dataset.clone(), run.train, run.test)?;
+        let diverged = matches!(run.status, Status::Diverged { .. });
+        if let Some(bad) = run.params.iter().find(|v| !v.is_finite()).filter(|_| !diverged) {
+            return Err(TrainError::Invalid(format!(
+                "the weights and biases must be finite unless the run diverged (got {bad})"
+            )));
+        }
+        t.net.set_params(&run.params)?;
+        t.optimizer.restore(run.optimizer_steps, &run.optimizer_state, &t.net)?;
+        t.load_data();
+        let n = t.dataset.train().len();
+        let mut seen = vec![false; n];
+        let permutation =
+            run.order.len() == n && run.order.iter().all(|&i| i < n && !std::mem::replace(&mut seen[i], true));
+        if !permutation {
+            return Err(TrainError::Invalid(format!(
+                "the order of the training points must list each of the {n} points once"
+            )));
+        }
+        if run.cursor > n {
+            return Err(TrainError::Invalid(format!(
+                "the next point in the order ({}) is past its end ({n})",
+                run.cursor
+            )));
+        }
+        t.rng = Rng::new(run.rng);
+        t.order = run.order;
+        t.cursor = run.cursor;
+        t.step = run.step;
+        t.epoch = run.epoch;
+        t.first_loss = run.first_loss.filter(|v| v.is_finite());
+        t.batch_loss = run.batch_loss.filter(|v| v.is_finite());
+        t.status = if n == 0 { Status::NoData } else { run.status };
+        t.version += 1;
+        Ok(t)
+    }
+
     /// Everything a view shows, as plain data.
     pub fn snapshot(&mut self) -> TrainerSnapshot {
         TrainerSnapshot {
@@ -883,7 +1039,7 @@ mod tests {
 
     fn config(kind: DatasetKind) -> TrainerConfig {
         TrainerConfig {
-            dataset: DatasetConfig { kind, points: 200, noise: 0.0, test_fraction: 0.5, seed: 3 },
+            dataset: DatasetConfig { kind, points: 200, noise: 0.0, test_fraction: 0.5, seed: 3, own: None },
             ..TrainerConfig::default()
         }
     }
@@ -959,6 +1115,7 @@ mod tests {
                     noise: 0.0,
                     test_fraction: 0.5,
                     seed: 7 * seed,
+                    own: None,
                 },
                 hidden: vec![8, 8],
                 seed,
@@ -1273,6 +1430,7 @@ mod tests {
                                 noise: data.2,
                                 test_fraction: data.3,
                                 seed: data.4,
+                                own: None,
                             },
                             features,
                             hidden,
@@ -1349,7 +1507,14 @@ mod tests {
     #[ignore]
     fn speed() {
         let mut t = Trainer::new(TrainerConfig {
-            dataset: DatasetConfig { kind: DatasetKind::Circle, points: 500, noise: 0.0, test_fraction: 0.5, seed: 1 },
+            dataset: DatasetConfig {
+                kind: DatasetKind::Circle,
+                points: 500,
+                noise: 0.0,
+                test_fraction: 0.5,
+                seed: 1,
+                own: None,
+            },
             hidden: vec![8, 8],
             ..TrainerConfig::default()
         })
