@@ -14,7 +14,7 @@ import { SUB_PATH } from './support/server.mjs';
 import { readNodesIn } from './support/graph.mjs';
 
 const SOURCE = 'backprop-lab';
-const COMMANDS = ['forward', 'backward', 'step', 'reset', 'play', 'pause', 'set', 'export'];
+const COMMANDS = ['forward', 'backward', 'step', 'reset', 'play', 'pause', 'set', 'export', 'open-lab'];
 
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

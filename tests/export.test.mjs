@@ -145,7 +145,7 @@ describe('export', () => {
       }
       return 'did not throw';
     });
-    assert.match(message, /export\(what\): what is one of graph-svg, graph-png, graph-json, network-svg, network-png, network-json, loss-csv; got “everything”/);
+    assert.match(message, /export\(what\): what is one of graph-svg, graph-png, graph-json, network-svg, network-png, network-json, loss-csv, data-csv, lab; got “everything”/);
   });
 
   test('every plot downloads a PNG at twice its size, and the sweep, range test, schedules, descent and profile their numbers as CSV', async (t) => {

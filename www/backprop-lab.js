@@ -58,8 +58,14 @@ class BackpropLab extends HTMLElement {
   /** Sets one URL key, as the attribute would (a bad value gives a message in the figure). */
   set(key, value) { this._run('set', [key, value]); }
   /** Downloads a file, as its button does: graph-svg, graph-png, graph-json, network-svg,
-   *  network-png, network-json or loss-csv. */
+   *  network-png, network-json, loss-csv, data-csv or lab. */
   export(what) { this._run('export', [what]); }
+  /** Opens a lab file's text (what Save lab writes, or `el.lab`); throws saying what is wrong. */
+  openLab(text) { this._run('open-lab', [text]); }
+  /** The figure's lab file as JSON text: everything Save lab writes. */
+  get lab() {
+    return this._figure ? this._figure.lab : '';
+  }
   /** The slide the figure is on was left or shown again (embed.js calls these for Reveal.js). */
   slideStop() { if (this._figure) this._figure.slide(false); }
   slideStart() { if (this._figure) this._figure.slide(true); }

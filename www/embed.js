@@ -23,7 +23,7 @@
   window.backpropLabEmbed = true;
 
   var SOURCE = 'backprop-lab';
-  var COMMANDS = ['forward', 'backward', 'step', 'reset', 'play', 'pause', 'set', 'export'];
+  var COMMANDS = ['forward', 'backward', 'step', 'reset', 'play', 'pause', 'set', 'export', 'open-lab'];
   var MAX_HEIGHT = 100000; // px; a larger height is not a figure's
 
   function warn(message) {

@@ -15,6 +15,9 @@
 //! - `import`: a CSV of the student's own data through [`crate::train::import::read_csv`]: the
 //!   points it accepts lie in the plane and read back the same after export; the rows it
 //!   refuses are at most 21 short messages.
+//! - `lab-file`: a lab file's text or a `lab=…` link fragment through
+//!   [`crate::web::model::lab_file`]: what it refuses gets a short message; what it opens, saved
+//!   and opened again, is the same lab (the state and the run to the bit).
 //!
 //! `crate/examples/fuzz.rs` mutates the corpus in `tests/fuzz/corpus/<target>/` and calls
 //! these; the test below runs the corpus and every regression (`tests/fuzz/regressions/`).
@@ -31,7 +34,7 @@ pub type Target = fn(&str) -> Result<(), String>;
 
 /// Every target, by name.
 pub const TARGETS: &[(&str, Target)] =
-    &[("expr", expr), ("graph-url", url), ("lab-url", url), ("api", calls), ("import", import)];
+    &[("expr", expr), ("graph-url", url), ("lab-url", url), ("api", calls), ("import", import), ("lab-file", lab_file)];
 
 /// The longest message an input may make the page show (echoed values are cut to 60
 /// characters; the longest fixed sentence is about 300).
@@ -108,6 +111,31 @@ pub fn import(text: &str) -> Result<(), String> {
                 Some(e) => Err(format!("a message of {} characters", e.reason.chars().count())),
                 None => Ok(()),
             }
+        }
+    }
+}
+
+/// The `lab-file` target: a lab file's text (or, starting `lab=`, a link's fragment) is opened
+/// or refused with a short message; what opens is saved and opened again to the same run.
+pub fn lab_file(text: &str) -> Result<(), String> {
+    use crate::web::model::lab_file::{lab_file, open, open_fragment, write};
+    let opened = match open_fragment(text, open) {
+        Some(r) => r,
+        None => open(text),
+    };
+    match opened {
+        Err(m) if m.chars().count() > MAX_MESSAGE_CHARS => {
+            Err(format!("a message of {} characters", m.chars().count()))
+        }
+        Err(_) => Ok(()),
+        Ok(o) => {
+            let run = o.trainer.as_ref().map(|t| t.run_state());
+            let again = open(&write(&lab_file(&o.state, run.clone(), &o.history)))
+                .map_err(|e| format!("a lab that opened does not open again once saved: {e}"))?;
+            if again.state != o.state || again.trainer.map(|t| t.run_state()) != run {
+                return Err("a lab saved and opened again is not the same lab".into());
+            }
+            Ok(())
         }
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod expr;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod fuzz;
 pub mod graph;
 pub mod layout;

@@ -90,16 +90,20 @@ pub const CONTROLS: &[(&str, &[&str])] = &[
             "lr-compare-plot-export",
             "s-contour-export",
             "s-profile-export",
+            "t-data-csv",
         ],
     ),
+    ("import", &["t-import"]),
     ("share", &["btn-share"]),
+    ("savelab", &["btn-save-lab"]),
+    ("openlab", &["btn-open-lab"]),
     ("open", &["open-lab"]),
 ];
 
 /// What `lock=1` keeps the reader from changing: the network and the data (the expression
 /// is the graph view's network). Playing, stepping, the rate and the graph's input values stay.
 pub const LOCKED: &[&str] =
-    &["preset", "expr", "sigmoid", "data", "noise", "train", "features", "hidden", "act", "loss"];
+    &["preset", "expr", "sigmoid", "data", "noise", "train", "features", "hidden", "act", "loss", "import", "openlab"];
 
 /// Most steps `pretrain=` trains before the first draw.
 pub const MAX_PRETRAIN: u32 = 20_000;

@@ -4,6 +4,7 @@
 //! configuration is derived from it ([`Lab::trainer_config`]).
 
 use crate::tensor::Activation;
+use crate::train::data::OwnData;
 use crate::train::{DatasetConfig, DatasetKind, Feature, Loss, OptimizerConfig, Schedule, TrainerConfig};
 
 /// The names used in the URL and the pickers, with the student-facing labels.
@@ -68,6 +69,9 @@ pub const MAX_NEURONS: usize = 8;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lab {
     pub dataset: DatasetKind,
+    /// One's own data (Import data, or a lab file), when `dataset` is [`DatasetKind::Own`]. A
+    /// link's query cannot carry them: it says `data=own`, which alone reads as the default.
+    pub own: Option<std::rc::Rc<OwnData>>,
     pub noise: f64,
     /// Percentage of the points used for training (10–90).
     pub train_percent: u32,
@@ -110,6 +114,7 @@ impl Default for Lab {
     fn default() -> Self {
         Lab {
             dataset: DatasetKind::Circle,
+            own: None,
             noise: 0.0,
             train_percent: 50,
             features: vec![Feature::X, Feature::Y],
@@ -314,6 +319,10 @@ impl Lab {
             noise: self.noise,
             test_fraction: 1.0 - self.train_percent as f64 / 100.0,
             seed: self.seed,
+            own: match self.dataset {
+                DatasetKind::Own(_) => self.own.as_deref().cloned(),
+                _ => None,
+            },
         }
     }
 
@@ -355,6 +364,9 @@ impl Lab {
         match key {
             "data" => match by_name(DATASETS, v) {
                 Some(k) => self.dataset = k,
+                None if v == "own" => bad(
+                    "your own data are not in a link's query (Open lab reads them from a lab file, or import the CSV again)",
+                ),
                 None => bad("there is no such data set"),
             },
             "noise" => match num(0.0, 5.0) {
@@ -505,7 +517,10 @@ impl Lab {
 
     /// The data set's name in the URL (`xor`, `spiral3`…): what its files are called after.
     pub fn dataset_name(&self) -> &'static str {
-        name_of(DATASETS, self.dataset)
+        match self.dataset {
+            DatasetKind::Own(_) => "own",
+            k => name_of(DATASETS, k),
+        }
     }
 
     /// Where each slider stands for these settings (the shell sets them from this; a test
@@ -527,7 +542,7 @@ impl Lab {
     pub fn write(&self, q: &mut Vec<(String, String)>) {
         let d = Lab::default();
         let mut put = |k: &str, v: String, same: bool| put_unless(q, k, v, same);
-        put("data", name_of(DATASETS, self.dataset).into(), self.dataset == d.dataset);
+        put("data", self.dataset_name().into(), self.dataset == d.dataset);
         put("noise", short_number(self.noise), self.noise == d.noise);
         put("train", self.train_percent.to_string(), self.train_percent == d.train_percent);
         let features: Vec<&str> = self.features.iter().map(|&f| name_of(FEATURE_NAMES, f)).collect();
@@ -578,6 +593,7 @@ mod tests {
     fn every_setting_round_trips_through_the_query() {
         let lab = Lab {
             dataset: DatasetKind::Spiral3,
+            own: None,
             noise: 0.25,
             train_percent: 70,
             features: vec![Feature::X, Feature::SinY, Feature::XTimesY],

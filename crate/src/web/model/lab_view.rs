@@ -365,3 +365,77 @@ mod tests {
         assert_eq!(signed_color(0.0, 1.0), "rgb(255,255,255)");
     }
 }
+
+/// The sentence under the data set for one's own data: how many points, what kind, and where
+/// each axis of the file went in the plane (the scale the import chose).
+pub fn own_data_sentence(own: &crate::train::data::OwnData) -> String {
+    use super::plot_math::sig;
+    let kind = match own.classes {
+        0 => "a regression (y against x)".to_string(),
+        k => format!("{k} classes"),
+    };
+    let axis = |name: &str, scale: crate::train::import::Scale, coord: fn(&crate::train::Point) -> f64| {
+        let lo = own.points.iter().map(coord).fold(f64::INFINITY, f64::min);
+        let hi = own.points.iter().map(coord).fold(f64::NEG_INFINITY, f64::max);
+        if !(lo.is_finite() && hi.is_finite()) {
+            return String::new();
+        }
+        format!(
+            "{name} from {} to {} in the file is drawn from {} to {}",
+            sig(scale.undo(lo), 4),
+            sig(scale.undo(hi), 4),
+            sig(lo, 4),
+            sig(hi, 4)
+        )
+    };
+    let n = own.points.len();
+    format!(
+        "Your data: {n} point{}, {kind}. {}; {}.",
+        if n == 1 { "" } else { "s" },
+        axis("x", own.x, |p| p.x),
+        axis("y", own.y, |p| p.y)
+    )
+}
+
+#[cfg(test)]
+mod own_data_tests {
+    use super::own_data_sentence;
+    use crate::train::import::read_csv;
+    use proptest::prelude::*;
+
+    /// The numbers of a sentence, in order (with the page's minus sign).
+    fn numbers(s: &str) -> Vec<f64> {
+        s.replace('−', "-")
+            .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == 'e'))
+            .filter_map(|w| w.trim_end_matches('.').parse::<f64>().ok())
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        /// The sentence says the file's range and the plane's for each axis, as the scale maps
+        /// them, and how many points and classes there are.
+        #[test]
+        fn the_sentence_says_where_the_data_went(rows in prop::collection::vec((-1e4f64..1e4, -1e4f64..1e4, 0usize..3), 2..40), regression: bool) {
+            let text: String = rows.iter().map(|&(x, y, c)| if regression { format!("{x},{y}\n") } else { format!("{x},{y},{c}\n") }).collect();
+            let Ok(data) = read_csv(&text) else { return Ok(()) };
+            let (_, own) = data.into_own();
+            let s = own_data_sentence(&own);
+            let got = numbers(&s);
+            let (mut i, n) = (0, own.points.len());
+            prop_assert_eq!(got[i], n as f64); i += 1;
+            if own.classes > 0 { prop_assert_eq!(got[i], own.classes as f64); i += 1; }
+            let close = |a: f64, b: f64| (a - b).abs() <= 1e-3 * b.abs().max(1e-9) + 1e-12;
+            for (scale, coord) in [(own.x, 0usize), (own.y, 1)] {
+                let vals: Vec<f64> = own.points.iter().map(|p| if coord == 0 { p.x } else { p.y }).collect();
+                let lo = vals.iter().copied().fold(f64::INFINITY, f64::min);
+                let hi = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                let said = &got[i..i + 4];
+                i += 4;
+                for (s, want) in said.iter().zip([scale.undo(lo), scale.undo(hi), lo, hi]) {
+                    prop_assert!(close(*s, want), "{} says {} for {}", s, want, &own_data_sentence(&own));
+                }
+            }
+        }
+    }
+}

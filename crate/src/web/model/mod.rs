@@ -2,12 +2,13 @@
 //! sits in a host page) and its URL round trip,
 //! what to draw as element trees (`skeleton` for a figure's frame and controls, `view` for the
 //! graph, `lab_view` for the training view's network and layers), the plots' arithmetic
-//! (`plot_math`) and the data plane's pointer and keyboard logic (`plane`). No web dependency:
+//! (`plot_math`), lab files and links (`lab_file`) and the data plane's pointer and keyboard logic (`plane`). No web dependency:
 //! everything here is tested with plain `cargo test`.
 
 pub mod advice;
 pub mod embed;
 pub mod export;
+pub mod lab_file;
 pub mod lab_state;
 pub mod lab_view;
 pub mod plane;

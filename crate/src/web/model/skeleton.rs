@@ -69,6 +69,14 @@ fn share_dialog() -> El {
         .attr("class", "share")
         .child(with_id("h2", "share-title").text("Share or embed this figure"))
         .child(host("share-body"))
+        .child(
+            with_id("p", "share-lab").attr("class", "help").attr("hidden", "").child(
+                with_id("a", "share-lab-link")
+                    .attr("target", "_blank")
+                    .attr("rel", "noopener")
+                    .text("Link with this lab (the data, the trained network, the step)"),
+            ),
+        )
         .child(plain_button("share-close", "Close"))
 }
 
@@ -81,6 +89,19 @@ fn figure_bar() -> El {
             plain_button("btn-share", "Share / embed")
                 .attr("aria-haspopup", "dialog")
                 .attr("title", "The link, the element, the iframe and the snippets for course notes"),
+        )
+        .child(button(
+            "btn-save-lab",
+            "Save lab",
+            "Everything on screen in one file: the settings, the data with added points, the weights, the step",
+        ))
+        .child(button("btn-open-lab", "Open lab", "Open a lab file saved here, exactly as it was saved"))
+        .child(
+            with_id("input", "open-lab-file")
+                .attr("type", "file")
+                .attr("accept", ".json,application/json")
+                .attr("hidden", "")
+                .attr("aria-label", "Lab file to open"),
         )
         .child(
             with_id("a", "open-lab")
@@ -480,8 +501,48 @@ fn data_fieldset() -> El {
         slider("t-noise", "Noise", "0", "5", "0.01"),
         slider("t-train", "Training share", "10", "90", "1"),
         group("t-features-label", "Input features", host("t-features").attr("class", "chips")),
+        vec![
+            with_id("p", "t-data-scale").attr("class", "help").attr("hidden", ""),
+            exports(
+                "t-data-export",
+                "Your data",
+                &[
+                    ("t-import", "Import data", "Train on your own points: a CSV of x,y,label or x,y"),
+                    ("t-data-csv", "Export CSV", "The data set as it stands, added points too, as x,y,label"),
+                ],
+            ),
+            import_dialog(),
+        ],
     ];
     fieldset("Data", items.concat())
+}
+
+/// `Import data`: a CSV from a file or pasted, checked before anything changes.
+fn import_dialog() -> El {
+    let help_text = "One point per line: x,y,label for a classification (labels 0, 1 and 2, or −1 and 1) or x,y for a \
+                regression (y against x); a header line is optional, lines starting with # are skipped. The \
+                points are scaled into the plane (±5), and the scale is shown under the data set.";
+    with_id("dialog", "import-dialog")
+        .attr("aria-labelledby", "import-title")
+        .attr("class", "import")
+        .child(with_id("h2", "import-title").text("Import data"))
+        .child(help(help_text))
+        .child(label("import-file", "A CSV file "))
+        .child(with_id("input", "import-file").attr("type", "file").attr("accept", ".csv,.txt,text/csv,text/plain"))
+        .child(label("import-text", "or the CSV itself"))
+        .child(
+            with_id("textarea", "import-text")
+                .attr("rows", "8")
+                .attr("spellcheck", "false")
+                .attr("placeholder", "x,y,label\n-1.5,2,0\n3,0.5,1"),
+        )
+        .child(with_id("div", "import-message").attr("role", "alert"))
+        .child(
+            El::html("div")
+                .attr("class", "toolbar")
+                .child(plain_button("import-use", "Use these data"))
+                .child(plain_button("import-close", "Cancel")),
+        )
 }
 
 fn network_fieldset() -> El {
@@ -813,7 +874,9 @@ mod tests {
         lr-plot-export lr-plot-png lr-plot-csv lr-curves-export lr-curves-png lr-curves-csv lr-heat-export \
         lr-heat-png lr-range-plot-export lr-range-plot-png lr-range-plot-csv lr-compare-plot-export \
         lr-compare-plot-png lr-compare-plot-csv s-contour-export s-contour-png s-contour-csv \
-        s-profile-export s-profile-png s-profile-csv";
+        s-profile-export s-profile-png s-profile-csv t-data-scale t-data-export t-import t-data-csv \
+        import-dialog import-title import-file import-text import-message import-use import-close \
+        btn-save-lab btn-open-lab open-lab-file share-lab share-lab-link";
 
     fn ids(root: &El) -> Vec<&str> {
         root.walk().into_iter().filter_map(|e| e.get("id")).collect()
@@ -938,7 +1001,7 @@ mod tests {
         let page = figure(true);
         let present = ids(&page);
         let wanted: Vec<&str> = SHELL_IDS.split_whitespace().collect();
-        assert_eq!(wanted.len(), 153);
+        assert_eq!(wanted.len(), 169);
         let missing: Vec<&&str> = wanted.iter().filter(|id| !present.contains(id)).collect();
         assert!(missing.is_empty(), "missing {missing:?}");
         let extra: Vec<&&str> = present.iter().filter(|id| !wanted.contains(id)).collect();

@@ -529,10 +529,10 @@ pub fn graph_svg(scene: &Scene, shown: Shown) -> El {
             let cls = if n.op == Op::Input { "value editable" } else { "value" };
             let mut v = text(mid, p.y - 7.0, cls, if value_shown { fmt_short(n.value) } else { String::new() });
             if n.op == Op::Input {
-                v = v.attr_s("tabindex", "0").attr_s("role", "button").attr(
-                    "aria-label",
-                    format!("{label} = {}; press Enter to edit, drag to scrub", fmt_full(n.value)),
-                );
+                v = v
+                    .attr_s("tabindex", "0")
+                    .attr_s("role", "button")
+                    .attr("aria-label", format!("{label} = {}; press Enter to edit, drag to scrub", fmt_full(n.value)));
             }
             el = el.child(v).child(text(mid, p.y + 19.0, "grad", grad.map(fmt_short).unwrap_or_default()));
             if Some(id) == out {

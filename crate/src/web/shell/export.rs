@@ -44,6 +44,31 @@ fn download(root: &Element, name: &str, url: &str) {
     a.remove();
 }
 
+/// The largest file a figure reads (a CSV of data or a lab file), in bytes.
+pub const MAX_READ: f64 = (16 << 20) as f64;
+
+/// Reads the file chosen in `input` as text and hands it to `done` (or why it could not be
+/// read); nothing happens when no file is chosen. The input is emptied, so choosing the same
+/// file again reads it again.
+pub fn read_chosen_file(input: &web_sys::HtmlInputElement, done: impl FnOnce(Result<String, String>) + 'static) {
+    let Some(file) = input.files().and_then(|l| l.get(0)) else { return };
+    input.set_value("");
+    if file.size() > MAX_READ {
+        done(Err(format!("{} is {:.0} MB; a file read here is at most 16 MB", file.name(), file.size() / 1048576.0)));
+        return;
+    }
+    let Ok(reader) = web_sys::FileReader::new() else { return };
+    let r = reader.clone();
+    let name = file.name();
+    // loadend comes once, after a success or a failure
+    let cb = Closure::once_into_js(move || {
+        let text = r.result().ok().and_then(|v| v.as_string());
+        done(text.ok_or_else(|| format!("{name} could not be read as text")));
+    });
+    reader.set_onloadend(Some(cb.unchecked_ref()));
+    let _ = reader.read_as_text(&file);
+}
+
 /// Saves `text` as the file `name` of type `mime`.
 pub fn save_text(root: &Element, name: &str, mime: &str, text: &str) {
     let parts = js_sys::Array::of1(&JsValue::from_str(text));

@@ -112,6 +112,11 @@ impl LazyTrainer {
         LazyTrainer { cell: std::cell::OnceCell::new(), lab: lab.clone() }
     }
 
+    /// The trainer, if one was built (a figure that only showed a graph has none).
+    pub fn built(&self) -> Option<&Trainer> {
+        self.cell.get()
+    }
+
     /// A trainer built already (`rebuild`).
     pub fn ready(t: Trainer) -> LazyTrainer {
         LazyTrainer { cell: std::cell::OnceCell::from(t), lab: Default::default() }
@@ -216,6 +221,7 @@ pub fn mount(el: Element, pairs: &[(String, String)], host: Host, base: &str) ->
     super::graph::init(&app);
     wire_nav(&app);
     guest::init(&app);
+    super::lab_files::wire(&app);
     guest::apply(&app);
     show(&app, view);
     let ms = now() - t0;

@@ -26,7 +26,7 @@ fn plain(s: &str) -> String {
 }
 
 /// The commands of the element and of iframe messages.
-pub const COMMANDS: &[&str] = &["forward", "backward", "step", "reset", "play", "pause", "set", "export"];
+pub const COMMANDS: &[&str] = &["forward", "backward", "step", "reset", "play", "pause", "set", "export", "open-lab"];
 
 /// What `export(what)` saves, and the button that does it.
 pub const EXPORTS: &[(&str, &str)] = &[
@@ -37,6 +37,8 @@ pub const EXPORTS: &[(&str, &str)] = &[
     ("network-png", "t-network-png"),
     ("network-json", "t-network-json"),
     ("loss-csv", "t-loss-csv"),
+    ("data-csv", "t-data-csv"),
+    ("lab", "btn-save-lab"),
 ];
 
 /// The `source` of every message to and from a figure.
@@ -244,6 +246,18 @@ pub fn command(app: &Shared, name: &str, args: &[JsValue]) -> Result<(), String>
             };
             super::start::set_key(app, &key, &value);
         }
+        "open-lab" => {
+            if !may_change(&app.borrow(), "openlab") {
+                return Err(format!("openLab(text): {}", Embed::locked_message("openlab")));
+            }
+            let Some(text) = args.first().and_then(JsValue::as_string) else {
+                return Err(format!(
+                    "openLab(text): text is a lab file's text (a string); got {}",
+                    args.first().map_or("nothing".into(), super::api::kind)
+                ));
+            };
+            return super::lab_files::open_text(app, &text).map_err(|why| format!("openLab(text): {why}"));
+        }
         "export" => {
             let what = args.first().and_then(JsValue::as_string).unwrap_or_default();
             let names: Vec<&str> = EXPORTS.iter().map(|e| e.0).collect();
@@ -375,6 +389,26 @@ fn open_share(app: &Shared) {
         let height = f.root.el.get_bounding_client_rect().height().ceil().max(200.0) as u32;
         (f.root.clone(), share::snippets(&base(&f), &f.state.to_query(), height))
     };
+    // with a trained network (or one's own data): the link that carries the whole lab, after
+    // the snippets (a link to open or copy; too big a lab says to save the file instead)
+    let trained = app.borrow().trainer.built().is_some();
+    let lab_link = snippets.first().filter(|_| trained).map(|s| (s.text.clone(), super::lab_files::fragment(app)));
+    root.set_hidden("share-lab", lab_link.is_none());
+    if let (Some((link, fragment)), Some(a)) = (lab_link, root.find("share-lab-link")) {
+        match fragment {
+            Some(f) => {
+                let _ = a.set_attribute("href", &format!("{link}#{f}"));
+                a.set_text_content(Some("Link with this lab (the data, the trained network, the step)"));
+            }
+            None => {
+                let _ = a.remove_attribute("href");
+                a.set_text_content(Some(&format!(
+                    "This lab is too big for a link (over {} KB): Save lab and share the file.",
+                    crate::web::model::lab_file::MAX_LINK / 1024
+                )));
+            }
+        }
+    }
     let Some(doc) = dom::document() else { return };
     let Some(body) = root.get("share-body") else { return };
     body.set_text_content(None);

@@ -10,5 +10,6 @@ mod graph;
 mod guest;
 mod heap;
 mod lab;
+mod lab_files;
 pub mod plot;
 mod start;

@@ -33,7 +33,12 @@ pub fn start() {
     // host pages with `<backprop-lab>` elements and in pages that only use the JS API.
     let Some(doc) = dom::document() else { return };
     let Ok(Some(root)) = doc.query_selector("[data-backprop-lab-page]") else { return };
-    let _ = figure::mount(root, &location_pairs(), Host::Page { chrome: true }, "");
+    // a lab link (`#lab=…`): the settings, the data, the trained network (read first: the
+    // figure writes its address when it mounts, which drops the fragment)
+    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    if let Some(app) = figure::mount(root, &location_pairs(), Host::Page { chrome: true }, "") {
+        super::lab_files::open_fragment(&app, &hash);
+    }
     if let Some(body) = doc.body() {
         let _ = body.set_attribute("data-ready", "1");
     }
@@ -74,6 +79,12 @@ impl FigureHandle {
     /// while it is away (embed.js calls this for Reveal.js decks).
     pub fn slide(&self, shown: bool) {
         super::guest::set_away(&self.fig, super::guest::SLIDE_HIDDEN, !shown);
+    }
+
+    /// The figure's lab file (what Save lab writes), as JSON text.
+    #[wasm_bindgen(getter)]
+    pub fn lab(&self) -> String {
+        super::lab_files::write(&super::lab_files::current(&self.fig))
     }
 
     /// The figure's state as a query string (without `?`).

@@ -6,8 +6,11 @@ use super::*;
 pub(super) fn init_controls(app: &Shared) {
     let a = app.borrow();
     let (root, lab) = (&a.root, &a.state.lab);
-    let ds: Vec<(&str, &str)> = DATASETS.iter().map(|d| (d.1, d.2)).collect();
-    root.fill_select("t-data", &ds, DATASETS.iter().find(|d| d.0 == lab.dataset).map_or("circle", |d| d.1));
+    let mut ds: Vec<(&str, &str)> = DATASETS.iter().map(|d| (d.1, d.2)).collect();
+    if lab.own.is_some() {
+        ds.push(("own", "Your data"));
+    }
+    root.fill_select("t-data", &ds, lab.dataset_name());
     let acts: Vec<(&str, &str)> = ACTIVATION_NAMES.iter().map(|d| (d.1, d.2)).collect();
     root.fill_select("t-act", &acts, ACTIVATION_NAMES.iter().find(|d| d.0 == lab.activation).map_or("tanh", |d| d.1));
     fill_losses(root, lab);
@@ -53,6 +56,11 @@ fn refresh_labels(app: &Shared) {
     let a = app.borrow();
     let (root, lab) = (&a.root, &a.state.lab);
     root.set_text("t-noise-out", &format!("{:.2}", lab.noise));
+    // one's own data: what they are and how they were scaled; noise is for the built-in sets
+    let own = lab.own.as_deref().filter(|_| matches!(lab.dataset, crate::train::DatasetKind::Own(_)));
+    root.set_text("t-data-scale", &own.map(crate::web::model::lab_view::own_data_sentence).unwrap_or_default());
+    root.set_hidden("t-data-scale", own.is_none());
+    root.set_disabled("t-noise", own.is_some());
     root.set_text("t-train-out", &format!("{}%", lab.train_percent));
     root.set_text("t-speed-out", &lab.speed.label(a.epoch_steps()));
     root.set_text("t-beta-out", &short_number(lab.beta));
@@ -198,6 +206,7 @@ pub(super) fn wire(app: &Shared) {
     wire_run(app, &root);
     wire_plane(app, &root);
     wire_exports(app, &root);
+    wire_import(app, &root);
     crate::web::shell::export::wire_plots(app);
     super::rates::wire(app);
     super::step::wire(app);
@@ -213,6 +222,8 @@ fn wire_data(app: &Shared, root: &Root) {
             let mut s = a.borrow_mut();
             if let Some(d) = DATASETS.iter().find(|d| d.1 == v) {
                 s.state.lab.dataset = d.0;
+            } else if let Some(own) = s.state.lab.own.as_deref().filter(|_| v == "own") {
+                s.state.lab.dataset = crate::train::DatasetKind::Own(own.classes);
             }
             s.state.lab.loss = loss_for(s.state.lab.dataset, s.state.lab.loss);
             s.rebuild();
@@ -458,6 +469,90 @@ fn wire_toggles(app: &Shared, root: &Root) {
             a.borrow().draw_layers();
         });
     }
+}
+
+/// `Import data`: the dialog takes a CSV from a file (its text is put in the box, to be seen)
+/// or pasted; `Use these data` reads it, and either names every bad row (nothing changes) or
+/// trains on it from a fresh network. `Export CSV` saves the data set as it stands.
+fn wire_import(app: &Shared, root: &Root) {
+    use crate::train::import::{dataset_csv, read_csv};
+    use crate::web::shell::export;
+    let dialog = |r: &Root| r.find("import-dialog").and_then(|d| d.dyn_into::<web_sys::HtmlDialogElement>().ok());
+    let text_box = |r: &Root| r.find("import-text").and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok());
+    let r = root.clone();
+    root.on::<Event>("t-import", "click", move |_| {
+        r.set_text("import-message", "");
+        if let Some(d) = dialog(&r).filter(|d| !d.open()) {
+            let _ = d.show_modal();
+        }
+    });
+    let r = root.clone();
+    root.on::<Event>("import-close", "click", move |_| {
+        if let Some(d) = dialog(&r) {
+            d.close();
+        }
+    });
+    // what the text says: the bad rows, or what would be imported
+    let check = |r: &Root, text: &str| -> bool {
+        match read_csv(text) {
+            Ok(data) => {
+                let (_, own) = data.into_own();
+                r.set_text("import-message", &crate::web::model::lab_view::own_data_sentence(&own));
+                let _ = r.find("import-message").map(|m| m.set_attribute("data-valid", "true"));
+                true
+            }
+            Err(rows) => {
+                let lines: Vec<String> = rows.iter().map(ToString::to_string).collect();
+                let text = format!("Nothing was changed: these rows cannot be read.\n{}", lines.join("\n"));
+                r.set_text("import-message", &text);
+                let _ = r.find("import-message").map(|m| m.set_attribute("data-valid", "false"));
+                false
+            }
+        }
+    };
+    let r = root.clone();
+    root.on::<Event>("import-file", "change", move |_| {
+        let Some(input) = r.input("import-file") else { return };
+        let r = r.clone();
+        export::read_chosen_file(&input, move |got| match got {
+            Ok(text) => {
+                if let Some(t) = text_box(&r) {
+                    t.set_value(&text);
+                }
+                check(&r, &text);
+            }
+            Err(why) => r.set_text("import-message", &why),
+        });
+    });
+    let a = app.clone();
+    let r = root.clone();
+    root.on::<Event>("import-use", "click", move |_| {
+        let text = text_box(&r).map(|t| t.value()).unwrap_or_default();
+        if !check(&r, &text) {
+            return;
+        }
+        let Ok(data) = read_csv(&text) else { return };
+        let (kind, own) = data.into_own();
+        {
+            let mut s = a.borrow_mut();
+            s.state.lab.dataset = kind;
+            s.state.lab.own = Some(Rc::new(own));
+            s.state.lab.loss = loss_for(kind, s.state.lab.loss);
+            s.rebuild();
+            s.history.clear();
+        }
+        if let Some(d) = dialog(&r) {
+            d.close();
+        }
+        init_controls(&a);
+        changed(&a);
+    });
+    let a = app.clone();
+    root.on::<Event>("t-data-csv", "click", move |_| {
+        let f = a.borrow();
+        let name = crate::web::model::export::file_name(f.state.lab.dataset_name(), "data", "csv");
+        export::save_text(&f.root.el, &name, "text/csv", &dataset_csv(f.trainer.dataset()));
+    });
 }
 
 /// The network drawing as SVG or PNG, the network as JSON (config, weights and biases, the
