@@ -171,6 +171,20 @@ describe('lab files', () => {
     const linked = await lab.openPage(t, link.slice(link.indexOf('?') + 1));
     await until(async () => (await linked.locator('#t-count-step').getAttribute('data-step')) === '27', 'the link opens at its step');
     assert.deepEqual(await shown(linked), await shown(page), 'the link carries the lab exactly');
+
+    // a network file (the network's Export JSON) opens too: its settings, weights and step
+    await page.locator('#share-close').click();
+    const network = await download(page, page.getByRole('toolbar', { name: 'Export the network' }).getByRole('button', { name: 'Export JSON' }));
+    const other = await lab.openPage(t, 'preset=fan-out');
+    const netFile = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'bpl-')), network.name);
+    await fs.writeFile(netFile, network.text);
+    await other.locator('#open-lab-file').setInputFiles(netFile);
+    await until(async () => (await other.locator('#t-count-step').getAttribute('data-step')) === '27', 'the network opens at its step');
+    // (a network file has no points: the added one is not in its training set, but the test
+    // set is the settings' own, and the weights are the same)
+    const [mine, theirs] = [await shown(page), await shown(other)];
+    assert.equal(theirs.test, mine.test, 'the same weights: the same test loss');
+    assert.equal(theirs.accuracy, mine.accuracy, 'and the same test accuracy');
   });
 
   test('a file of another kind or version gives a message and changes nothing; the element reads and opens labs', async (t) => {
@@ -179,7 +193,8 @@ describe('lab files', () => {
     const before = await shown(page);
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bpl-'));
     const cases = [
-      ['network.json', JSON.stringify({ format: 'backprop-lab-network', version: 1 }), /not a lab file: its format is .*backprop-lab-network/],
+      ['network.json', JSON.stringify({ format: 'backprop-lab-network', version: 1 }), /the network file does not fit version 1/],
+      ['graph.json', JSON.stringify({ format: 'backprop-lab-graph', version: 1, nodes: [] }), /not a lab file: its format is .*backprop-lab-graph/],
       ['newer.json', JSON.stringify({ format: 'backprop-lab', version: 2, settings: [] }), /version 2, from a newer Backprop Lab; this one reads version 1/],
       ['broken.json', '{"format": "backprop-lab", "version": 1, "settings": [["lr"', /not JSON/],
       ['edited.json', null, /does not have the settings the file gives/],

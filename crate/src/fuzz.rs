@@ -118,10 +118,10 @@ pub fn import(text: &str) -> Result<(), String> {
 /// The `lab-file` target: a lab file's text (or, starting `lab=`, a link's fragment) is opened
 /// or refused with a short message; what opens is saved and opened again to the same run.
 pub fn lab_file(text: &str) -> Result<(), String> {
-    use crate::web::model::lab_file::{lab_file, open, open_fragment, write};
+    use crate::web::model::lab_file::{lab_file, open, open_any, open_fragment, write};
     let opened = match open_fragment(text, open) {
         Some(r) => r,
-        None => open(text),
+        None => open_any(text, &crate::web::model::state::State::default()),
     };
     match opened {
         Err(m) if m.chars().count() > MAX_MESSAGE_CHARS => {

@@ -69,10 +69,10 @@ pub fn graph_file(scene: &Scene, shown: Shown, source: &str) -> GraphFile {
 
 /// The training view's network as JSON: the config, the snapshot (every layer's weights and
 /// biases with their shapes, the optimizer's state, the step).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct NetworkFile {
     /// Always `backprop-lab-network`, and the version of this layout.
-    pub format: &'static str,
+    pub format: String,
     pub version: u32,
     pub config: crate::train::TrainerConfig,
     pub snapshot: crate::train::TrainerSnapshot,
@@ -80,7 +80,12 @@ pub struct NetworkFile {
 
 /// The network file of the trainer as it stands.
 pub fn network_file(t: &mut crate::train::Trainer) -> NetworkFile {
-    NetworkFile { format: "backprop-lab-network", version: 1, config: t.config().clone(), snapshot: t.snapshot() }
+    NetworkFile {
+        format: "backprop-lab-network".into(),
+        version: 1,
+        config: t.config().clone(),
+        snapshot: t.snapshot(),
+    }
 }
 
 /// A CSV with a header: numbers written so they read back the same (`f64`'s shortest form),
@@ -216,7 +221,7 @@ mod tests {
         let mut t = crate::train::Trainer::new(crate::train::TrainerConfig::default()).unwrap();
         t.train(3);
         let f = network_file(&mut t);
-        assert_eq!((f.format, f.version, f.snapshot.step), ("backprop-lab-network", 1, 3));
+        assert_eq!((f.format.as_str(), f.version, f.snapshot.step), ("backprop-lab-network", 1, 3));
         assert_eq!(f.config, crate::train::TrainerConfig::default());
         assert_eq!(f.snapshot.layers.len(), f.config.hidden.len() + 1);
     }

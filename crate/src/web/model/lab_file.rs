@@ -8,6 +8,7 @@
 //! makes them again), so a trained network on any built-in set fits in a link; one's own
 //! data or added points go in whole, and a link longer than [`MAX_LINK`] is not offered.
 
+use super::export::NetworkFile;
 use super::state::State;
 use crate::train::{Dataset, DatasetKind, RunState, Trainer};
 use serde::{Deserialize, Serialize};
@@ -137,6 +138,74 @@ pub fn not_fitting(why: &str) -> String {
 #[cfg(not(target_arch = "wasm32"))]
 pub fn open(text: &str) -> Result<Opened, String> {
     from_file(read(text)?)
+}
+
+/// Opens a lab file or a network file on the host (Open lab takes both), a network into `base`.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn open_any(text: &str, base: &State) -> Result<Opened, String> {
+    let head: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("this is not a lab file (not JSON: {e})"))?;
+    if head.get("format").and_then(|f| f.as_str()) == Some(NETWORK_FORMAT) {
+        let file: NetworkFile = serde_json::from_value(head).map_err(|e| network_not_fitting(&e.to_string()))?;
+        return open_network(file, base);
+    }
+    open(text)
+}
+
+/// The `format` of a network file (the training view's Export JSON), which Open lab opens too.
+pub const NETWORK_FORMAT: &str = "backprop-lab-network";
+
+/// Why a network file could not be read.
+pub fn network_not_fitting(why: &str) -> String {
+    format!("the network file does not fit version 1: {why}")
+}
+
+/// A network file opened into `base` (the figure as it is): the training view with the file's
+/// settings, weights and biases, optimizer state, step and epoch, on the data its settings
+/// make. Refused, with the reason, when its settings are not ones the page's controls can
+/// show, or its matrices do not have the network's shapes.
+pub fn open_network(file: NetworkFile, base: &State) -> Result<Opened, String> {
+    if file.version != 1 {
+        return Err(format!("this network file is version {}; this lab reads version 1", file.version));
+    }
+    let lab = base.lab.with_config(&file.config).ok_or(
+        "the network's settings are not ones this page's controls can show (a schedule's or Adam's own \
+         parameters, say); the JavaScript API takes them",
+    )?;
+    let fresh = Trainer::new(file.config.clone()).map_err(|e| format!("the network's settings: {e}"))?;
+    let shapes: Vec<[usize; 2]> = fresh.network().layers().iter().map(|l| [l.n_inputs(), l.n_neurons()]).collect();
+    let given: Vec<[usize; 2]> = file.snapshot.layers.iter().map(|l| l.weights.shape).collect();
+    if shapes != given || file.snapshot.layers.iter().any(|l| l.biases.data.len() != l.weights.shape[1]) {
+        return Err(format!("the network's weights have the shapes {given:?}, but its settings make {shapes:?}"));
+    }
+    if file.snapshot.optimizer.kind != file.config.optimizer.name() {
+        return Err(format!(
+            "the optimizer's state is {}'s but the settings say {}",
+            super::state::echo(&file.snapshot.optimizer.kind),
+            file.config.optimizer.name()
+        ));
+    }
+    let mut run = fresh.run_state();
+    run.params =
+        file.snapshot.layers.iter().flat_map(|l| l.weights.data.iter().chain(&l.biases.data)).copied().collect();
+    run.optimizer_steps = file.snapshot.optimizer.t;
+    run.optimizer_state = file
+        .snapshot
+        .optimizer
+        .layers
+        .iter()
+        .flatten()
+        .flat_map(|s| s.weights.data.iter().chain(&s.biases.data))
+        .copied()
+        .collect();
+    run.step = file.snapshot.step;
+    run.epoch = file.snapshot.epoch;
+    run.status = file.snapshot.status;
+    let trainer = Trainer::resume(run).map_err(|e| format!("the network: {e}"))?;
+    let mut state = base.clone();
+    state.lab = lab;
+    state.view = super::state::View::Train;
+    Ok(Opened { state, notices: vec![], trainer: Some(trainer), history: vec![] })
 }
 
 /// A lab file read: the points a link left out made again, the state from its settings
@@ -372,6 +441,38 @@ mod tests {
         t.train(3);
         std::fs::write(dir.join("own-regression.json"), write(&lab_file(&state, Some(t.run_state()), &[]))).unwrap();
         std::fs::write(dir.join("newer.json"), r#"{"format":"backprop-lab","version":2}"#).unwrap();
+        let (_, mut t) = trained(&[("view", "train"), ("data", "gaussians3"), ("opt", "momentum"), ("hidden", "2")], 5);
+        let network = serde_json::to_string(&crate::web::model::export::network_file(&mut t)).unwrap();
+        std::fs::write(dir.join("network-gaussians3.json"), network).unwrap();
+    }
+
+    #[test]
+    fn a_network_file_opens_into_the_training_view_and_refuses_what_it_cannot_show() {
+        let (state, mut t) =
+            trained(&[("view", "train"), ("data", "moons"), ("opt", "momentum"), ("hidden", "4,3")], 33);
+        let text = serde_json::to_string(&crate::web::model::export::network_file(&mut t)).unwrap();
+        let (graph, _) = State::from_query(&[("preset".into(), "fan-out".into())]);
+        let opened = open_any(&text, &graph).unwrap();
+        assert_eq!(opened.state.view, crate::web::model::state::View::Train);
+        assert_eq!(opened.state.source, graph.source, "the graph stays the figure's");
+        assert_eq!(opened.state.lab.trainer_config(), state.lab.trainer_config());
+        let mut u = opened.trainer.unwrap();
+        assert_eq!(u.network().params(), t.network().params());
+        assert_eq!(u.optimizer().saved(), t.optimizer().saved());
+        assert_eq!((u.steps(), u.loss_train().map(f64::to_bits)), (33, t.loss_train().map(f64::to_bits)));
+        // an Adam with its own β₂ has no control on the page
+        let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        v["config"]["optimizer"] =
+            serde_json::json!({"kind": "adam", "lr": 0.01, "beta1": 0.9, "beta2": 0.5, "eps": 1e-8});
+        let m = open_any(&v.to_string(), &graph).err().unwrap();
+        assert!(m.contains("controls can show"), "{m}");
+        let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        v["snapshot"]["layers"][0]["weights"]["shape"] = serde_json::json!([3, 4]);
+        assert!(open_any(&v.to_string(), &graph).err().unwrap().contains("shapes"));
+        assert!(open_any(r#"{"format":"backprop-lab-network","version":1}"#, &graph)
+            .err()
+            .unwrap()
+            .contains("network file does not fit"));
     }
 
     proptest! {
@@ -398,6 +499,23 @@ mod tests {
             same_run(&mut t, &mut u);
             let mut v = open_fragment(&link_fragment(&file, write).unwrap(), open).unwrap().unwrap().trainer.unwrap();
             same_run(&mut t, &mut v);
+        }
+
+        /// export → import is the identity for networks: the weights, the optimizer's state and
+        /// the step of a network file come back, on random settings.
+        #[test]
+        fn network_files_round_trip(data in 0usize..7, opt in 0usize..3, hidden in prop::collection::vec(1usize..6, 0..3), steps in 0usize..40) {
+            let names = ["circle", "xor", "gaussians", "moons", "spiral", "gaussians3", "sine"];
+            let hidden: Vec<String> = hidden.iter().map(ToString::to_string).collect();
+            let hidden = if hidden.is_empty() { "none".to_string() } else { hidden.join(",") };
+            let (state, mut t) = trained(&[("view", "train"), ("data", names[data]), ("opt", ["sgd", "momentum", "adam"][opt]), ("hidden", &hidden)], steps);
+            let text = serde_json::to_string(&crate::web::model::export::network_file(&mut t)).unwrap();
+            let opened = open_any(&text, &State::default()).unwrap();
+            prop_assert_eq!(opened.state.lab.trainer_config(), state.lab.trainer_config());
+            let u = opened.trainer.unwrap();
+            prop_assert_eq!(u.network().params(), t.network().params());
+            prop_assert_eq!(u.optimizer().saved(), t.optimizer().saved());
+            prop_assert_eq!(u.steps(), t.steps());
         }
     }
 }

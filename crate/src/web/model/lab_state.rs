@@ -288,6 +288,39 @@ pub fn short_number(v: f64) -> String {
 }
 
 impl Lab {
+    /// These settings with the training ones taken from `config` (a network file's), when the
+    /// page's controls can show it exactly (`trainer_config()` gives `config` back); None when
+    /// they cannot (a schedule's or Adam's parameters the controls do not offer, say).
+    pub fn with_config(&self, config: &TrainerConfig) -> Option<Lab> {
+        let (optimizer, beta) = match config.optimizer {
+            OptimizerConfig::Sgd { .. } => ("sgd", self.beta),
+            OptimizerConfig::Momentum { beta, .. } => ("momentum", beta),
+            OptimizerConfig::Adam { beta1, .. } => ("adam", beta1),
+        };
+        let d = &config.dataset;
+        let mut lab = Lab {
+            dataset: d.kind,
+            own: d.own.clone().map(std::rc::Rc::new),
+            noise: d.noise,
+            train_percent: ((1.0 - d.test_fraction) * 100.0).round().clamp(0.0, 100.0) as u32,
+            features: config.features.clone(),
+            hidden: config.hidden.clone(),
+            activation: config.activation,
+            loss: config.loss,
+            optimizer,
+            lr: config.optimizer.lr(),
+            beta,
+            batch: config.batch_size,
+            seed: config.seed,
+            ..self.clone()
+        };
+        lab.schedule = SCHEDULE_NAMES.iter().map(|s| s.0).find(|&name| {
+            lab.schedule = name;
+            lab.schedule_config() == config.schedule
+        })?;
+        (lab.trainer_config() == *config).then_some(lab)
+    }
+
     /// The optimizer with its usual parameters and this learning rate.
     pub fn optimizer_config(&self) -> OptimizerConfig {
         match self.optimizer {

@@ -6,7 +6,7 @@ use super::export;
 use super::figure::{switch_view, LazyTrainer, Shared};
 use crate::web::model::export::file_name;
 use crate::web::model::lab_file::{self, LabFile, Opened};
-use crate::web::model::state::View;
+use crate::web::model::state::{State, View};
 use wasm_bindgen::JsCast;
 
 /// A lab file's text, through the browser's `JSON.stringify` (the host's tests write the same
@@ -17,8 +17,9 @@ pub fn write(file: &LabFile) -> String {
 }
 
 /// Reads and checks a lab file's text: `JSON.parse`, the format and version, then the rest
-/// ([`lab_file::from_file`], the same as on the host).
-pub fn open(text: &str) -> Result<Opened, String> {
+/// ([`lab_file::from_file`], the same as on the host). With `base` (the figure as it is), a
+/// network file (the training view's Export JSON) opens too, into it.
+pub fn open_with(text: &str, base: Option<&State>) -> Result<Opened, String> {
     if text.len() > lab_file::MAX_FILE {
         return Err(lab_file::too_big(text.len()));
     }
@@ -27,12 +28,20 @@ pub fn open(text: &str) -> Result<Opened, String> {
         format!("this is not a lab file (not JSON: {})", crate::expr::visible(&why, 80))
     })?;
     let field = |k: &str| value.is_object().then(|| js_sys::Reflect::get(&value, &k.into()).ok()).flatten();
-    lab_file::check_header(
-        field("format").and_then(|f| f.as_string()).as_deref(),
-        field("version").and_then(|v| v.as_f64()),
-    )?;
+    let format = field("format").and_then(|f| f.as_string());
+    if let (Some(lab_file::NETWORK_FORMAT), Some(base)) = (format.as_deref(), base) {
+        let file: crate::web::model::export::NetworkFile =
+            serde_wasm_bindgen::from_value(value).map_err(|e| lab_file::network_not_fitting(&e.to_string()))?;
+        return lab_file::open_network(file, base);
+    }
+    lab_file::check_header(format.as_deref(), field("version").and_then(|v| v.as_f64()))?;
     let file: LabFile = serde_wasm_bindgen::from_value(value).map_err(|e| lab_file::not_fitting(&e.to_string()))?;
     lab_file::from_file(file)
+}
+
+/// A lab file's text (a link's: no network files).
+fn open(text: &str) -> Result<Opened, String> {
+    open_with(text, None)
 }
 
 /// The figure's lab file as it stands.
@@ -65,7 +74,8 @@ pub fn save(app: &Shared) {
 /// Opens a lab file's text: the figure takes its state, its run and its loss history, or
 /// shows why the file cannot be opened (and keeps what it had); the reason is returned too.
 pub fn open_text(app: &Shared, text: &str) -> Result<(), String> {
-    match open(text) {
+    let base = app.borrow().state.clone();
+    match open_with(text, Some(&base)) {
         Ok(opened) => {
             apply(app, opened);
             Ok(())
