@@ -148,6 +148,36 @@ describe('export', () => {
     assert.match(message, /export\(what\): what is one of graph-svg, graph-png, graph-json, network-svg, network-png, network-json, loss-csv, data-csv, lab; got “everything”/);
   });
 
+  test('the line charts download as SVG: vector lines and their axes\' text, parsed as XML', async (t) => {
+    const page = await lab.openPage(t, 'view=train&data=xor');
+    for (let i = 0; i < 3; i++) await page.locator('#t-step').click();
+    const svgOf = async (bar) => {
+      const d = await download(page, page.locator(`#${bar}`).getByRole('button', { name: 'Download SVG' }));
+      const parsed = await page.evaluate((text) => {
+        const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+        return {
+          error: doc.querySelector('parsererror')?.textContent ?? null,
+          root: doc.documentElement.localName,
+          text: doc.documentElement.textContent,
+          lines: doc.querySelectorAll('polyline, path, line').length,
+        };
+      }, d.bytes.toString('utf8'));
+      return { name: d.name, ...parsed };
+    };
+    const loss = await svgOf('t-loss-export');
+    assert.equal(loss.name, 'backprop-lab-xor-loss.svg');
+    assert.equal(loss.error, null, 'the SVG parses as XML');
+    assert.equal(loss.root, 'svg');
+    for (const s of ['Loss against step', 'step', 'loss', 'train', 'test']) assert.ok(loss.text.includes(s), `the loss SVG says “${s}”`);
+    assert.ok(loss.lines > 10, `its lines are vector lines (${loss.lines})`);
+    // the step-size view's profile too; the contour, a picture, has PNG only
+    await page.getByRole('link', { name: 'Step size' }).click();
+    const profile = await svgOf('s-profile-export');
+    assert.equal(profile.name, 'backprop-lab-xor-step-profile.svg');
+    assert.equal(profile.error, null);
+    assert.equal(await page.locator('#s-contour-export').getByRole('button', { name: 'Download SVG' }).count(), 0);
+  });
+
   test('every plot downloads a PNG at twice its size, and the sweep, range test, schedules, descent and profile their numbers as CSV', async (t) => {
     const page = await lab.openPage(t, 'view=train&data=xor');
     await page.locator('#t-step').click();

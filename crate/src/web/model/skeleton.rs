@@ -270,16 +270,29 @@ fn canvas(id: &str, width: &str, height: &str, aria: &str) -> El {
 /// The plots whose series can be saved as CSV (the others save a PNG only).
 pub const CSV_PLOTS: &[&str] = &["lr-plot", "lr-curves", "lr-range-plot", "lr-compare-plot", "s-contour", "s-profile"];
 
-/// A panel holding a plot, with its export buttons: `<id>-png` (Download PNG) and, for the
-/// plots of [`CSV_PLOTS`], `<id>-csv` (Export CSV), in a toolbar `<id>-export`.
+/// The plots drawn as line charts, which also save as SVG (`<id>-svg`, Download SVG; the
+/// heatmap, the contour and the decision boundary are pictures: PNG only).
+pub const SVG_PLOTS: &[&str] =
+    &["t-loss-plot", "lr-plot", "lr-curves", "lr-range-plot", "lr-compare-plot", "s-profile"];
+
+/// A panel holding a plot, with its export buttons: `<id>-svg` (Download SVG) for the plots of
+/// [`SVG_PLOTS`], `<id>-png` (Download PNG) and, for the plots of [`CSV_PLOTS`], `<id>-csv`
+/// (Export CSV), in a toolbar `<id>-export`.
 fn plot(canvas: El) -> El {
     let id = canvas.get("id").unwrap_or_default().to_string();
     let what = canvas.get("aria-label").unwrap_or_default().to_string();
     let mut bar = with_id("div", &format!("{id}-export"))
         .attr("class", "toolbar exports")
         .attr("role", "toolbar")
-        .attr("aria-label", format!("Export: {what}"))
-        .child(button(&format!("{id}-png"), "Download PNG", "This plot as a PNG at twice its size, for slides"));
+        .attr("aria-label", format!("Export: {what}"));
+    if SVG_PLOTS.contains(&id.as_str()) {
+        bar = bar.child(button(
+            &format!("{id}-svg"),
+            "Download SVG",
+            "This plot as an SVG drawing, to scale to any size",
+        ));
+    }
+    bar = bar.child(button(&format!("{id}-png"), "Download PNG", "This plot as a PNG at twice its size, for slides"));
     if CSV_PLOTS.contains(&id.as_str()) {
         bar = bar.child(button(&format!("{id}-csv"), "Export CSV", "The numbers of this plot"));
     }
@@ -708,6 +721,7 @@ fn loss_panel() -> El {
             "t-loss-export",
             "Export the loss",
             &[
+                ("t-loss-plot-svg", "Download SVG", "The loss plot as an SVG drawing"),
                 ("t-loss-plot-png", "Download PNG", "The loss plot as a PNG at twice its size"),
                 ("t-loss-csv", "Export CSV", "Loss against step, train and test"),
             ],
@@ -876,7 +890,8 @@ mod tests {
         lr-compare-plot-png lr-compare-plot-csv s-contour-export s-contour-png s-contour-csv \
         s-profile-export s-profile-png s-profile-csv t-data-scale t-data-export t-import t-data-csv \
         import-dialog import-title import-file import-text import-message import-use import-close \
-        btn-save-lab btn-open-lab open-lab-file share-lab share-lab-link";
+        btn-save-lab btn-open-lab open-lab-file share-lab share-lab-link t-loss-plot-svg lr-plot-svg \
+        lr-curves-svg lr-range-plot-svg lr-compare-plot-svg s-profile-svg";
 
     fn ids(root: &El) -> Vec<&str> {
         root.walk().into_iter().filter_map(|e| e.get("id")).collect()
@@ -1001,7 +1016,7 @@ mod tests {
         let page = figure(true);
         let present = ids(&page);
         let wanted: Vec<&str> = SHELL_IDS.split_whitespace().collect();
-        assert_eq!(wanted.len(), 169);
+        assert_eq!(wanted.len(), 175);
         let missing: Vec<&&str> = wanted.iter().filter(|id| !present.contains(id)).collect();
         assert!(missing.is_empty(), "missing {missing:?}");
         let extra: Vec<&&str> = present.iter().filter(|id| !wanted.contains(id)).collect();

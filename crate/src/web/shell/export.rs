@@ -6,7 +6,7 @@
 use super::dom;
 use super::figure::Shared;
 use crate::web::model::export::{self as files, file_name, PLOT_FILES};
-use crate::web::model::skeleton::CSV_PLOTS;
+use crate::web::model::skeleton::{CSV_PLOTS, SVG_PLOTS};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlAnchorElement, HtmlCanvasElement, HtmlImageElement};
@@ -230,6 +230,16 @@ pub fn wire_plots(app: &Shared) {
             let name = file_name(&subject(&a), what, "png");
             save_plot_png(&a, id, &name);
         });
+        if SVG_PLOTS.contains(&id) {
+            let a = app.clone();
+            root.on::<web_sys::Event>(&format!("{id}-svg"), "click", move |_| {
+                let name = file_name(&subject(&a), what, "svg");
+                match super::plot::line_chart_svg(id, || a.borrow_mut().draw(true)) {
+                    Some(svg) => save_text(&a.borrow().root.el, &name, "image/svg+xml", &svg),
+                    None => a.borrow().notice("This plot is not drawn yet: show it first."),
+                }
+            });
+        }
         if !CSV_PLOTS.contains(&id) {
             continue;
         }

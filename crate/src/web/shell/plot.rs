@@ -158,8 +158,8 @@ fn drawing_error<E: std::fmt::Display>(e: E) -> String {
 
 /// The canvas being drawn on: its drawing area, size in canvas pixels, and canvas pixels per
 /// CSS pixel (`s`), which every size in CSS pixels is multiplied by.
-struct Surface {
-    root: DrawingArea<CanvasBackend, Shift>,
+struct Surface<DB: DrawingBackend> {
+    root: DrawingArea<DB, Shift>,
     w: i32,
     h: i32,
     s: f64,
@@ -169,9 +169,9 @@ struct Surface {
     em: f64,
 }
 
-impl Surface {
+impl Surface<CanvasBackend> {
     /// Clears the canvas to white, or says why it can't be drawn on.
-    fn open(canvas: &HtmlCanvasElement) -> Result<Surface, String> {
+    fn open(canvas: &HtmlCanvasElement) -> Result<Surface<CanvasBackend>, String> {
         let (w, h) = (canvas.width(), canvas.height());
         let css_w = canvas.client_width();
         let ratio = if css_w > 0 { f64::from(w) / f64::from(css_w) } else { 1.0 };
@@ -182,9 +182,23 @@ impl Surface {
         let (wi, hi) = (i32::try_from(w).map_err(drawing_error)?, i32::try_from(h).map_err(drawing_error)?);
         let backend = CanvasBackend::with_canvas_object(canvas.clone())
             .ok_or_else(|| "plot: the canvas has no 2-D context".to_string())?;
-        let root = backend.into_drawing_area();
+        Surface::on(backend.into_drawing_area(), wi, hi, s, ratio)
+    }
+}
+
+impl<'b> Surface<SVGBackend<'b>> {
+    /// An SVG of `w × h` CSS pixels written into `out` (the file a plot's Download SVG saves).
+    fn svg(out: &'b mut String, w: u32, h: u32) -> Result<Surface<SVGBackend<'b>>, String> {
+        let root = SVGBackend::with_string(out, (w, h)).into_drawing_area();
+        Surface::on(root, i32::try_from(w).map_err(drawing_error)?, i32::try_from(h).map_err(drawing_error)?, 1.0, 1.0)
+    }
+}
+
+impl<DB: DrawingBackend> Surface<DB> {
+    /// A surface on a drawing area, cleared to white.
+    fn on(root: DrawingArea<DB, Shift>, w: i32, h: i32, s: f64, ratio: f64) -> Result<Surface<DB>, String> {
         root.fill(&WHITE).map_err(drawing_error)?;
-        let mut sf = Surface { root, w: wi, h: hi, s, ratio, em: CHAR_EM };
+        let mut sf = Surface { root, w, h, s, ratio, em: CHAR_EM };
         // tick labels are digits, '.', '-' and 'e': one measurement sizes them all
         let sample = "0123456789.-e";
         let measured = sf.measure(sample, TICK_PX, false) / (sample.len() as f64 * TICK_PX * s);
@@ -230,7 +244,7 @@ impl Surface {
 
 /// A bold `text` cut (with "…") to at most `max_w` canvas pixels, so it does not run into its
 /// neighbours.
-fn fit(sf: &Surface, text: &str, css: f64, max_w: f64) -> String {
+fn fit<DB: DrawingBackend>(sf: &Surface<DB>, text: &str, css: f64, max_w: f64) -> String {
     let full = sf.measure(text, css, true);
     if full <= max_w {
         return text.to_string();
@@ -311,7 +325,7 @@ impl ValueFormatter<f64> for UnitAxis {
     }
 }
 
-type Chart<'a> = ChartContext<'a, CanvasBackend, Cartesian2d<UnitAxis, UnitAxis>>;
+type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<UnitAxis, UnitAxis>>;
 
 /// What goes around a plot: title, axis names, and room kept free at the right (CSS px) and,
 /// when `note` is given, a short key drawn at the right end of the title row.
@@ -325,7 +339,12 @@ struct Around<'t> {
 
 /// Draws the title, axes, grid and tick labels, and returns the chart to draw into (in unit
 /// coordinates) with its frame. Label areas are sized from the tick labels they will hold.
-fn axes<'a>(sf: &'a Surface, f: &Around, x: Axis, y: Axis) -> Result<(Chart<'a>, Frame), String> {
+fn axes<'a, DB: DrawingBackend>(
+    sf: &'a Surface<DB>,
+    f: &Around,
+    x: Axis,
+    y: Axis,
+) -> Result<(Chart<'a, DB>, Frame), String> {
     // title row: title at the left, the note (a colour key) at the right
     let has_top = !f.title.is_empty() || f.note.is_some();
     let top = if has_top { sf.px(8.0 + TITLE_PX + 8.0) } else { sf.px(10.0) };
@@ -429,7 +448,13 @@ fn legend_position(c: Corner) -> SeriesLabelPosition {
 
 /// Draws the legend (if any entry has a label) in the corner where it covers least of `drawn`
 /// (unit coordinates).
-fn legend(sf: &Surface, chart: &mut Chart, frame: &Frame, labels: &[&str], drawn: &[Vec<Unit>]) -> Result<(), String> {
+fn legend<'a, DB: DrawingBackend + 'a>(
+    sf: &Surface<DB>,
+    chart: &mut Chart<'a, DB>,
+    frame: &Frame,
+    labels: &[&str],
+    drawn: &[Vec<Unit>],
+) -> Result<(), String> {
     let labels: Vec<&&str> = labels.iter().filter(|l| !l.is_empty()).collect();
     if labels.is_empty() {
         return Ok(());
@@ -456,7 +481,38 @@ fn legend(sf: &Surface, chart: &mut Chart, frame: &Frame, labels: &[&str], drawn
 /// too small to hold a plot, a plotters error) come back as a message; odd data (empty series,
 /// NaN, ∞, all values equal) never panics.
 pub fn line_chart(canvas: &HtmlCanvasElement, chart: &LineChart) -> Result<Frame, String> {
-    let sf = Surface::open(canvas)?;
+    // a Download SVG of this canvas waiting: the same chart at the size it is shown, as SVG
+    let wanted = SVG_WANTED.with(|w| w.borrow().as_ref().is_some_and(|(id, _)| *id == canvas.id()));
+    if wanted {
+        let mut out = String::new();
+        let (w, h) = (canvas.client_width().max(1) as u32, canvas.client_height().max(1) as u32);
+        let drawn =
+            Surface::svg(&mut out, w.max(320), h.max(200)).and_then(|sf| draw_line_chart(&sf, chart).map(|_| ()));
+        if drawn.is_ok() {
+            SVG_WANTED.with(|w| {
+                if let Some((_, got)) = w.borrow_mut().as_mut() {
+                    *got = Some(out);
+                }
+            });
+        }
+    }
+    draw_line_chart(&Surface::open(canvas)?, chart)
+}
+
+thread_local! {
+    /// The canvas a Download SVG waits for, and the SVG once its chart is drawn.
+    static SVG_WANTED: std::cell::RefCell<Option<(String, Option<String>)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The SVG of the line chart on canvas `id`, drawn by `draw` (which draws the figure's plots):
+/// None when that canvas holds no line chart now.
+pub fn line_chart_svg(id: &str, draw: impl FnOnce()) -> Option<String> {
+    SVG_WANTED.with(|w| *w.borrow_mut() = Some((id.to_string(), None)));
+    draw();
+    SVG_WANTED.with(|w| w.borrow_mut().take()).and_then(|(_, svg)| svg)
+}
+
+fn draw_line_chart<DB: DrawingBackend>(sf: &Surface<DB>, chart: &LineChart) -> Result<Frame, String> {
     let xs = chart.series.iter().flat_map(|s| s.points.iter().map(|p| p.0)).chain(chart.marks.iter().map(|m| m.x));
     let x = Axis::new(chart.x_range, xs, chart.log_x);
     let seen = |v: f64| (0.0..=1.0).contains(&x.to_unit(v));
@@ -468,7 +524,7 @@ pub fn line_chart(canvas: &HtmlCanvasElement, chart: &LineChart) -> Result<Frame
     let y = Axis::new(chart.y_range, ys, chart.log_y);
     let around =
         Around { title: &chart.title, x_label: &chart.x_label, y_label: &chart.y_label, right: 0.0, note: None };
-    let (mut ctx, frame) = axes(&sf, &around, x, y)?;
+    let (mut ctx, frame) = axes(sf, &around, x, y)?;
     let unit = |p: (f64, f64)| (x.to_unit(p.0), y.to_unit(p.1));
 
     let mut drawn: Vec<Vec<Unit>> = Vec::new();
@@ -570,7 +626,7 @@ pub fn line_chart(canvas: &HtmlCanvasElement, chart: &LineChart) -> Result<Frame
             }
         }
     }
-    legend(&sf, &mut ctx, &frame, &labels, &drawn)?;
+    legend(sf, &mut ctx, &frame, &labels, &drawn)?;
     Ok(frame)
 }
 
