@@ -42,7 +42,7 @@ const README_KEYS = [
   'expr', 'preset', 'sigmoid', 'step', 'embed', 'view', 'data', 'noise', 'train', 'features', 'hidden',
   'act', 'loss', 'opt', 'beta', 'lr', 'sched', 'batch', 'seed', 'speed', 'logy', 'grads', 'perf', 'lo', 'hi',
   'rates', 'steps', 'problem', 'cond', 'eta', 'mom', 'start',
-  'panels', 'hide', 'lock', 'autoplay', 'pretrain', 'run', 'theme', 'bg', 'font',
+  'panels', 'hide', 'lock', 'autoplay', 'pretrain', 'run', 'theme', 'bg', 'font', 'quiz', 'ask',
 ];
 
 /**

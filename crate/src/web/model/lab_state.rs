@@ -318,7 +318,20 @@ impl Lab {
             lab.schedule = name;
             lab.schedule_config() == config.schedule
         })?;
-        (lab.trainer_config() == *config).then_some(lab)
+        if lab.trainer_config() != *config {
+            return None;
+        }
+        // and what the page accepts it can write back and read again: the settings must come
+        // through the query as they are (a rate the controls do not reach would not)
+        let mut pairs = vec![];
+        lab.write(&mut pairs);
+        let mut back = Lab { dataset: lab.dataset, own: lab.own.clone(), ..Lab::default() };
+        let mut messages = vec![];
+        for (k, v) in pairs.iter().filter(|(k, v)| !(k == "data" && v == "own")) {
+            back.read(k, v, &mut messages);
+        }
+        back.settle(&mut messages);
+        (messages.is_empty() && back.trainer_config() == *config).then_some(lab)
     }
 
     /// The optimizer with its usual parameters and this learning rate.

@@ -13,6 +13,7 @@ pub mod lab_state;
 pub mod lab_view;
 pub mod plane;
 pub mod plot_math;
+pub mod quiz;
 pub mod run_status;
 pub mod share;
 pub mod skeleton;

@@ -416,6 +416,7 @@ fn stage() -> El {
             status("problems"),
             panel(host("graph-host").attr("class", "graph-host"), "graph"),
             panel(with_id("p", "step-panel").attr("aria-live", "polite"), "graph"),
+            panel(quiz_panel(), "graph"),
             panel(
                 exports(
                     "graph-export",
@@ -528,6 +529,33 @@ fn data_fieldset() -> El {
         ],
     ];
     fieldset("Data", items.concat())
+}
+
+/// Predict, then check (`quiz=1`): the question, *Your gradient*, Check, what the answer was
+/// and the score. Hidden unless the quiz is on.
+fn quiz_panel() -> El {
+    with_id("section", "quiz")
+        .attr("class", "quiz")
+        .attr("aria-label", "Predict, then check")
+        .attr("hidden", "")
+        .child(
+            El::html("div")
+                .attr("class", "quiz-row")
+                .child(with_id("span", "quiz-question"))
+                .child(label("quiz-answer", "Your gradient"))
+                .child(
+                    with_id("input", "quiz-answer")
+                        .attr("type", "text")
+                        .attr("inputmode", "decimal")
+                        .attr("autocomplete", "off")
+                        .attr("spellcheck", "false")
+                        .attr("size", "10"),
+                )
+                .child(plain_button("quiz-check", "Check")),
+        )
+        .child(with_id("p", "quiz-feedback").attr("role", "status"))
+        .child(with_id("p", "quiz-score").attr("class", "quiz-score").attr("data-score", "0/0"))
+        .child(help(crate::web::model::quiz::TOLERANCE_TEXT))
 }
 
 /// `Import data`: a CSV from a file or pasted, checked before anything changes.
@@ -891,7 +919,8 @@ mod tests {
         s-profile-export s-profile-png s-profile-csv t-data-scale t-data-export t-import t-data-csv \
         import-dialog import-title import-file import-text import-message import-use import-close \
         btn-save-lab btn-open-lab open-lab-file share-lab share-lab-link t-loss-plot-svg lr-plot-svg \
-        lr-curves-svg lr-range-plot-svg lr-compare-plot-svg s-profile-svg";
+        lr-curves-svg lr-range-plot-svg lr-compare-plot-svg s-profile-svg quiz quiz-question quiz-answer \
+        quiz-check quiz-feedback quiz-score";
 
     fn ids(root: &El) -> Vec<&str> {
         root.walk().into_iter().filter_map(|e| e.get("id")).collect()
@@ -1016,7 +1045,7 @@ mod tests {
         let page = figure(true);
         let present = ids(&page);
         let wanted: Vec<&str> = SHELL_IDS.split_whitespace().collect();
-        assert_eq!(wanted.len(), 175);
+        assert_eq!(wanted.len(), 181);
         let missing: Vec<&&str> = wanted.iter().filter(|id| !present.contains(id)).collect();
         assert!(missing.is_empty(), "missing {missing:?}");
         let extra: Vec<&&str> = present.iter().filter(|id| !wanted.contains(id)).collect();

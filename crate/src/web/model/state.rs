@@ -36,8 +36,11 @@ pub const KEYS: &[&str] = &[
     "view", "expr", "preset", "sigmoid", "step", "embed", "data", "noise", "train", "features", "hidden", "act",
     "loss", "opt", "lr", "beta", "sched", "batch", "seed", "speed", "logy", "grads", "perf", "lo", "hi", "rates",
     "steps", "problem", "cond", "eta", "mom", "start", "panels", "hide", "lock", "autoplay", "pretrain", "run",
-    "theme", "bg", "font",
+    "theme", "bg", "font", "quiz", "ask",
 ];
+
+/// Most names `ask=` takes, and the longest name.
+pub const MAX_ASK: usize = 100;
 
 /// How far the backward pass has gone on screen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,6 +70,10 @@ pub struct State {
     pub lab: Lab,
     /// How the figure sits in a host page: panels, hidden controls, lock, theme…
     pub embedding: Embed,
+    /// Predict, then check: stepping backward asks for each gradient before it is shown.
+    pub quiz: bool,
+    /// The nodes the quiz asks, by name (empty: every node that gets a gradient).
+    pub ask: Vec<String>,
 }
 
 impl Default for State {
@@ -80,6 +87,8 @@ impl Default for State {
             backward: Backward::None,
             lab: Lab::default(),
             embedding: Embed::default(),
+            quiz: false,
+            ask: vec![],
         }
     }
 }
@@ -102,6 +111,23 @@ impl State {
                     )),
                 },
                 "sigmoid" => s.expand_sigmoid = v == "expand",
+                "quiz" => match v.as_str() {
+                    "1" | "true" => s.quiz = true,
+                    "0" | "false" | "" => s.quiz = false,
+                    _ => messages.push(format!("quiz={} is 1 (predict, then check) or 0; no quiz.", echo(v))),
+                },
+                "ask" => {
+                    let names: Vec<String> =
+                        v.split(',').map(str::trim).filter(|n| !n.is_empty()).map(String::from).collect();
+                    if names.len() > MAX_ASK || names.iter().any(|n| n.chars().count() > 40) {
+                        messages.push(format!(
+                            "ask={} names at most {MAX_ASK} nodes of at most 40 characters; asking every node.",
+                            echo(v)
+                        ));
+                    } else {
+                        s.ask = names;
+                    }
+                }
                 "embed" => s.embed = v == "1" || v == "true",
                 "step" => match v.as_str() {
                     "all" => s.backward = Backward::All,
@@ -145,6 +171,12 @@ impl State {
             Backward::None => {}
             Backward::Steps(k) => q.push(("step".into(), k.to_string())),
             Backward::All => q.push(("step".into(), "all".into())),
+        }
+        if self.quiz {
+            q.push(("quiz".into(), "1".into()));
+        }
+        if !self.ask.is_empty() {
+            q.push(("ask".into(), self.ask.join(",")));
         }
         self.lab.write(&mut q);
         self.embedding.write(&mut q);
@@ -266,6 +298,8 @@ mod tests {
             backward: Backward::Steps(3),
             lab: Lab::default(),
             embedding: Embed::default(),
+            quiz: true,
+            ask: vec!["q".into(), "x".into()],
         };
         let (back, messages) = State::from_query(&s.to_query());
         assert_eq!(back, s);
@@ -325,6 +359,8 @@ mod tests {
             backward: Backward::All,
             lab,
             embedding: Embed { panels: vec!["contour"], lock: true, font: 1.5, ..Embed::default() },
+            quiz: true,
+            ask: vec!["a".into()],
             ..State::default()
         };
         for (k, _) in s.to_query() {
@@ -359,7 +395,8 @@ mod tests {
                 "lr" | "beta" | "eta" | "mom" => "0.5",
                 "panels" => "graph",
                 "hide" => "play",
-                "lock" | "autoplay" | "run" => "1",
+                "lock" | "autoplay" | "run" | "quiz" => "1",
+                "ask" => "q,x",
                 "pretrain" => "100",
                 "theme" => "dark",
                 "bg" => "transparent",

@@ -418,9 +418,12 @@ impl Root {
         }
     }
 
+    /// Disables or enables a button or an input.
     pub fn set_disabled(&self, id: &str, disabled: bool) {
         if let Some(b) = self.button(id) {
             b.set_disabled(disabled);
+        } else if let Some(i) = self.input(id) {
+            i.set_disabled(disabled);
         }
     }
 

@@ -5,6 +5,7 @@
 use super::dom::Root;
 use super::figure::{Figure, Shared};
 use crate::expr::{parse_with_spans, set_input, InputSpan, Options, ParseError};
+use crate::web::model::quiz::{self, Quiz};
 use crate::web::model::state::{Backward, State, PRESETS};
 use crate::web::model::view::{gradcheck_table, graph_svg, nodes_table, step_text, El, Scene, Shown};
 use std::cell::Cell;
@@ -39,6 +40,8 @@ pub struct GraphPart {
     /// The graph, the Nodes table and the gradient check as mounted last, so a redraw
     /// patches only what changed.
     last: std::cell::RefCell<Option<[El; 3]>>,
+    /// The quiz's answers on this graph (`quiz=1`).
+    pub quiz: Quiz,
 }
 
 fn options(state: &State) -> Options {
@@ -63,6 +66,7 @@ impl GraphPart {
             editing: None,
             zoom: 1.0,
             last: std::cell::RefCell::new(None),
+            quiz: Quiz::default(),
         };
         let backward = state.backward;
         g.set_source(state, &requested);
@@ -76,6 +80,9 @@ impl GraphPart {
         match parse_with_spans(source, options(state)) {
             Ok((graph, spans)) => {
                 let same_shape = self.scene.graph.len() == graph.len();
+                // another graph, another quiz (a changed value keeps the questions' nodes but not
+                // their answers)
+                self.quiz = Quiz::default();
                 self.scene = Scene::after(graph, Some(&self.scene));
                 self.spans = spans;
                 self.error = None;
@@ -138,6 +145,7 @@ impl Figure {
             0 => {
                 self.state.forward = true;
                 self.state.backward = Backward::None;
+                self.g.quiz = Quiz::default();
             }
             1 => {
                 self.state.forward = true;
@@ -147,7 +155,42 @@ impl Figure {
             _ => {
                 self.state.forward = false;
                 self.state.backward = Backward::None;
+                self.g.quiz = Quiz::default();
             }
+        }
+    }
+
+    /// The quiz's question now: the index of the step whose node is asked next.
+    fn quiz_question(&self) -> Option<usize> {
+        let g = &self.g;
+        let done = g.shown(&self.state).steps;
+        quiz::question(&g.scene.graph, &g.scene.trace, done, &self.state.ask, &g.quiz).filter(|_| self.state.quiz)
+    }
+
+    /// Checks the typed answer to the quiz's question; a right or wrong one is recorded and the
+    /// step is taken (its gradient shown, with why), a text that is not a number is said so.
+    pub fn check_answer(&mut self, text: &str) {
+        let Some(k) = self.quiz_question() else { return };
+        let said = match quiz::parse_answer(text) {
+            Ok(v) => match self.g.quiz.answer(&self.g.scene.trace, k, v) {
+                Some(a) => {
+                    self.step_graph(1);
+                    let _ = self
+                        .root
+                        .find("quiz-feedback")
+                        .map(|e| e.set_attribute("data-answer", if a.right { "right" } else { "wrong" }));
+                    quiz::feedback(&self.g.scene.graph, &self.g.scene.trace, k, &a)
+                }
+                None => return,
+            },
+            Err(why) => {
+                let _ = self.root.find("quiz-feedback").map(|e| e.remove_attribute("data-answer"));
+                why
+            }
+        };
+        self.root.set_text("quiz-feedback", &said);
+        if let Some(i) = self.root.input("quiz-answer") {
+            i.set_value("");
         }
     }
 
@@ -165,11 +208,24 @@ impl Figure {
             .filter(|e| e.class_list().contains("editable"))
             .and_then(|e| e.closest("g.node").ok().flatten())
             .and_then(|n| n.get_attribute("data-name"));
-        let trees = [
-            graph_svg(&g.scene, shown),
-            nodes_table(&g.scene, shown),
-            gradcheck_table(&g.scene.graph, &g.scene.checks),
-        ];
+        // the quiz: no callout (it would say what is sent), the answers marked, the gradient
+        // check (every input's gradient) once the pass is done
+        let quizzing = self.state.quiz;
+        let question = self.quiz_question();
+        let drawn = if quizzing { Shown { stepping: false, ..shown } } else { shown };
+        let mut svg = graph_svg(&g.scene, drawn);
+        if quizzing {
+            let asked = question.and_then(|k| g.scene.trace.steps.get(k)).map(|s| s.node);
+            quiz::mark(&mut svg, &g.scene.graph, &g.quiz, asked);
+        }
+        let check = if quizzing && shown.steps < g.total_steps() {
+            El::html("p")
+                .attr_s("class", "help")
+                .text_s("The gradient check shows every input's gradient: it appears once the backward pass is done.")
+        } else {
+            gradcheck_table(&g.scene.graph, &g.scene.checks)
+        };
+        let trees = [svg, nodes_table(&g.scene, drawn), check];
         {
             let last = g.last.borrow();
             for (i, host) in ["graph-host", "nodes-host", "gradcheck-host"].into_iter().enumerate() {
@@ -185,7 +241,23 @@ impl Figure {
             }
         }
         *g.last.borrow_mut() = Some(trees);
-        r.set_text("step-panel", &step_text(&g.scene, shown));
+        if quizzing {
+            let text = quiz::step_text(&g.scene.graph, &g.scene.trace, shown.steps, &self.state.ask, &g.quiz);
+            r.set_text("step-panel", &text);
+            let ask = question.map(|k| quiz::question_text(&g.scene.graph, &g.scene.trace, k)).unwrap_or_default();
+            r.set_text("quiz-question", &ask);
+            for id in ["quiz-answer", "quiz-check"] {
+                r.set_disabled(id, question.is_none());
+            }
+            let (right, asked) = g.quiz.score();
+            r.set_text("quiz-score", &quiz::score_text(right, asked));
+            r.set_attr("quiz-score", "data-score", &format!("{right}/{asked}"));
+        } else {
+            r.set_text("step-panel", &step_text(&g.scene, shown));
+        }
+        r.set_hidden("quiz", !quizzing);
+        // all the gradients at once would end the quiz: Backward waits for its end
+        r.set_disabled("btn-backward", quizzing && shown.steps < g.total_steps());
         r.set_text("step-count", &format!("step {} / {}", shown.steps, g.total_steps()));
         r.set_disabled("btn-step", shown.stepping && shown.steps >= g.total_steps());
         match &g.error {
@@ -352,6 +424,32 @@ pub fn init(app: &Shared) {
     wire_values(app, &root);
     wire_zoom(app, &root);
     wire_exports(app, &root);
+    wire_quiz(app, &root);
+}
+
+/// Check (and Enter in *Your gradient*) answers the quiz's question; the focus stays in the box
+/// for the next one.
+fn wire_quiz(app: &Shared, root: &Root) {
+    let check = {
+        let a = app.clone();
+        move || {
+            let text = a.borrow().root.input("quiz-answer").map(|i| i.value()).unwrap_or_default();
+            let mut f = a.borrow_mut();
+            f.check_answer(&text);
+            f.render_graph();
+            if let Some(i) = f.root.input("quiz-answer") {
+                let _ = i.focus();
+            }
+        }
+    };
+    let c = check.clone();
+    root.on::<Event>("quiz-check", "click", move |_| c());
+    root.on::<KeyboardEvent>("quiz-answer", "keydown", move |e| {
+        if e.key() == "Enter" {
+            e.prevent_default();
+            check();
+        }
+    });
 }
 
 /// The graph as SVG or PNG (the whole of it, values and gradients as shown) and as JSON.

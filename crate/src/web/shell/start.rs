@@ -115,6 +115,11 @@ pub(super) fn set_key(app: &Shared, key: &str, value: &str) {
             // (set_source forgets a step-through when the graph's shape changes)
             f.state.backward = new.backward;
         }
+        if new.quiz != old.quiz || new.ask != old.ask {
+            f.state.quiz = new.quiz;
+            f.state.ask = new.ask.clone();
+            f.g.quiz = Default::default();
+        }
         if new.lab != old.lab {
             let rebuild = new.lab.trainer_config() != old.lab.trainer_config();
             f.state.lab = new.lab.clone();

@@ -1,0 +1,101 @@
+// Issue 14, predict then check (quiz=1): stepping backward, each gradient is asked before it
+// is shown; right and wrong answers are marked on the nodes (data-answer) with the reason, the
+// score is data-score="right/asked", ask= picks the nodes, and nothing gives the answers away
+// (no callout, no gradient check, no Backward) before the pass is done.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useLab, until, screenshot } from './support/browser.mjs';
+
+const node = (page, name) => page.locator(`#graph g.node[data-name="${name}"]`);
+
+/** Types an answer into Your gradient and presses Enter. */
+async function answer(page, text) {
+  const box = page.getByRole('textbox', { name: 'Your gradient' });
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+describe('predict, then check', () => {
+  const lab = useLab();
+
+  test('the circuit asks each gradient, marks right and wrong, explains, and keeps the score', async (t) => {
+    const page = await lab.openPage(t, 'preset=circuit&quiz=1');
+    assert.equal(await page.locator('#quiz').isVisible(), true);
+    assert.equal(await page.locator('#btn-backward').isDisabled(), true, 'Backward waits for the end of the quiz');
+    assert.match(await page.locator('#gradcheck-host').textContent(), /appears once the backward pass is done/);
+    assert.equal(await page.locator('#quiz-question').textContent(), '∂f/∂f =');
+    assert.equal(await node(page, 'f').getAttribute('data-asked'), 'true');
+    assert.equal(await node(page, 'f').getAttribute('data-grad'), '', 'no gradient shown before it is answered');
+
+    await answer(page, '1');
+    await until(async () => (await node(page, 'f').getAttribute('data-answer')) === 'right', 'f answered right');
+    assert.match(await page.locator('#quiz-feedback').textContent(), /^Right: you said 1; ∂f\/∂f = 1/);
+    assert.equal(await page.locator('#quiz-question').textContent(), '∂f/∂q =');
+    assert.equal(await page.locator('#graph .callout').count(), 0, 'no callout: it would say what each step sends');
+
+    await answer(page, '−4');
+    await until(async () => (await node(page, 'q').getAttribute('data-answer')) === 'right', 'q answered right');
+    assert.match(await page.locator('#quiz-feedback').textContent(), /∂f\/∂q = ∂f\/∂f × ∂f\/∂q = 1 × \(−4\) = −4/);
+    // a wrong one: the sign of z's gradient
+    await answer(page, '-3');
+    await until(async () => (await node(page, 'z').getAttribute('data-answer')) === 'wrong', 'z answered wrong');
+    const said = await page.locator('#quiz-feedback').textContent();
+    assert.match(said, /^Not quite: you said −3; ∂f\/∂z = ∂f\/∂f × ∂f\/∂z = 1 × 3 = 3\.$/);
+    assert.equal(await node(page, 'z').getAttribute('data-grad'), '3', 'the right gradient is shown');
+    assert.equal(await page.locator('#quiz-score').getAttribute('data-score'), '2/3');
+    assert.equal(await page.locator('#quiz-score').textContent(), 'Score: 2 of 3 right.');
+    // not a number: said so, nothing recorded
+    await answer(page, 'four');
+    assert.match(await page.locator('#quiz-feedback').textContent(), /not a number/);
+    assert.equal(await page.locator('#quiz-score').getAttribute('data-score'), '2/3');
+    assert.equal(await page.getByRole('textbox', { name: 'Your gradient' }).evaluate((e) => e === document.activeElement), true, 'the focus stays in the box');
+    await screenshot(page, 'quiz-circuit-1280.png');
+    // x, y within the tolerance (1%)
+    await answer(page, '-4.02');
+    await answer(page, '-4');
+    await until(async () => (await page.locator('#quiz-score').getAttribute('data-score')) === '4/5', 'every node asked');
+    assert.match(await page.locator('#step-panel').textContent(), /The backward pass is done: 4 of 5 right/);
+    assert.equal(await page.locator('#btn-backward').isDisabled(), false);
+    assert.equal(await page.locator('#gradcheck-host table').count(), 1, 'the gradient check, now');
+    // Reset starts again
+    await page.getByRole('button', { name: 'Reset', exact: true }).click();
+    await until(async () => (await page.locator('#quiz-score').getAttribute('data-score')) === '0/0', 'a new quiz');
+  });
+
+  test('ask= picks the nodes; the element takes quiz and ask; at 390 px the quiz fits', async (t) => {
+    const page = await lab.openPage(t, 'preset=circuit&quiz=1&ask=x,q', { viewport: { width: 390, height: 844 } });
+    assert.match(await page.locator('#step-panel').textContent(), /reaches f, which is not asked: press Step/);
+    assert.equal(await page.locator('#quiz-answer').isDisabled(), true);
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    assert.equal(await page.locator('#quiz-question').textContent(), '∂f/∂q =');
+    await answer(page, '-4');
+    await until(async () => (await page.locator('#quiz-score').getAttribute('data-score')) === '1/1', 'q right');
+    // z and y are not asked: Step passes them (the order is f, q, z, y, x)
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    assert.match(await page.locator('#step-panel').textContent(), /reaches y, which is not asked/);
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    assert.equal(await page.locator('#quiz-question').textContent(), '∂f/∂x =');
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 390, `the page is ${width}px wide at 390`);
+    await screenshot(page, 'quiz-390.png', { fullPage: true });
+
+    const host = await lab.openUrl(t, 'host/hostile.html', {
+      ready: () => !!customElements.get('backprop-lab') && document.readyState === 'complete',
+      what: 'the <backprop-lab> element defined',
+    });
+    await host.evaluate(() => {
+      const el = document.createElement('backprop-lab');
+      el.id = 'fq';
+      el.setAttribute('preset', 'fan-out');
+      document.getElementById('figures').append(el);
+    });
+    await until(() => host.evaluate(() => document.getElementById('fq').getAttribute('data-ready') === '1'), 'the figure is ready');
+    const fig = host.locator('#fq');
+    assert.equal(await fig.locator('#quiz').isVisible(), false, 'no quiz unless asked');
+    await host.evaluate(() => document.getElementById('fq').setAttribute('quiz', '1'));
+    await until(async () => fig.locator('#quiz').isVisible(), 'quiz=1 as an attribute');
+    await fig.getByRole('textbox', { name: 'Your gradient' }).fill('1');
+    await fig.getByRole('button', { name: 'Check' }).click();
+    await until(async () => (await fig.locator('#quiz-score').getAttribute('data-score')) === '1/1', 'the element keeps the score');
+  });
+});
