@@ -98,4 +98,19 @@ describe('predict, then check', () => {
     await fig.getByRole('button', { name: 'Check' }).click();
     await until(async () => (await fig.locator('#quiz-score').getAttribute('data-score')) === '1/1', 'the element keeps the score');
   });
+
+  test('each step shows its gate\'s backward as code with the numbers in; not in a quiz', async (t) => {
+    const page = await lab.openPage(t, 'preset=circuit');
+    const code = page.locator('#gate-code');
+    assert.equal(await code.isVisible(), false, 'nothing before the first step');
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    assert.equal(await code.textContent(), "# the mul gate's backward: f = q * z\ndq = z * df   # = (−4) × 1 = −4\ndz = q * df   # = 3 × 1 = 3");
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    assert.match(await code.textContent(), /^# the add gate's backward: q = x \+ y\ndx = 1 \* dq   # = 1 × \(−4\) = −4\ndy = 1 \* dq/);
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    assert.equal(await code.isVisible(), false, 'an input sends nothing');
+    await screenshot(page, 'gate-code-1280.png');
+    const quiz = await lab.openPage(t, 'preset=circuit&quiz=1&step=1');
+    assert.equal(await quiz.locator('#gate-code').isVisible(), false, 'a quiz keeps the sends to itself');
+  });
 });

@@ -8,6 +8,7 @@
 pub mod advice;
 pub mod embed;
 pub mod export;
+pub mod gate_code;
 pub mod lab_file;
 pub mod lab_state;
 pub mod lab_view;

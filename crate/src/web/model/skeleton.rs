@@ -416,6 +416,13 @@ fn stage() -> El {
             status("problems"),
             panel(host("graph-host").attr("class", "graph-host"), "graph"),
             panel(with_id("p", "step-panel").attr("aria-live", "polite"), "graph"),
+            panel(
+                with_id("pre", "gate-code")
+                    .attr("class", "gate-code")
+                    .attr("aria-label", "The gate's backward, as code")
+                    .attr("hidden", ""),
+                "graph",
+            ),
             panel(quiz_panel(), "graph"),
             panel(
                 exports(
@@ -920,7 +927,7 @@ mod tests {
         import-dialog import-title import-file import-text import-message import-use import-close \
         btn-save-lab btn-open-lab open-lab-file share-lab share-lab-link t-loss-plot-svg lr-plot-svg \
         lr-curves-svg lr-range-plot-svg lr-compare-plot-svg s-profile-svg quiz quiz-question quiz-answer \
-        quiz-check quiz-feedback quiz-score";
+        quiz-check quiz-feedback quiz-score gate-code";
 
     fn ids(root: &El) -> Vec<&str> {
         root.walk().into_iter().filter_map(|e| e.get("id")).collect()
@@ -1045,7 +1052,7 @@ mod tests {
         let page = figure(true);
         let present = ids(&page);
         let wanted: Vec<&str> = SHELL_IDS.split_whitespace().collect();
-        assert_eq!(wanted.len(), 181);
+        assert_eq!(wanted.len(), 182);
         let missing: Vec<&&str> = wanted.iter().filter(|id| !present.contains(id)).collect();
         assert!(missing.is_empty(), "missing {missing:?}");
         let extra: Vec<&&str> = present.iter().filter(|id| !wanted.contains(id)).collect();

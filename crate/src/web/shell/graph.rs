@@ -5,6 +5,7 @@
 use super::dom::Root;
 use super::figure::{Figure, Shared};
 use crate::expr::{parse_with_spans, set_input, InputSpan, Options, ParseError};
+use crate::web::model::gate_code::gate_code;
 use crate::web::model::quiz::{self, Quiz};
 use crate::web::model::state::{Backward, State, PRESETS};
 use crate::web::model::view::{gradcheck_table, graph_svg, nodes_table, step_text, El, Scene, Shown};
@@ -256,6 +257,13 @@ impl Figure {
             r.set_text("step-panel", &step_text(&g.scene, shown));
         }
         r.set_hidden("quiz", !quizzing);
+        // the step's gate as code, with the numbers in (not in a quiz: it would give the answers)
+        let code = match shown.steps.checked_sub(1) {
+            Some(k) if shown.stepping && !quizzing => gate_code(&g.scene.graph, &g.scene.trace, k),
+            _ => vec![],
+        };
+        r.set_text("gate-code", &code.join("\n"));
+        r.set_hidden("gate-code", code.is_empty());
         // all the gradients at once would end the quiz: Backward waits for its end
         r.set_disabled("btn-backward", quizzing && shown.steps < g.total_steps());
         r.set_text("step-count", &format!("step {} / {}", shown.steps, g.total_steps()));
