@@ -113,4 +113,19 @@ describe('predict, then check', () => {
     const quiz = await lab.openPage(t, 'preset=circuit&quiz=1&step=1');
     assert.equal(await quiz.locator('#gate-code').isVisible(), false, 'a quiz keeps the sends to itself');
   });
+
+  test('what a gradient costs: the engine\'s counts of four ways, and their times here', async (t) => {
+    const page = await lab.openPage(t, 'preset=circuit');
+    await page.getByText('What a gradient costs').click();
+    const table = page.locator('#costs-table');
+    await until(async () => (await table.locator('tr[data-way]').count()) === 4, 'the table is drawn when opened');
+    const ops = await table.locator('tr[data-way]').evaluateAll((rows) => Object.fromEntries(rows.map((r) => [r.dataset.way, Number(r.dataset.ops)])));
+    assert.deepEqual(ops, { forward: 2, backward: 6, 'forward-mode': 24, numeric: 18 }, 'the circuit: exact counts');
+    const times = await table.locator('tr[data-way] td:last-child').allTextContents();
+    assert.ok(times.every((x) => /^[\d.e−-]+ µs$/.test(x)), `a time for each: ${times}`);
+    assert.match(await page.locator('#costs-summary').textContent(), /^The backward pass gets all 3 gradients in 6 operations, 3 times the forward pass's 2; forward mode needs 24 \(3 passes\) and centred differences 18/);
+    // another graph, other counts
+    await page.locator('#source').fill('a = 3\nb = a * a + 2 * a');
+    await until(async () => (await table.locator('tr[data-way="forward"]').getAttribute('data-ops')) === '3', 'the counts follow the graph');
+  });
 });

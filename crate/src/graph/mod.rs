@@ -7,6 +7,7 @@
 //! [`Graph::forward`], [`Graph::trace`] (the backward pass as a list of steps) and
 //! [`Graph::gradcheck`].
 
+pub mod cost;
 mod op;
 pub mod session;
 

@@ -692,6 +692,74 @@ pub fn step_text(scene: &Scene, shown: Shown) -> String {
     }
 }
 
+/// *What a gradient costs*: the operations each way of getting every input's gradient takes
+/// (counted by the engine, [`crate::graph::cost::Costs`]) and, once measured, the time each
+/// takes here (ms per run of all the gradients), with a sentence comparing them.
+pub fn cost_table(c: &crate::graph::cost::Costs, times: Option<[f64; 4]>) -> El {
+    let k = c.inputs;
+    let rows = [
+        ("forward", "Forward pass", c.forward, "1".to_string()),
+        ("backward", "Backward pass (reverse mode)", c.backward, "1 for all".to_string()),
+        ("forward-mode", "Forward mode", c.forward_mode, format!("{k}: 1 per input")),
+        ("numeric", "Centred differences", c.numeric, format!("{}: 2 per input", 2 * k)),
+    ];
+    let mut body = El::html("tbody");
+    for (i, (id, name, ops, passes)) in rows.iter().enumerate() {
+        let time =
+            times.map(|t| format!("{} µs", super::plot_math::sig(1000.0 * t[i], 3))).unwrap_or_else(|| "…".into());
+        body = body.child(
+            El::html("tr")
+                .attr("data-way", *id)
+                .attr("data-ops", ops.to_string())
+                .child(El::html("th").attr_s("scope", "row").text(*name))
+                .child(El::html("td").text(passes.clone()))
+                .child(El::html("td").attr_s("class", "num").text(ops.to_string()))
+                .child(El::html("td").attr_s("class", "num").text(time)),
+        );
+    }
+    El::html("div")
+        .child(
+            El::html("table")
+                .attr_s("id", "costs-table")
+                .child(El::html("caption").text_s("Every input's gradient, four ways"))
+                .child(
+                    El::html("thead").child(
+                        El::html("tr")
+                            .child(El::html("th").attr_s("scope", "col").text_s("way"))
+                            .child(El::html("th").attr_s("scope", "col").text_s("passes"))
+                            .child(El::html("th").attr_s("scope", "col").text_s("operations"))
+                            .child(El::html("th").attr_s("scope", "col").text_s("time here")),
+                    ),
+                )
+                .child(body),
+        )
+        .child(El::html("p").attr_s("class", "help").attr_s("id", "costs-summary").text(cost_sentence(c)))
+}
+
+/// The sentence under the cost table, from the counts.
+pub fn cost_sentence(c: &crate::graph::cost::Costs) -> String {
+    let k = c.inputs;
+    if k == 0 || c.forward == 0 {
+        return "With no input or no gate, there is nothing to differentiate.".into();
+    }
+    let ratio = c.backward as f64 / c.forward as f64;
+    // "3.5 times", "12 times", "340 times" (not "3.4e2")
+    let ratio = if ratio >= 10.0 { format!("{ratio:.0}") } else { super::plot_math::sig(ratio, 2) };
+    format!(
+        "The backward pass gets all {k} gradient{} in {} operations, {} times the forward pass's {}; forward mode \
+         needs {} ({k} pass{}) and centred differences {} (2 × {k} forward passes): with millions of weights, \
+         that is millions of passes. An operation is a gate evaluated, a product of a local derivative and a \
+         gradient, or a sum of two.",
+        if k == 1 { "" } else { "s" },
+        c.backward,
+        ratio,
+        c.forward,
+        c.forward_mode,
+        if k == 1 { "" } else { "es" },
+        c.numeric
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -868,5 +936,27 @@ mod tests {
             .walk()
             .iter()
             .any(|e| e.get("class") == Some("flagged")));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        /// The cost sentence says the counts it is given: the inputs, the backward pass's and the
+        /// forward pass's operations, their ratio, forward mode's and centred differences'.
+        #[test]
+        fn the_cost_sentence_says_the_counts(inputs in 1usize..50, forward in 1usize..5000, b in 1usize..20000, fm in 1usize..100000, numeric in 1usize..100000) {
+            let c = crate::graph::cost::Costs { inputs, forward, backward: b, forward_mode: fm, numeric };
+            let s = cost_sentence(&c);
+            let nums: Vec<f64> = s.split(|ch: char| !(ch.is_ascii_digit() || ch == '.')).filter_map(|w| w.trim_end_matches('.').parse().ok()).collect();
+            proptest::prop_assert_eq!(nums[0], inputs as f64, "{}", s);
+            proptest::prop_assert_eq!(nums[1], b as f64, "{}", s);
+            let ratio = b as f64 / forward as f64;
+            proptest::prop_assert!((nums[2] - ratio).abs() <= 0.05 * ratio + 1e-9, "{} (ratio {})", s, ratio);
+            proptest::prop_assert_eq!(nums[3], forward as f64);
+            proptest::prop_assert_eq!(nums[4], fm as f64);
+            proptest::prop_assert_eq!(nums[5], inputs as f64);
+            proptest::prop_assert_eq!(nums[6], numeric as f64);
+            proptest::prop_assert_eq!(nums[7], 2.0);
+            proptest::prop_assert_eq!(nums[8], inputs as f64);
+        }
     }
 }

@@ -45,6 +45,21 @@ pub struct GraphPart {
     pub quiz: Quiz,
 }
 
+/// Milliseconds one run of `f` takes: run again until 4 ms have gone (at most 10,000 times).
+fn time_ms(mut f: impl FnMut()) -> f64 {
+    let now = || web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
+    let t0 = now();
+    let mut n = 0u32;
+    loop {
+        f();
+        n += 1;
+        let spent = now() - t0;
+        if spent >= 4.0 || n >= 10_000 {
+            return spent / f64::from(n);
+        }
+    }
+}
+
 fn options(state: &State) -> Options {
     Options { expand_sigmoid: state.expand_sigmoid }
 }
@@ -161,6 +176,34 @@ impl Figure {
         }
     }
 
+    /// *What a gradient costs*, when it is open: the engine's counts and the time each way
+    /// takes here (each run again for about 4 ms, so the times are averages).
+    fn render_costs(&self) {
+        let open = self.root.find("costs").is_some_and(|d| d.has_attribute("open"));
+        if !open {
+            return;
+        }
+        let graph = &self.g.scene.graph;
+        let costs = graph.costs();
+        let inputs = graph.inputs();
+        let mut values = graph.clone();
+        let times = [
+            time_ms(|| values.forward()),
+            time_ms(|| {
+                let _ = graph.trace();
+            }),
+            time_ms(|| {
+                for &i in &inputs {
+                    let _ = graph.tangents(i);
+                }
+            }),
+            time_ms(|| {
+                let _ = graph.gradcheck();
+            }),
+        ];
+        self.root.mount("costs-host", &crate::web::model::view::cost_table(&costs, Some(times)));
+    }
+
     /// The quiz's question now: the index of the step whose node is asked next.
     fn quiz_question(&self) -> Option<usize> {
         let g = &self.g;
@@ -264,6 +307,7 @@ impl Figure {
         };
         r.set_text("gate-code", &code.join("\n"));
         r.set_hidden("gate-code", code.is_empty());
+        self.render_costs();
         // all the gradients at once would end the quiz: Backward waits for its end
         r.set_disabled("btn-backward", quizzing && shown.steps < g.total_steps());
         r.set_text("step-count", &format!("step {} / {}", shown.steps, g.total_steps()));
@@ -433,6 +477,8 @@ pub fn init(app: &Shared) {
     wire_zoom(app, &root);
     wire_exports(app, &root);
     wire_quiz(app, &root);
+    let a = app.clone();
+    root.on::<Event>("costs", "toggle", move |_| a.borrow().render_costs());
 }
 
 /// Check (and Enter in *Your gradient*) answers the quiz's question; the focus stays in the box
