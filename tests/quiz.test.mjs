@@ -124,6 +124,13 @@ describe('predict, then check', () => {
     const times = await table.locator('tr[data-way] td:last-child').allTextContents();
     assert.ok(times.every((x) => /^[\d.e−-]+ µs$/.test(x)), `a time for each: ${times}`);
     assert.match(await page.locator('#costs-summary').textContent(), /^The backward pass gets all 3 gradients in 6 operations, 3 times the forward pass's 2; forward mode needs 24 \(3 passes\) and centred differences 18/);
+    // forward mode along x: the tangents flow forward and the output's is x's gradient
+    await page.getByLabel('Forward mode: show the tangents along').selectOption('x');
+    await until(async () => (await node(page, 'f').getAttribute('data-tangent')) === '-4', "∂f/∂x = −4 by forward mode");
+    assert.equal(await node(page, 'q').getAttribute('data-tangent'), '1');
+    assert.equal(await node(page, 'z').getAttribute('data-tangent'), '0');
+    assert.match(await page.locator('#tangent-text').textContent(), /∂f\/∂x = −4, is x's gradient from the backward pass, −4: the same number/);
+    await screenshot(page, 'tangents-1280.png');
     // another graph, other counts
     await page.locator('#source').fill('a = 3\nb = a * a + 2 * a');
     await until(async () => (await table.locator('tr[data-way="forward"]').getAttribute('data-ops')) === '3', 'the counts follow the graph');

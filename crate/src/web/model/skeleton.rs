@@ -450,7 +450,14 @@ fn stage() -> El {
                 .child(host("nodes-host")),
             panel(with_id("details", "costs").attr("class", "nodes costs"), "nodes")
                 .child(txt("summary", "What a gradient costs"))
-                .child(host("costs-host")),
+                .child(host("costs-host"))
+                .child(
+                    El::html("div")
+                        .attr("class", "tangent-row")
+                        .child(label("tangent-of", "Forward mode: show the tangents along "))
+                        .child(with_id("select", "tangent-of")),
+                )
+                .child(with_id("p", "tangent-text").attr("class", "help").attr("aria-live", "polite")),
         ],
     )
 }
@@ -930,7 +937,7 @@ mod tests {
         import-dialog import-title import-file import-text import-message import-use import-close \
         btn-save-lab btn-open-lab open-lab-file share-lab share-lab-link t-loss-plot-svg lr-plot-svg \
         lr-curves-svg lr-range-plot-svg lr-compare-plot-svg s-profile-svg quiz quiz-question quiz-answer \
-        quiz-check quiz-feedback quiz-score gate-code costs costs-host";
+        quiz-check quiz-feedback quiz-score gate-code costs costs-host tangent-of tangent-text";
 
     fn ids(root: &El) -> Vec<&str> {
         root.walk().into_iter().filter_map(|e| e.get("id")).collect()
@@ -1055,7 +1062,7 @@ mod tests {
         let page = figure(true);
         let present = ids(&page);
         let wanted: Vec<&str> = SHELL_IDS.split_whitespace().collect();
-        assert_eq!(wanted.len(), 184);
+        assert_eq!(wanted.len(), 186);
         let missing: Vec<&&str> = wanted.iter().filter(|id| !present.contains(id)).collect();
         assert!(missing.is_empty(), "missing {missing:?}");
         let extra: Vec<&&str> = present.iter().filter(|id| !wanted.contains(id)).collect();

@@ -760,6 +760,49 @@ pub fn cost_sentence(c: &crate::graph::cost::Costs) -> String {
     )
 }
 
+/// Forward mode on the drawing: each node gets `data-tangent` (∂node/∂input) and its tangent
+/// as a purple label under the gradient's.
+pub fn mark_tangents(svg: &mut El, graph: &Graph, tangents: &[f64]) {
+    for group in svg.children.iter_mut() {
+        let Child::El(group) = group else { continue };
+        if group.get("class") != Some("nodes") {
+            continue;
+        }
+        for node in group.children.iter_mut() {
+            let Child::El(node) = node else { continue };
+            let Some(id) = node.get("data-name").and_then(|n| graph.find(n)) else { continue };
+            let Some(&t) = tangents.get(id) else { continue };
+            node.attrs.push(("data-tangent", fmt_full(t).into()));
+            let at = node.children.iter().find_map(|c| match c {
+                Child::El(e) if e.get("class") == Some("grad") => {
+                    Some((e.get("x")?.parse::<f64>().ok()?, e.get("y")?.parse::<f64>().ok()?))
+                }
+                _ => None,
+            });
+            if let Some((x, y)) = at {
+                node.children.push(Child::El(text(x, y + 15.0, "tangent", fmt_short(t))));
+            }
+        }
+    }
+}
+
+/// What forward mode along `input` shows, compared with the backward pass.
+pub fn tangent_sentence(graph: &Graph, trace: &Trace, input: NodeId, tangents: &[f64]) -> String {
+    let Some(out) = graph.output() else { return String::new() };
+    let (x, f) = (graph.label(input), graph.label(out));
+    let grad = graph.grads_after(trace, trace.steps.len()).get(input).copied().flatten().unwrap_or(0.0);
+    let t = tangents.get(out).copied().unwrap_or(f64::NAN);
+    let same = if (t - grad).abs() <= 1e-9 * (1.0 + grad.abs()) { "the same number" } else { "not the same number" };
+    format!(
+        "Forward mode along {x}: every node's tangent ∂node/∂{x} (purple, under the gradients) is its inputs' \
+         tangents times its local derivatives, summed, node by node in the forward order, starting from \
+         ∂{x}/∂{x} = 1. The output's, ∂{f}/∂{x} = {}, is {x}'s gradient from the backward pass, {}: {same}. One \
+         forward-mode pass gives one input's gradient; the backward pass gives every input's at once.",
+        super::plot_math::sig(t, 6),
+        super::plot_math::sig(grad, 6)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -957,6 +1000,29 @@ mod tests {
             proptest::prop_assert_eq!(nums[6], numeric as f64);
             proptest::prop_assert_eq!(nums[7], 2.0);
             proptest::prop_assert_eq!(nums[8], inputs as f64);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(100))]
+        /// The forward-mode sentence prints the output's tangent and the input's gradient, and
+        /// says they are the same number exactly when they are.
+        #[test]
+        fn the_tangent_sentence_compares_the_numbers_it_prints(a in -3.0f64..3.0, b in -3.0f64..3.0, op in 0usize..4) {
+            let e = ["a * b", "tanh(a) * b + a", "sigmoid(a - b) * a", "exp(-a) / (1 + b * b)"][op];
+            let mut g = crate::expr::parse(&format!("a = {a}; b = {b}\nf = {e}"), Default::default()).unwrap();
+            g.forward();
+            let t = g.backward();
+            for input in g.inputs() {
+                let (tan, _) = g.tangents(input);
+                let s = tangent_sentence(&g, &t, input, &tan);
+                let out = g.output().unwrap();
+                proptest::prop_assert!(s.contains(&format!(" = {}, is ", crate::web::model::plot_math::sig(tan[out], 6))), "{}", s);
+                proptest::prop_assert!(s.contains(": the same number."), "{}", s);
+                let mut off = tan.clone();
+                off[out] += 1.0;
+                proptest::prop_assert!(tangent_sentence(&g, &t, input, &off).contains("not the same number"));
+            }
         }
     }
 }

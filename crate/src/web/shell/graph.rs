@@ -43,6 +43,8 @@ pub struct GraphPart {
     last: std::cell::RefCell<Option<[El; 3]>>,
     /// The quiz's answers on this graph (`quiz=1`).
     pub quiz: Quiz,
+    /// The input whose forward-mode tangents are drawn (What a gradient costs), by name.
+    pub tangent_of: Option<String>,
 }
 
 /// Milliseconds one run of `f` takes: run again until 4 ms have gone (at most 10,000 times).
@@ -83,6 +85,7 @@ impl GraphPart {
             zoom: 1.0,
             last: std::cell::RefCell::new(None),
             quiz: Quiz::default(),
+            tangent_of: None,
         };
         let backward = state.backward;
         g.set_source(state, &requested);
@@ -261,6 +264,25 @@ impl Figure {
         if quizzing {
             let asked = question.and_then(|k| g.scene.trace.steps.get(k)).map(|s| s.node);
             quiz::mark(&mut svg, &g.scene.graph, &g.quiz, asked);
+        }
+        // forward mode's tangents along the chosen input (not in a quiz: they are the answers)
+        let tangent_input = g.tangent_of.as_deref().and_then(|n| g.scene.graph.find(n)).filter(|_| !quizzing);
+        let mut tangent_text = String::new();
+        if let Some(input) = tangent_input {
+            let (tangents, _) = g.scene.graph.tangents(input);
+            crate::web::model::view::mark_tangents(&mut svg, &g.scene.graph, &tangents);
+            tangent_text = crate::web::model::view::tangent_sentence(&g.scene.graph, &g.scene.trace, input, &tangents);
+        }
+        r.set_text("tangent-text", &tangent_text);
+        let mut choices: Vec<(String, String)> = vec![("".into(), "none".into())];
+        choices.extend(g.scene.graph.inputs().into_iter().map(|i| {
+            let n = g.scene.graph.label(i);
+            (n.clone(), format!("∂/∂{n}"))
+        }));
+        let options: Vec<(&str, &str)> = choices.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let chosen = tangent_input.map(|i| g.scene.graph.label(i)).unwrap_or_default();
+        if r.select("tangent-of").is_some_and(|s| s.length() as usize != options.len() || s.value() != chosen) {
+            r.fill_select("tangent-of", &options, &chosen);
         }
         let check = if quizzing && shown.steps < g.total_steps() {
             El::html("p")
@@ -479,6 +501,13 @@ pub fn init(app: &Shared) {
     wire_quiz(app, &root);
     let a = app.clone();
     root.on::<Event>("costs", "toggle", move |_| a.borrow().render_costs());
+    let a = app.clone();
+    root.on::<Event>("tangent-of", "change", move |_| {
+        let v = a.borrow().root.select("tangent-of").map(|s| s.value()).unwrap_or_default();
+        let mut f = a.borrow_mut();
+        f.g.tangent_of = (!v.is_empty()).then_some(v);
+        f.render_graph();
+    });
 }
 
 /// Check (and Enter in *Your gradient*) answers the quiz's question; the focus stays in the box
