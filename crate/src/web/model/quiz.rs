@@ -170,50 +170,36 @@ pub fn step_text(graph: &Graph, trace: &Trace, done: usize, ask: &[String], quiz
 /// `data-answer="right|wrong"` (and that class), the node asked now `data-asked="true"` and
 /// the class `asked`.
 pub fn mark(svg: &mut super::view::El, graph: &Graph, quiz: &Quiz, asked: Option<NodeId>) {
-    use super::view::Child;
-    for group in svg.children.iter_mut() {
-        let Child::El(group) = group else { continue };
-        if group.get("class") != Some("nodes") {
-            continue;
-        }
-        for node in group.children.iter_mut() {
-            let Child::El(node) = node else { continue };
-            let Some(id) = node.get("data-name").and_then(|n| graph.find(n)) else { continue };
-            let mut extra = String::new();
-            if let Some(a) = quiz.answer_of(id) {
-                let word = if a.right { "right" } else { "wrong" };
-                node.attrs.push(("data-answer", word.into()));
-                extra.push(' ');
-                extra.push_str(word);
-                // ✓ or ✗ after the gradient's label
-                let at = node.children.iter().find_map(|c| match c {
-                    Child::El(e) if e.get("class") == Some("grad") => {
-                        Some((e.get("x")?.parse::<f64>().ok()?, e.get("y")?.parse::<f64>().ok()?))
-                    }
-                    _ => None,
-                });
-                if let Some((x, y)) = at {
-                    let cls = if a.right { "mark right" } else { "mark wrong" };
-                    let sign = if a.right { "✓" } else { "✗" };
-                    node.children.push(Child::El(
-                        super::view::El::svg("text")
-                            .attr("x", format!("{:.1}", x + 34.0))
-                            .attr("y", format!("{y:.1}"))
-                            .attr_s("class", cls)
-                            .attr("aria-label", if a.right { "answered right" } else { "answered wrong" })
-                            .text_s(sign),
-                    ));
-                }
-            }
-            if Some(id) == asked {
-                node.attrs.push(("data-asked", "true".into()));
-                extra.push_str(" asked");
-            }
-            if let Some(class) = node.attrs.iter_mut().find(|a| a.0 == "class") {
-                class.1 = format!("{}{extra}", class.1).into();
+    use super::view::{for_each_node, grad_label_at, Child, El};
+    for_each_node(svg, graph, |id, node| {
+        let mut extra = String::new();
+        if let Some(a) = quiz.answer_of(id) {
+            let word = if a.right { "right" } else { "wrong" };
+            node.attrs.push(("data-answer", word.into()));
+            extra.push(' ');
+            extra.push_str(word);
+            // ✓ or ✗ after the gradient's label
+            if let Some((x, y)) = grad_label_at(node) {
+                let cls = if a.right { "mark right" } else { "mark wrong" };
+                let sign = if a.right { "✓" } else { "✗" };
+                node.children.push(Child::El(
+                    El::svg("text")
+                        .attr("x", format!("{:.1}", x + 34.0))
+                        .attr("y", format!("{y:.1}"))
+                        .attr_s("class", cls)
+                        .attr("aria-label", if a.right { "answered right" } else { "answered wrong" })
+                        .text_s(sign),
+                ));
             }
         }
-    }
+        if Some(id) == asked {
+            node.attrs.push(("data-asked", "true".into()));
+            extra.push_str(" asked");
+        }
+        if let Some(class) = node.attrs.iter_mut().find(|a| a.0 == "class") {
+            class.1 = format!("{}{extra}", class.1).into();
+        }
+    });
 }
 
 /// The score in words.

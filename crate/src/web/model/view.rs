@@ -760,9 +760,9 @@ pub fn cost_sentence(c: &crate::graph::cost::Costs) -> String {
     )
 }
 
-/// Forward mode on the drawing: each node gets `data-tangent` (∂node/∂input) and its tangent
-/// as a purple label under the gradient's.
-pub fn mark_tangents(svg: &mut El, graph: &Graph, tangents: &[f64]) {
+/// Calls `f` with each drawn node of a [`graph_svg`] drawing and its id (to mark them: the
+/// quiz's answers, forward mode's tangents).
+pub fn for_each_node(svg: &mut El, graph: &Graph, mut f: impl FnMut(NodeId, &mut El)) {
     for group in svg.children.iter_mut() {
         let Child::El(group) = group else { continue };
         if group.get("class") != Some("nodes") {
@@ -770,20 +770,33 @@ pub fn mark_tangents(svg: &mut El, graph: &Graph, tangents: &[f64]) {
         }
         for node in group.children.iter_mut() {
             let Child::El(node) = node else { continue };
-            let Some(id) = node.get("data-name").and_then(|n| graph.find(n)) else { continue };
-            let Some(&t) = tangents.get(id) else { continue };
-            node.attrs.push(("data-tangent", fmt_full(t).into()));
-            let at = node.children.iter().find_map(|c| match c {
-                Child::El(e) if e.get("class") == Some("grad") => {
-                    Some((e.get("x")?.parse::<f64>().ok()?, e.get("y")?.parse::<f64>().ok()?))
-                }
-                _ => None,
-            });
-            if let Some((x, y)) = at {
-                node.children.push(Child::El(text(x, y + 15.0, "tangent", fmt_short(t))));
+            if let Some(id) = node.get("data-name").and_then(|n| graph.find(n)) {
+                f(id, node);
             }
         }
     }
+}
+
+/// Where a drawn node's gradient label sits (x, y), to put a mark beside or under it.
+pub fn grad_label_at(node: &El) -> Option<(f64, f64)> {
+    node.children.iter().find_map(|c| match c {
+        Child::El(e) if e.get("class") == Some("grad") => {
+            Some((e.get("x")?.parse::<f64>().ok()?, e.get("y")?.parse::<f64>().ok()?))
+        }
+        _ => None,
+    })
+}
+
+/// Forward mode on the drawing: each node gets `data-tangent` (∂node/∂input) and its tangent
+/// as a purple label under the gradient's.
+pub fn mark_tangents(svg: &mut El, graph: &Graph, tangents: &[f64]) {
+    for_each_node(svg, graph, |id, node| {
+        let Some(&t) = tangents.get(id) else { return };
+        node.attrs.push(("data-tangent", fmt_full(t).into()));
+        if let Some((x, y)) = grad_label_at(node) {
+            node.children.push(Child::El(text(x, y + 15.0, "tangent", fmt_short(t))));
+        }
+    });
 }
 
 /// What forward mode along `input` shows, compared with the backward pass.
