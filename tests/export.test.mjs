@@ -145,7 +145,12 @@ describe('export', () => {
       }
       return 'did not throw';
     });
-    assert.match(message, /export\(what\): what is one of graph-svg, graph-png, graph-json, network-svg, network-png, network-json, loss-csv, data-csv, lab; got “everything”/);
+    assert.match(message, /export\(what\): what is one of graph-svg, graph-png, graph-json, network-svg, network-png, network-json, loss-csv, data-csv, lab; got “everything” \(or a plot's: loss-png, loss-svg, /);
+    // a plot's download by its name: in the training view, once shown
+    await page.evaluate(() => document.getElementById('fx').setAttribute('view', 'train'));
+    await until(() => page.evaluate(() => !!document.getElementById('fx').shadowRoot.querySelector('#t-loss-plot')), 'the training view is drawn');
+    const [svg] = await Promise.all([page.waitForEvent('download'), page.evaluate(() => document.getElementById('fx').export('loss-svg'))]);
+    assert.equal(svg.suggestedFilename(), 'backprop-lab-circle-loss.svg');
   });
 
   test('the line charts download as SVG: vector lines and their axes\' text, parsed as XML', async (t) => {

@@ -58,7 +58,8 @@ class BackpropLab extends HTMLElement {
   /** Sets one URL key, as the attribute would (a bad value gives a message in the figure). */
   set(key, value) { this._run('set', [key, value]); }
   /** Downloads a file, as its button does: graph-svg, graph-png, graph-json, network-svg,
-   *  network-png, network-json, loss-csv, data-csv or lab. */
+   *  network-png, network-json, loss-csv, data-csv, lab, or a plot's <name>-png|svg|csv
+   *  (loss-png, sweep-csv, step-profile-svg…). */
   export(what) { this._run('export', [what]); }
   /** Opens a lab file's text (what Save lab writes, or `el.lab`); throws saying what is wrong. */
   openLab(text) { this._run('open-lab', [text]); }

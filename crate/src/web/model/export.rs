@@ -119,6 +119,26 @@ pub const PLOT_FILES: &[(&str, &str)] = &[
     ("s-profile", "step-profile"),
 ];
 
+/// The plots' downloads by name for `export(what)`: `<what>-png` for every plot of
+/// [`PLOT_FILES`] (`loss-png`, `sweep-heatmap-png`…), `-svg` for the line charts and `-csv` for
+/// the plots with numbers, each with the id of its button (the loss's CSV is `loss-csv`
+/// already).
+pub fn plot_exports() -> Vec<(String, String)> {
+    use super::skeleton::{CSV_PLOTS, SVG_PLOTS};
+    let mut out = vec![];
+    for &(canvas, what) in PLOT_FILES {
+        let bar_png = if canvas == "t-loss-plot" { "t-loss-plot-png".to_string() } else { format!("{canvas}-png") };
+        out.push((format!("{what}-png"), bar_png));
+        if SVG_PLOTS.contains(&canvas) {
+            out.push((format!("{what}-svg"), format!("{canvas}-svg")));
+        }
+        if CSV_PLOTS.contains(&canvas) {
+            out.push((format!("{what}-csv"), format!("{canvas}-csv")));
+        }
+    }
+    out
+}
+
 /// The sweep's table: each rate's final loss on the training set, its lowest mini-batch loss
 /// and the step it diverged at (empty when it did not).
 pub fn sweep_csv(runs: &[crate::sweep::RateRun]) -> String {
@@ -164,6 +184,18 @@ pub fn profile_csv(profile: &crate::sweep::StepProfile) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn every_plot_export_names_a_button_of_the_figure() {
+        let root = crate::web::model::skeleton::figure(true);
+        let ids: Vec<&str> = root.walk().into_iter().filter_map(|e| e.get("id")).collect();
+        let exports = plot_exports();
+        assert!(exports.len() >= 20, "{exports:?}");
+        for (what, id) in &exports {
+            assert!(ids.contains(&id.as_str()), "{what}: no #{id}");
+        }
+        assert!(exports.iter().any(|(w, _)| w == "sweep-csv") && exports.iter().any(|(w, _)| w == "loss-svg"));
+    }
     use super::*;
     use crate::expr::{parse, Options};
     use proptest::prelude::*;

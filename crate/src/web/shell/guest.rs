@@ -261,9 +261,22 @@ pub fn command(app: &Shared, name: &str, args: &[JsValue]) -> Result<(), String>
         "export" => {
             let what = args.first().and_then(JsValue::as_string).unwrap_or_default();
             let names: Vec<&str> = EXPORTS.iter().map(|e| e.0).collect();
-            let Some(&(_, id)) = EXPORTS.iter().find(|e| e.0 == what) else {
-                return Err(format!("export(what): what is one of {}; got “{}”", names.join(", "), plain(&what)));
+            let plots = crate::web::model::export::plot_exports();
+            let found = EXPORTS
+                .iter()
+                .find(|e| e.0 == what)
+                .map(|e| e.1.to_string())
+                .or_else(|| plots.iter().find(|p| p.0 == what).map(|p| p.1.clone()));
+            let Some(id) = found else {
+                let plot_names: Vec<&str> = plots.iter().map(|p| p.0.as_str()).collect();
+                return Err(format!(
+                    "export(what): what is one of {}; got “{}” (or a plot's: {})",
+                    names.join(", "),
+                    plain(&what),
+                    plot_names.join(", ")
+                ));
             };
+            let id = id.as_str();
             // (the button is clicked outside the borrow: its handler borrows the figure)
             let button = app.borrow().root.find(id).and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok());
             match button {
