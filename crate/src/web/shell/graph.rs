@@ -45,6 +45,9 @@ pub struct GraphPart {
     pub quiz: Quiz,
     /// The input whose forward-mode tangents are drawn (What a gradient costs), by name.
     pub tangent_of: Option<String>,
+    /// The counts What a gradient costs shows now, timed once for a graph of that shape (so a
+    /// step, a scrubbed value or a quiz answer does not time the four ways again).
+    costs_shown: Cell<Option<crate::graph::cost::Costs>>,
 }
 
 /// Milliseconds one run of `f` takes: run again until 4 ms have gone (at most 10,000 times).
@@ -86,6 +89,7 @@ impl GraphPart {
             last: std::cell::RefCell::new(None),
             quiz: Quiz::default(),
             tangent_of: None,
+            costs_shown: Cell::new(None),
         };
         let backward = state.backward;
         g.set_source(state, &requested);
@@ -180,7 +184,8 @@ impl Figure {
     }
 
     /// *What a gradient costs*, when it is open: the engine's counts and the time each way
-    /// takes here (each run again for about 4 ms, so the times are averages).
+    /// takes here (each run again for about 4 ms, so the times are averages), measured again
+    /// only when the counts change.
     fn render_costs(&self) {
         let open = self.root.find("costs").is_some_and(|d| d.has_attribute("open"));
         if !open {
@@ -188,6 +193,9 @@ impl Figure {
         }
         let graph = &self.g.scene.graph;
         let costs = graph.costs();
+        if self.g.costs_shown.replace(Some(costs)) == Some(costs) {
+            return;
+        }
         let inputs = graph.inputs();
         let mut values = graph.clone();
         let times = [
