@@ -492,21 +492,21 @@ fn wire_import(app: &Shared, root: &Root) {
             d.close();
         }
     });
-    // what the text says: the bad rows, or what would be imported
-    let check = |r: &Root, text: &str| -> bool {
+    // what the text says: the bad rows, or what would be imported (and the data, to use)
+    let check = |r: &Root, text: &str| -> Option<(crate::train::DatasetKind, crate::train::data::OwnData)> {
         match read_csv(text) {
             Ok(data) => {
-                let (_, own) = data.into_own();
+                let (kind, own) = data.into_own();
                 r.set_text("import-message", &crate::web::model::lab_view::own_data_sentence(&own));
                 let _ = r.find("import-message").map(|m| m.set_attribute("data-valid", "true"));
-                true
+                Some((kind, own))
             }
             Err(rows) => {
                 let lines: Vec<String> = rows.iter().map(ToString::to_string).collect();
                 let text = format!("Nothing was changed: these rows cannot be read.\n{}", lines.join("\n"));
                 r.set_text("import-message", &text);
                 let _ = r.find("import-message").map(|m| m.set_attribute("data-valid", "false"));
-                false
+                None
             }
         }
     };
@@ -528,11 +528,7 @@ fn wire_import(app: &Shared, root: &Root) {
     let r = root.clone();
     root.on::<Event>("import-use", "click", move |_| {
         let text = text_box(&r).map(|t| t.value()).unwrap_or_default();
-        if !check(&r, &text) {
-            return;
-        }
-        let Ok(data) = read_csv(&text) else { return };
-        let (kind, own) = data.into_own();
+        let Some((kind, own)) = check(&r, &text) else { return };
         {
             let mut s = a.borrow_mut();
             s.state.lab.dataset = kind;
