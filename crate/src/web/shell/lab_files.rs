@@ -7,7 +7,6 @@ use super::figure::{switch_view, LazyTrainer, Shared};
 use crate::web::model::export::file_name;
 use crate::web::model::lab_file::{self, LabFile, Opened};
 use crate::web::model::state::{State, View};
-use wasm_bindgen::JsCast;
 
 /// A lab file's text, through the browser's `JSON.stringify` (the host's tests write the same
 /// with serde_json: `lab_file::write`).
@@ -87,11 +86,9 @@ pub fn open_text(app: &Shared, text: &str) -> Result<(), String> {
     }
 }
 
-/// A message where the student is looking: above the graph or above the training views.
+/// A message above the figure's views (it shows in every view).
 fn say(app: &Shared, text: &str) {
-    let f = app.borrow();
-    f.notice(text);
-    let _ = f.root.el.set_attribute("data-lab-error", "true");
+    app.borrow().notice(text);
 }
 
 fn apply(app: &Shared, opened: Opened) {
@@ -114,7 +111,6 @@ fn apply(app: &Shared, opened: Opened) {
             None => LazyTrainer::new(&f.state.lab),
         };
         f.history = history;
-        let _ = f.root.el.remove_attribute("data-lab-error");
         f.notice(&notices.join("\n"));
     }
     super::lab::refresh(app);
@@ -155,9 +151,7 @@ pub fn wire(app: &Shared) {
     let a = app.clone();
     let r = root.clone();
     root.on::<web_sys::Event>("open-lab-file", "change", move |_| {
-        let Some(input) = r.find("open-lab-file").and_then(|i| i.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
-            return;
-        };
+        let Some(input) = r.input("open-lab-file") else { return };
         let a = a.clone();
         export::read_chosen_file(&input, move |got| match got {
             Ok(text) => {
