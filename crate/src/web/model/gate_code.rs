@@ -3,23 +3,13 @@
 //! to, `+=` where an input has more than one consumer (its gradients add up).
 
 use crate::graph::{fmt_compact, Graph, NodeId, Op, Trace};
-use crate::web::model::plot_math::sig;
+use crate::web::model::plot_math::{factor, sig};
 
 /// A name in the code: the input's label, or a constant's value.
 fn name(graph: &Graph, id: NodeId) -> String {
     match graph.node(id) {
         Some(n) if n.op == Op::Const => fmt_compact(n.value),
         _ => graph.label(id),
-    }
-}
-
-/// A number in the code: 6 significant digits, in brackets when negative.
-fn num(v: f64) -> String {
-    let s = sig(v, 6);
-    if v < 0.0 {
-        format!("({s})")
-    } else {
-        s
     }
 }
 
@@ -78,8 +68,8 @@ pub fn gate_code(graph: &Graph, trace: &Trace, k: usize) -> Vec<String> {
             "d{} {op} {} * d{me}   # = {} × {} = {}",
             graph.label(id),
             local(graph, step.node, i),
-            num(send.local),
-            num(step.upstream),
+            factor(send.local),
+            factor(step.upstream),
             sig(send.grad, 6)
         ));
     }

@@ -362,6 +362,17 @@ fn no_negative_zero(s: String) -> String {
     }
 }
 
+/// `v` as a factor in a written product (`1 × (−4) = −4`): 6 significant digits ([`sig`]),
+/// in brackets when negative.
+pub fn factor(v: f64) -> String {
+    let s = sig(v, 6);
+    if v < 0.0 {
+        format!("({s})")
+    } else {
+        s
+    }
+}
+
 /// A value for a label (a colour bar's ends, a tooltip): three significant digits, plain from
 /// 0.001 to 10⁵, else e-notation; trailing zeros dropped. "NaN" / "∞" / "−∞" for the others.
 /// `v` with `digits` significant digits: `0.000123457`, `2e−7` (not "0"), `1.23457e6`;

@@ -5,7 +5,7 @@
 //! gradient). Pure: the shell keeps a [`Quiz`] per graph and draws what these say.
 
 use crate::graph::{Graph, NodeId, Op, Trace};
-use crate::web::model::plot_math::sig;
+use crate::web::model::plot_math::{factor, sig};
 
 /// An answer is right within this fraction of the gradient…
 pub const TOLERANCE_REL: f64 = 0.01;
@@ -118,19 +118,9 @@ pub fn explain(graph: &Graph, trace: &Trace, step: usize) -> String {
         let local: f64 = c.sends.iter().filter(|x| x.to == s.node).map(|x| x.local).sum();
         let cname = graph.label(consumer);
         symbols.push(format!("∂{out}/∂{cname} × ∂{cname}/∂{name}"));
-        numbers.push(format!("{} × {}", num(c.upstream), num(local)));
+        numbers.push(format!("{} × {}", factor(c.upstream), factor(local)));
     }
     format!("∂{out}/∂{name} = {} = {} = {}", symbols.join(" + "), numbers.join(" + "), sig(s.upstream, 6))
-}
-
-/// A number as the quiz writes it: 6 significant digits, negative in brackets inside a product.
-fn num(v: f64) -> String {
-    let s = sig(v, 6);
-    if v < 0.0 {
-        format!("({s})")
-    } else {
-        s
-    }
 }
 
 /// What the page says after an answer: right or not, what was typed, and the explanation.
@@ -170,7 +160,7 @@ pub fn step_text(graph: &Graph, trace: &Trace, done: usize, ask: &[String], quiz
 /// `data-answer="right|wrong"` (and that class), the node asked now `data-asked="true"` and
 /// the class `asked`.
 pub fn mark(svg: &mut super::view::El, graph: &Graph, quiz: &Quiz, asked: Option<NodeId>) {
-    use super::view::{for_each_node, grad_label_at, Child, El};
+    use super::view::{for_each_node, grad_label_at, text, Child};
     for_each_node(svg, graph, |id, node| {
         let mut extra = String::new();
         if let Some(a) = quiz.answer_of(id) {
@@ -182,14 +172,8 @@ pub fn mark(svg: &mut super::view::El, graph: &Graph, quiz: &Quiz, asked: Option
             if let Some((x, y)) = grad_label_at(node) {
                 let cls = if a.right { "mark right" } else { "mark wrong" };
                 let sign = if a.right { "✓" } else { "✗" };
-                node.children.push(Child::El(
-                    El::svg("text")
-                        .attr("x", format!("{:.1}", x + 34.0))
-                        .attr("y", format!("{y:.1}"))
-                        .attr_s("class", cls)
-                        .attr("aria-label", if a.right { "answered right" } else { "answered wrong" })
-                        .text_s(sign),
-                ));
+                let label = if a.right { "answered right" } else { "answered wrong" };
+                node.children.push(Child::El(text(x + 34.0, y, cls, sign).attr_s("aria-label", label)));
             }
         }
         if Some(id) == asked {

@@ -243,7 +243,8 @@ fn smooth_path(points: &[Point]) -> String {
     d
 }
 
-fn text(x: f64, y: f64, class: &'static str, s: impl Into<String>) -> El {
+/// A label of the drawing at (x, y).
+pub(super) fn text(x: f64, y: f64, class: &'static str, s: impl Into<String>) -> El {
     El::svg("text").attr("x", c1(x)).attr("y", c1(y)).attr_s("class", class).text(s)
 }
 
