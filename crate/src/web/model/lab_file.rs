@@ -114,14 +114,23 @@ pub fn check_header(format: Option<&str>, version: Option<f64>) -> Result<(), St
 /// by [`open`].
 #[cfg(not(target_arch = "wasm32"))]
 pub fn read(text: &str) -> Result<LabFile, String> {
+    read_value(parse(text)?)
+}
+
+/// A file's text as JSON, at most [`MAX_FILE`] bytes (on the host).
+#[cfg(not(target_arch = "wasm32"))]
+fn parse(text: &str) -> Result<serde_json::Value, String> {
     if text.len() > MAX_FILE {
         return Err(too_big(text.len()));
     }
-    let head: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("this is not a lab file (not JSON: {e})"))?;
+    serde_json::from_str(text).map_err(|e| format!("this is not a lab file (not JSON: {e})"))
+}
+
+/// A parsed lab file: its format and version checked first, then the rest.
+#[cfg(not(target_arch = "wasm32"))]
+fn read_value(head: serde_json::Value) -> Result<LabFile, String> {
     check_header(head.get("format").and_then(|f| f.as_str()), head.get("version").and_then(|v| v.as_f64()))?;
-    let file: LabFile = serde_json::from_value(head).map_err(|e| not_fitting(&e.to_string()))?;
-    Ok(file)
+    serde_json::from_value(head).map_err(|e| not_fitting(&e.to_string()))
 }
 
 /// Why a file is too big to be read.
@@ -143,13 +152,12 @@ pub fn open(text: &str) -> Result<Opened, String> {
 /// Opens a lab file or a network file on the host (Open lab takes both), a network into `base`.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn open_any(text: &str, base: &State) -> Result<Opened, String> {
-    let head: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("this is not a lab file (not JSON: {e})"))?;
+    let head = parse(text)?;
     if head.get("format").and_then(|f| f.as_str()) == Some(NETWORK_FORMAT) {
         let file: NetworkFile = serde_json::from_value(head).map_err(|e| network_not_fitting(&e.to_string()))?;
         return open_network(file, base);
     }
-    open(text)
+    from_file(read_value(head)?)
 }
 
 /// The `format` of a network file (the training view's Export JSON), which Open lab opens too.
