@@ -127,8 +127,7 @@ pub fn plot_exports() -> Vec<(String, String)> {
     use super::skeleton::{CSV_PLOTS, SVG_PLOTS};
     let mut out = vec![];
     for &(canvas, what) in PLOT_FILES {
-        let bar_png = if canvas == "t-loss-plot" { "t-loss-plot-png".to_string() } else { format!("{canvas}-png") };
-        out.push((format!("{what}-png"), bar_png));
+        out.push((format!("{what}-png"), format!("{canvas}-png")));
         if SVG_PLOTS.contains(&canvas) {
             out.push((format!("{what}-svg"), format!("{canvas}-svg")));
         }
