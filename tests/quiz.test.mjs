@@ -134,5 +134,8 @@ describe('predict, then check', () => {
     // another graph, other counts
     await page.locator('#source').fill('a = 3\nb = a * a + 2 * a');
     await until(async () => (await table.locator('tr[data-way="forward"]').getAttribute('data-ops')) === '3', 'the counts follow the graph');
+    // …and the forward-mode menu names the new graph's inputs (as many as before is not enough)
+    await page.locator('#source').fill('p = 2\nf = p * p + 1');
+    await until(async () => (await page.locator('#tangent-of option').allTextContents()).join(' ') === 'none ∂/∂p', 'the menu follows the inputs');
   });
 });

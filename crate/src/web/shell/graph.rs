@@ -289,8 +289,16 @@ impl Figure {
         }));
         let options: Vec<(&str, &str)> = choices.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
         let chosen = tangent_input.map(|i| g.scene.graph.label(i)).unwrap_or_default();
-        if r.select("tangent-of").is_some_and(|s| s.length() as usize != options.len() || s.value() != chosen) {
-            r.fill_select("tangent-of", &options, &chosen);
+        // the menu is filled again when the inputs change (their names, not only their count)
+        if let Some(sel) = r.select("tangent-of") {
+            let names: Vec<&str> = options.iter().map(|o| o.0).collect();
+            let names = names.join(",");
+            if sel.get_attribute("data-inputs").as_deref() != Some(names.as_str()) {
+                r.fill_select("tangent-of", &options, &chosen);
+                let _ = sel.set_attribute("data-inputs", &names);
+            } else if sel.value() != chosen {
+                sel.set_value(&chosen);
+            }
         }
         let check = if quizzing && shown.steps < g.total_steps() {
             El::html("p")
