@@ -618,5 +618,21 @@ impl Parser {
     }
 }
 
+/// For property tests: a chain of statements over the inputs `a`, `b`, `c` (with `vals`):
+/// statement `n{i}` applies `forms[ops[i]]` (the last form for larger numbers) to two of the
+/// names before it, `{l}` and `{r}` in the form (`"{l} * {r}"`, `"tanh({l})"`).
+#[cfg(test)]
+pub(crate) fn chain_source(vals: &[f64], ops: &[usize], forms: &[&str]) -> String {
+    let mut src = format!("a = {}; b = {}; c = {}\n", vals[0], vals[1], vals[2]);
+    let mut last: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
+    for (i, &op) in ops.iter().enumerate() {
+        let (l, r) = (&last[i % last.len()], &last[(i + 1) % last.len()]);
+        let e = forms[op.min(forms.len() - 1)].replace("{l}", l).replace("{r}", r);
+        src.push_str(&format!("n{i} = {e}\n"));
+        last.push(format!("n{i}"));
+    }
+    src
+}
+
 #[cfg(test)]
 mod tests;

@@ -115,17 +115,16 @@ mod tests {
             vals in prop::collection::vec(-3.0f64..3.0, 3),
             ops in prop::collection::vec(0usize..7, 1..7),
         ) {
-            let mut src = format!("a = {}; b = {}; c = {}\n", vals[0], vals[1], vals[2]);
-            let mut last: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
-            for (i, op) in ops.iter().enumerate() {
-                let (l, r) = (&last[i % last.len()], &last[(i + 1) % last.len()]);
-                let e = match op {
-                    0 => format!("{l} * {r}"), 1 => format!("{l} + {r}"), 2 => format!("tanh({l}) * {r}"),
-                    3 => format!("sigmoid({l}) - {r}"), 4 => format!("exp(-{l}) * {l}"), 5 => format!("{l} ^ 2 + {r}"), _ => format!("max({l}, {r}) * {l}"),
-                };
-                src.push_str(&format!("n{i} = {e}\n"));
-                last.push(format!("n{i}"));
-            }
+            let forms = [
+                "{l} * {r}",
+                "{l} + {r}",
+                "tanh({l}) * {r}",
+                "sigmoid({l}) - {r}",
+                "exp(-{l}) * {l}",
+                "{l} ^ 2 + {r}",
+                "max({l}, {r}) * {l}",
+            ];
+            let src = crate::expr::chain_source(&vals, &ops, &forms);
             let mut g = parse(&src, Default::default()).unwrap();
             g.forward();
             g.backward();

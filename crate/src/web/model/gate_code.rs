@@ -136,17 +136,17 @@ mod tests {
             vals in prop::collection::vec(0.2f64..3.0, 3),
             ops in prop::collection::vec(0usize..8, 1..6),
         ) {
-            let mut src = format!("a = {}; b = {}; c = {}\n", vals[0], vals[1], vals[2]);
-            let mut last: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
-            for (i, op) in ops.iter().enumerate() {
-                let (l, r) = (&last[i % last.len()], &last[(i + 1) % last.len()]);
-                let e = match op {
-                    0 => format!("{l} * {r}"), 1 => format!("{l} + {r}"), 2 => format!("tanh({l})"), 3 => format!("{l} / {r}"),
-                    4 => format!("exp(-{l})"), 5 => format!("{l} ^ 2"), 6 => format!("sigmoid({l}) - {r}"), _ => format!("max({l}, {r})"),
-                };
-                src.push_str(&format!("n{i} = {e}\n"));
-                last.push(format!("n{i}"));
-            }
+            let forms = [
+                "{l} * {r}",
+                "{l} + {r}",
+                "tanh({l})",
+                "{l} / {r}",
+                "exp(-{l})",
+                "{l} ^ 2",
+                "sigmoid({l}) - {r}",
+                "max({l}, {r})",
+            ];
+            let src = crate::expr::chain_source(&vals, &ops, &forms);
             let (g, t) = run(&src);
             for (k, step) in t.steps.iter().enumerate() {
                 let lines = gate_code(&g, &t, k);

@@ -296,15 +296,13 @@ mod tests {
             ops in prop::collection::vec(0usize..4, 2..6),
             off in 1.5f64..10.0,
         ) {
-            let mut src = format!("a = {}; b = {}; c = {}\n", vals[0], vals[1], vals[2]);
-            let names = ["a", "b", "c"];
-            let mut last: Vec<String> = names.iter().map(|s| s.to_string()).collect();
-            for (i, op) in ops.iter().enumerate() {
-                let (l, r) = (&last[i % last.len()], &last[(i + 1) % last.len()]);
-                let e = match op { 0 => format!("{l} * {r}"), 1 => format!("{l} + {r}"), 2 => format!("tanh({l}) * {r}"), _ => format!("{l} - {r} * {l}") };
-                src.push_str(&format!("n{i} = {e}\n"));
-                last.push(format!("n{i}"));
-            }
+            let forms = [
+                "{l} * {r}",
+                "{l} + {r}",
+                "tanh({l}) * {r}",
+                "{l} - {r} * {l}",
+            ];
+            let src = crate::expr::chain_source(&vals, &ops, &forms);
             let mut g = parse(&src, Default::default()).unwrap();
             g.forward();
             let t = g.backward();
