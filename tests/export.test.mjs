@@ -7,7 +7,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import { useLab, until } from './support/browser.mjs';
+import { useLab, until, openElementFigure } from './support/browser.mjs';
 
 /** Clicks the button and returns the download: its suggested name and its bytes. */
 async function download(page, locator) {
@@ -121,18 +121,7 @@ describe('export', () => {
   });
 
   test('an element figure exports through export(what), and a wrong what says what is allowed', async (t) => {
-    const page = await lab.openUrl(t, 'host/hostile.html', {
-      ready: () => !!customElements.get('backprop-lab') && document.readyState === 'complete',
-      what: 'the <backprop-lab> element defined',
-    });
-    await page.evaluate(() => {
-      const el = document.createElement('backprop-lab');
-      el.id = 'fx';
-      el.setAttribute('preset', 'fan-out');
-      el.setAttribute('step', 'all');
-      document.getElementById('figures').append(el);
-    });
-    await until(() => page.evaluate(() => document.getElementById('fx').getAttribute('data-ready') === '1'), 'the figure is ready');
+    const page = await openElementFigure(lab, t, 'fx', { preset: 'fan-out', step: 'all' });
     const [d] = await Promise.all([page.waitForEvent('download'), page.evaluate(() => document.getElementById('fx').export('graph-json'))]);
     assert.equal(d.suggestedFilename(), 'backprop-lab-fan-out-graph.json');
     const g = JSON.parse(await fs.readFile(await d.path(), 'utf8'));

@@ -22,7 +22,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { useLab, waitReady, waitUntil } from './support/browser.mjs';
+import { useLab, waitReady, waitUntil, openHostPage } from './support/browser.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const README = path.resolve(here, '..', 'README.md');
@@ -361,11 +361,7 @@ function report(findings, what) {
 // ---- the tests -------------------------------------------------------------------------------
 
 /** Opens the host page for elements and iframes (tests/host/hostile.html). */
-const openHost = (lab, t) =>
-  lab.openUrl(t, HOST, {
-    ready: () => !!customElements.get('backprop-lab') && document.readyState === 'complete',
-    what: 'the <backprop-lab> element defined',
-  });
+const openHost = openHostPage;
 
 /**
  * Runs in the host page: four figures (graph, train, lr, step) with every attribute set to

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { useLab, until, screenshot } from './support/browser.mjs';
+import { useLab, until, screenshot, openElementFigure } from './support/browser.mjs';
 
 /** Clicks the button and returns the download: its suggested name and its text. */
 async function download(page, locator) {
@@ -211,17 +211,7 @@ describe('lab files', () => {
     }
 
     // the element: el.lab is the file, el.openLab(text) opens one and throws on a bad one
-    const host = await lab.openUrl(t, 'host/hostile.html', {
-      ready: () => !!customElements.get('backprop-lab') && document.readyState === 'complete',
-      what: 'the <backprop-lab> element defined',
-    });
-    await host.evaluate(() => {
-      const el = document.createElement('backprop-lab');
-      el.id = 'fl';
-      el.setAttribute('view', 'train');
-      document.getElementById('figures').append(el);
-    });
-    await until(() => host.evaluate(() => document.getElementById('fl').getAttribute('data-ready') === '1'), 'the figure is ready');
+    const host = await openElementFigure(lab, t, 'fl', { view: 'train' });
     const opened = await host.evaluate((text) => {
       const el = document.getElementById('fl');
       el.openLab(text);

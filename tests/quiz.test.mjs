@@ -4,7 +4,7 @@
 // (no callout, no gradient check, no Backward) before the pass is done.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useLab, until, screenshot } from './support/browser.mjs';
+import { useLab, until, screenshot, openElementFigure } from './support/browser.mjs';
 
 const node = (page, name) => page.locator(`#graph g.node[data-name="${name}"]`);
 
@@ -79,17 +79,7 @@ describe('predict, then check', () => {
     assert.ok(width <= 390, `the page is ${width}px wide at 390`);
     await screenshot(page, 'quiz-390.png', { fullPage: true });
 
-    const host = await lab.openUrl(t, 'host/hostile.html', {
-      ready: () => !!customElements.get('backprop-lab') && document.readyState === 'complete',
-      what: 'the <backprop-lab> element defined',
-    });
-    await host.evaluate(() => {
-      const el = document.createElement('backprop-lab');
-      el.id = 'fq';
-      el.setAttribute('preset', 'fan-out');
-      document.getElementById('figures').append(el);
-    });
-    await until(() => host.evaluate(() => document.getElementById('fq').getAttribute('data-ready') === '1'), 'the figure is ready');
+    const host = await openElementFigure(lab, t, 'fq', { preset: 'fan-out' });
     const fig = host.locator('#fq');
     assert.equal(await fig.locator('#quiz').isVisible(), false, 'no quiz unless asked');
     await host.evaluate(() => document.getElementById('fq').setAttribute('quiz', '1'));

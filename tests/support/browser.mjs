@@ -230,3 +230,33 @@ export async function until(fn, what, timeout = 5000) {
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/**
+ * Opens the plain host page tests/host/hostile.html (an empty `#figures` and the element's
+ * script), once `<backprop-lab>` is defined.
+ */
+export function openHostPage(lab, t) {
+  return lab.openUrl(t, 'host/hostile.html', {
+    ready: () => !!customElements.get('backprop-lab') && document.readyState === 'complete',
+    what: 'the <backprop-lab> element defined',
+  });
+}
+
+/**
+ * The host page with one `<backprop-lab id="{id}">` carrying `attrs`, once it is ready.
+ * Returns the page.
+ */
+export async function openElementFigure(lab, t, id, attrs) {
+  const page = await openHostPage(lab, t);
+  await page.evaluate(
+    ([id, attrs]) => {
+      const el = document.createElement('backprop-lab');
+      el.id = id;
+      for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+      document.getElementById('figures').append(el);
+    },
+    [id, attrs],
+  );
+  await until(() => page.evaluate((id) => document.getElementById(id).getAttribute('data-ready') === '1', id), 'the figure is ready');
+  return page;
+}
