@@ -241,3 +241,21 @@ describe('the Graph API', () => {
     assert.equal(byName(g).get('z').grad, 8);
   });
 });
+
+describe("the lecture's NumPy network (issue 14: layers wider than the playground's)", () => {
+  test('trains 64 × 1000 → 100 → 10 with its loss falling, and checks every argument', () => {
+    const net = new lab.LectureNet(64, 1000, 100, 10, 1e-4, 1);
+    const shapes = new Map(net.shapes().map(([n, r, c]) => [n, [r, c]]));
+    assert.deepEqual(shapes.get('w1'), [1000, 100]);
+    assert.deepEqual(shapes.get('grad_h'), [64, 100]);
+    // 153 steps of this size are one call's most work: two calls of 100
+    const losses = Float64Array.from([...net.train(100), ...net.train(100)]);
+    assert.ok(net.train(0) instanceof Float64Array && losses.length === 200);
+    assert.ok(losses[199] < losses[0] / 10, `${losses[0]} → ${losses[199]}`);
+    assert.equal(net.steps, 200);
+    assert.throws(() => new lab.LectureNet(64, 5000, 100, 10, 1e-4, 1), /inputs must be a whole number from 1 to 4,096; got 5000/);
+    assert.throws(() => new lab.LectureNet(64, 1000, 100, 10, NaN, 1), /rate must be a number/);
+    assert.throws(() => net.train(1e6), /more than one call may do/);
+    assert.equal(net.train(1).length, 1, 'still usable after an error');
+  });
+});

@@ -477,6 +477,42 @@ pub fn network_surface(t: &Trainer, r: &NetworkSurfaceRequest) -> Res<Surface> {
     })
 }
 
+// ---- the lecture's NumPy network ---------------------------------------------------------------
+
+/// `new LectureNet(examples, inputs, hidden, outputs, rate, seed)`: layers far wider than the
+/// playground's (up to [`crate::train::lecture::MAX_INPUTS`] inputs and
+/// [`crate::train::lecture::MAX_HIDDEN`] hidden units).
+pub fn lecture_net(
+    examples: f64,
+    inputs: f64,
+    hidden: f64,
+    outputs: f64,
+    rate: f64,
+    seed: f64,
+) -> Res<crate::train::lecture::LectureNet> {
+    use crate::train::lecture::*;
+    let call = "new LectureNet(examples, inputs, hidden, outputs, rate, seed)";
+    let config = LectureConfig {
+        examples: whole(call, "examples", examples, 1, MAX_EXAMPLES)?,
+        inputs: whole(call, "inputs", inputs, 1, MAX_INPUTS)?,
+        hidden: whole(call, "hidden", hidden, 1, MAX_HIDDEN)?,
+        outputs: whole(call, "outputs", outputs, 1, MAX_OUTPUTS)?,
+        rate: within(call, "rate", rate, MIN_RATE, MAX_RATE)?,
+        seed: whole(call, "seed", seed, 0, u32::MAX as usize)? as u64,
+    };
+    LectureNet::new(config).or_else(|e| refuse(call, e))
+}
+
+/// `train(steps)`: each step's loss (before its update), the work bounded like a Trainer's.
+pub fn lecture_train(net: &mut crate::train::lecture::LectureNet, steps: f64) -> Res<Vec<f64>> {
+    let call = "train(steps)";
+    let steps = whole(call, "steps", steps, 0, MAX_STEPS_PER_CALL)?;
+    bounded_work(call, steps, net.config().work_per_step())?;
+    let mut losses = Vec::new();
+    net.train(steps, &mut losses);
+    Ok(losses)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -656,5 +692,19 @@ mod tests {
         assert_eq!(show(4_294_967_295.0), "4294967295");
         assert_eq!(grouped(1_000_000), "1,000,000");
         assert_eq!(grouped(100), "100");
+    }
+    #[test]
+    fn the_lecture_net_checks_its_sizes_and_bounds_its_work() {
+        let mut net = lecture_net(64.0, 1000.0, 100.0, 10.0, 1e-4, 1.0).unwrap();
+        let l = lecture_train(&mut net, 2.0).unwrap();
+        assert_eq!(l.len(), 2);
+        assert!(l[1] < l[0]);
+        let e = lecture_net(64.0, 5000.0, 100.0, 10.0, 1e-4, 1.0).unwrap_err();
+        assert!(e.0.contains("inputs must be a whole number from 1 to 4,096; got 5000"), "{e}");
+        assert!(lecture_net(64.0, 1000.0, 100.0, 10.0, f64::NAN, 1.0).unwrap_err().0.contains("rate"));
+        assert!(lecture_net(1.5, 10.0, 10.0, 1.0, 0.1, 1.0).is_err());
+        let e = lecture_train(&mut net, 1e6).unwrap_err();
+        assert!(e.0.contains("more than one call may do"), "{e}");
+        assert_eq!(net.steps(), 2, "a refused call leaves the network as it was");
     }
 }

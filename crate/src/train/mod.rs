@@ -15,6 +15,7 @@
 
 pub mod data;
 pub mod import;
+pub mod lecture;
 pub mod loss;
 pub mod network;
 pub mod optim;

@@ -334,6 +334,47 @@ impl JsRangeTest {
     }
 }
 
+/// The lecture's two-layer NumPy network (random data, sigmoid hidden layer, no biases, the sum
+/// of squared errors, plain gradient descent): `new LectureNet(64, 1000, 100, 10, 1e-4, 1)`.
+#[wasm_bindgen(js_name = LectureNet)]
+pub struct JsLectureNet {
+    inner: crate::train::lecture::LectureNet,
+}
+
+#[wasm_bindgen(js_class = LectureNet)]
+impl JsLectureNet {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        examples: f64,
+        inputs: f64,
+        hidden: f64,
+        outputs: f64,
+        rate: f64,
+        seed: f64,
+    ) -> Result<JsLectureNet, JsError> {
+        checked::lecture_net(examples, inputs, hidden, outputs, rate, seed)
+            .map(|inner| JsLectureNet { inner })
+            .map_err(refused)
+    }
+
+    /// `steps` steps; each one's loss (before its update) as a `Float64Array`.
+    pub fn train(&mut self, steps: f64) -> Result<js_sys::Float64Array, JsError> {
+        let losses = checked::lecture_train(&mut self.inner, steps).map_err(refused)?;
+        Ok(js_sys::Float64Array::from(&losses[..]))
+    }
+
+    /// Steps taken so far.
+    #[wasm_bindgen(getter)]
+    pub fn steps(&self) -> f64 {
+        self.inner.steps() as f64
+    }
+
+    /// `[[name, rows, columns], …]`: x, y, w1, h, w2, y_pred and the gradients.
+    pub fn shapes(&self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.config().shapes())
+    }
+}
+
 /// A two-parameter loss on an n×n grid with the gradient-descent path from a start:
 /// `{grid: {n, x, y, values}, path: {points, losses, diverged_at}}`. The request is
 /// `{problem: "bowl", kappa, angle?}` or `{problem: "poly_fit", fixed, fixed_value}`, plus
