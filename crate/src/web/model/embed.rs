@@ -13,6 +13,7 @@ pub const PANELS: &[(&str, &str)] = &[
     ("nodes", "graph"),
     ("gradcheck", "graph"),
     ("editor", "graph"),
+    ("exercise", "graph"),
     ("network", "train"),
     ("boundary", "train"),
     ("loss", "train"),

@@ -24,16 +24,40 @@ pub struct Answer {
     pub right: bool,
 }
 
+/// One answer given in a table beside the graph (an exercise's cell, a layer's entry), by the
+/// cell's key.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CellAnswer {
+    pub key: String,
+    pub typed: f64,
+    pub truth: f64,
+    pub right: bool,
+}
+
 /// The answers given on one graph (a new graph or Reset starts again).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Quiz {
     pub answers: Vec<Answer>,
+    pub cells: Vec<CellAnswer>,
 }
 
 impl Quiz {
-    /// (right, asked).
+    /// (right, asked): the graph's nodes and the tables' cells together.
     pub fn score(&self) -> (usize, usize) {
-        (self.answers.iter().filter(|a| a.right).count(), self.answers.len())
+        let right = self.answers.iter().filter(|a| a.right).count() + self.cells.iter().filter(|a| a.right).count();
+        (right, self.answers.len() + self.cells.len())
+    }
+
+    pub fn cell(&self, key: &str) -> Option<&CellAnswer> {
+        self.cells.iter().find(|a| a.key == key)
+    }
+
+    /// Records `typed` as the answer of the cell `key` whose right value is `truth`.
+    pub fn answer_cell(&mut self, key: &str, typed: f64, truth: f64) -> CellAnswer {
+        let a = CellAnswer { key: key.to_string(), typed, truth, right: close_enough(typed, truth) };
+        self.cells.retain(|b| b.key != key);
+        self.cells.push(a.clone());
+        a
     }
 
     pub fn answer_of(&self, node: NodeId) -> Option<&Answer> {

@@ -424,6 +424,7 @@ fn stage() -> El {
                 "graph",
             ),
             panel(quiz_panel(), "graph"),
+            panel(exercise_panel(), "exercise"),
             panel(
                 exports(
                     "graph-export",
@@ -550,6 +551,31 @@ fn data_fieldset() -> El {
 
 /// Predict, then check (`quiz=1`): the question, *Your gradient*, Check, what the answer was
 /// and the score. Hidden unless the quiz is on.
+/// The exercise a preset sets (`web::model::exercise`): its title, text and table, and for the
+/// lecture's NumPy network the run of the whole network with its loss against step.
+fn exercise_panel() -> El {
+    let numpy = with_id("div", "numpy")
+        .attr("class", "numpy")
+        .attr("hidden", "")
+        .child(
+            El::html("div").attr("class", "toolbar").child(plain_button("numpy-train", "Train 2,000 steps")).child(
+                set(with_id("progress", "numpy-progress"), &[("max", "2000"), ("value", "0")])
+                    .attr("aria-label", "Steps of the lecture's network trained"),
+            ),
+        )
+        .child(plot(canvas("numpy-loss", "640", "260", "The lecture network's loss against step")))
+        .child(with_id("p", "numpy-text").attr("class", "help").attr("aria-live", "polite").attr("data-steps", "0"));
+    with_id("section", "exercise")
+        .attr("class", "exercise")
+        .attr("aria-labelledby", "exercise-title")
+        .attr("hidden", "")
+        .child(with_id("h3", "exercise-title"))
+        .child(with_id("p", "exercise-text").attr("class", "help"))
+        .child(host("exercise-host").attr("class", "exercise-host"))
+        .child(with_id("p", "exercise-feedback").attr("role", "status"))
+        .child(numpy)
+}
+
 fn quiz_panel() -> El {
     with_id("section", "quiz")
         .attr("class", "quiz")
@@ -916,7 +942,8 @@ mod tests {
     /// Every id in `www/index.html`'s body (but the boot note's), and the added back button.
     const SHELL_IDS: &str =
         "nav-graph nav-train nav-lr nav-step graph-view editor-title preset source error error-message \
-        error-caret syntax-help expand-sigmoid gradcheck-host btn-back-train btn-forward btn-backward \
+        error-caret syntax-help exercise exercise-title exercise-text exercise-host exercise-feedback numpy \
+        numpy-train numpy-progress numpy-loss numpy-loss-export numpy-loss-png numpy-text expand-sigmoid gradcheck-host btn-back-train btn-forward btn-backward \
         btn-step btn-reset step-count notice problems graph-host step-panel value-editor nodes-host \
         lab-notice train-view train-settings t-data t-noise-out t-noise t-train-out t-train t-features-label \
         t-features t-hidden-label t-hidden t-act t-loss t-opt t-beta-row t-beta-out t-beta t-lr-slider t-lr \
@@ -1062,7 +1089,7 @@ mod tests {
         let page = figure(true);
         let present = ids(&page);
         let wanted: Vec<&str> = SHELL_IDS.split_whitespace().collect();
-        assert_eq!(wanted.len(), 186);
+        assert_eq!(wanted.len(), 198);
         let missing: Vec<&&str> = wanted.iter().filter(|id| !present.contains(id)).collect();
         assert!(missing.is_empty(), "missing {missing:?}");
         let extra: Vec<&&str> = present.iter().filter(|id| !wanted.contains(id)).collect();

@@ -277,6 +277,45 @@ pub const PRESETS: &[Preset] = &[
         title: "Mul gate swaps and scales",
         source: "# the mul gate sends each input upstream × the other input\nx = 3; y = -4\nf = x * y",
     },
+    Preset {
+        id: "ex-cube",
+        title: "Exercise: the derivative of 5x³",
+        source: "# Exercise: the derivative of f(x) = 5x³, on paper first\nx = 2\nf = 5 * x^3",
+    },
+    Preset {
+        id: "ex-poly-fit",
+        title: "Exercise: fit θ₀x² + θ₁x + θ₂ to three points",
+        source: "# Exercise: fit F(x) = θ₀x² + θ₁x + θ₂ to (−2, −5), (0, 1), (1, 4) from θ = [1, 1, 1]\n\
+                 theta0 = 1; theta1 = 1; theta2 = 1\n\
+                 # each sample's error F(x) − y\n\
+                 e1 = theta0*4 + theta1*(-2) + theta2 - (-5)\n\
+                 e2 = theta0*0 + theta1*0 + theta2 - 1\n\
+                 e3 = theta0*1 + theta1*1 + theta2 - 4\n\
+                 # the mean of the squared errors\n\
+                 E = (e1^2 + e2^2 + e3^2) / 3",
+    },
+    Preset {
+        id: "ex-one-hidden",
+        title: "Exercise: a network with one hidden layer",
+        source: "# Exercise: the notes' network with one hidden layer and its four partial derivatives\n\
+                 X = 1.5; y = 1\n\
+                 w0 = 0.5; b0 = 0.1\n\
+                 w1 = -0.8; b1 = 0.2\n\
+                 z0 = X*w0 + b0\n\
+                 a0 = sigmoid(z0)\n\
+                 z1 = a0*w1 + b1\n\
+                 E = 0.5*(z1 - y)^2",
+    },
+    Preset {
+        id: "ex-numpy",
+        title: "Exercise: the lecture's two-layer NumPy network",
+        source: "# Exercise: the lecture's two-layer NumPy network (N = 64, D_in = 1000, H = 100, D_out = 10)\n\
+                 # one path through it: x → h = σ(x·w1) → y_pred = h·w2 → (y_pred − y)²\n\
+                 x = 0.5; w1 = -1.2; w2 = 0.8; y = 1\n\
+                 h = sigmoid(x*w1)\n\
+                 y_pred = h*w2\n\
+                 loss = (y_pred - y)^2",
+    },
 ];
 
 #[cfg(test)]

@@ -52,6 +52,8 @@ pub struct Figure {
     pub examples: u64,
     pub running: bool,
     pub job: Option<Job>,
+    /// The lecture's NumPy network, once its exercise's Train is pressed.
+    pub lecture: Option<super::exercise::LectureRun>,
     pub sweep: Option<LrSweep<Trainer>>,
     pub range: Option<crate::sweep::RangeTest<Trainer>>,
     pub compare: Option<[Vec<(f64, f64)>; 2]>,
@@ -205,6 +207,7 @@ pub fn mount(el: Element, pairs: &[(String, String)], host: Host, base: &str) ->
         step_seen: false,
         open_example: None,
         lab_ready: false,
+        lecture: None,
         me: std::rc::Weak::new(),
         change_queued: std::cell::Cell::new(false),
         away: 0,

@@ -48,6 +48,8 @@ pub struct GraphPart {
     /// The counts What a gradient costs shows now, timed once for a graph of that shape (so a
     /// step, a scrubbed value or a quiz answer does not time the four ways again).
     costs_shown: Cell<Option<crate::graph::cost::Costs>>,
+    /// The exercise's table as last drawn (patched, so a box being typed in stays).
+    pub exercise_last: std::cell::RefCell<Option<El>>,
 }
 
 /// Milliseconds one run of `f` takes: run again until 4 ms have gone (at most 10,000 times).
@@ -90,6 +92,7 @@ impl GraphPart {
             quiz: Quiz::default(),
             tangent_of: None,
             costs_shown: Cell::new(None),
+            exercise_last: Default::default(),
         };
         let backward = state.backward;
         g.set_source(state, &requested);
@@ -346,6 +349,7 @@ impl Figure {
         r.set_text("gate-code", &code.join("\n"));
         r.set_hidden("gate-code", code.is_empty());
         self.render_costs();
+        self.render_exercise();
         // all the gradients at once would end the quiz: Backward waits for its end
         r.set_disabled("btn-backward", quizzing && shown.steps < g.total_steps());
         r.set_text("step-count", &format!("step {} / {}", shown.steps, g.total_steps()));
@@ -515,6 +519,7 @@ pub fn init(app: &Shared) {
     wire_zoom(app, &root);
     wire_exports(app, &root);
     wire_quiz(app, &root);
+    super::exercise::wire(app, &root);
     let a = app.clone();
     root.on::<Event>("costs", "toggle", move |_| a.borrow().render_costs());
     let a = app.clone();

@@ -4,6 +4,7 @@
 
 pub mod api;
 mod dom;
+mod exercise;
 mod export;
 mod figure;
 mod graph;

@@ -242,6 +242,9 @@ fn frame(app: &Shared) {
         if here && a.job.is_some() {
             a.advance_job(12.0);
         }
+        if here {
+            a.advance_lecture();
+        }
         if a.state.view == View::Train {
             let t0 = now();
             a.draw_train(stepped);
@@ -261,7 +264,7 @@ fn frame(app: &Shared) {
             a.root.set_attr("perf", "data-fps", &format!("{fps:.1}"));
             a.root.set_attr("perf", "data-examples-per-second", &format!("{eps:.0}"));
         }
-        let again = (here && (a.playing || a.job.is_some())) || a.state.lab.perf;
+        let again = (here && (a.playing || a.job.is_some() || a.lecture_running())) || a.state.lab.perf;
         a.running = again;
         again
     };
