@@ -86,3 +86,28 @@ describe('the course exercises', () => {
     await screenshot(page, 'exercise-numpy-1280.png');
   });
 });
+
+describe('the Jacobian view', () => {
+  const lab = useLab();
+
+  test("each layer's Jacobian: the activation's diagonal, and J applied is the vectorised dinputs", async (t) => {
+    const page = await lab.openPage(t, 'view=train&hidden=3');
+    await page.locator('#t-layers summary').click();
+    await page.locator('#t-step').click();
+    const jac = page.locator('#t-layers-host details.jacobian[data-layer="1"]');
+    await until(async () => (await jac.count()) === 1, 'layer 1 has a Jacobian');
+    await jac.locator('summary').click();
+    const diag = jac.locator('[data-matrix^="∂outputs/∂z"] td');
+    assert.equal(await diag.count(), 9, '3 × 3');
+    for (let e = 0; e < 9; e++) {
+      if (Math.floor(e / 3) === e % 3) continue;
+      assert.equal(Number((await diag.nth(e).textContent()).replace('−', '-')), 0, `entry ${e} is off the diagonal`);
+    }
+    const row = async (prefix) => (await jac.locator(`[data-matrix^="${prefix}"] td`).allTextContents()).join(' ');
+    assert.equal(await row('dvalues[0]·J'), await row('dinputs[0]'), 'J applied = the vectorised product');
+    // (counted in u64: wasm's usize is 32 bits and wrapped this to 268,435,456)
+    assert.match(await jac.textContent(), /409,600 × 409,600 = 167,772,160,000 entries \(671 GB\)/);
+    await jac.scrollIntoViewIfNeeded();
+    await screenshot(page, 'jacobian-1280.png');
+  });
+});

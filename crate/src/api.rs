@@ -76,6 +76,11 @@ pub fn show(v: f64) -> String {
 
 /// `1000000` as `1,000,000`.
 pub fn grouped(n: usize) -> String {
+    grouped_u64(n as u64)
+}
+
+/// [`grouped`] for counts past a 32-bit `usize` (wasm's).
+pub fn grouped_u64(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {

@@ -227,9 +227,116 @@ pub fn layer_maps(layers: &[LayerSnapshot]) -> El {
         for (name, m) in &matrices {
             row = row.child(heat_table(name, m));
         }
-        host = host.child(row);
+        host = host.child(row).child(jacobian_view(layer, l));
     }
     host
+}
+
+/// The largest layer whose Jacobians are drawn entry by entry (neurons and inputs).
+pub const MAX_JACOBIAN: usize = 8;
+
+/// One example's Jacobians of a layer (row `r` of its batch): `act`, the diagonal of the
+/// activation's ∂outputs/∂z = diag(f′(z)) (every other entry is 0: each output depends on its
+/// own z only), and `full`, the layer's ∂outputs/∂X = diag(f′(z))·Wᵀ (neurons × inputs:
+/// ∂outputⱼ/∂xᵢ = f′(zⱼ)·W[i][j]).
+pub struct Jacobians {
+    pub act: Vec<f64>,
+    pub full: Matrix,
+}
+
+pub fn jacobians(layer: &LayerSnapshot, r: usize) -> Option<Jacobians> {
+    let (n, k) = (layer.n_neurons, layer.n_inputs);
+    let act: Option<Vec<f64>> =
+        (0..n).map(|j| Some(layer.activation.df(layer.z.get(r, j)?, layer.outputs.get(r, j)?))).collect();
+    let act = act?;
+    let mut data = Vec::with_capacity(n * k);
+    for (j, d) in act.iter().enumerate() {
+        for i in 0..k {
+            data.push(d * layer.weights.get(i, j)?);
+        }
+    }
+    Some(Jacobians { act, full: Matrix { shape: [n, k], data } })
+}
+
+/// `v · J`: a row of upstream gradients (one per output) through a Jacobian (outputs × inputs).
+pub fn through(v: &[f64], j: &Matrix) -> Vec<f64> {
+    (0..j.cols()).map(|i| v.iter().enumerate().map(|(o, g)| g * j.get(o, i).unwrap_or(f64::NAN)).sum()).collect()
+}
+
+/// What forming the Jacobian would cost: one example of a `width`-wide elementwise layer, and a
+/// batch of `batch` (the whole batch's outputs against its inputs), as f32.
+pub fn jacobian_sizes(width: u64, batch: u64) -> String {
+    let one = width * width;
+    let all = (width * batch) * (width * batch);
+    let bytes = |entries: u64| {
+        let b = entries as f64 * 4.0;
+        if b >= 1e12 {
+            format!("{} TB", super::plot_math::sig(b / 1e12, 3))
+        } else if b >= 1e9 {
+            format!("{} GB", super::plot_math::sig(b / 1e9, 3))
+        } else {
+            format!("{} MB", super::plot_math::sig(b / 1e6, 3))
+        }
+    };
+    format!(
+        "Formed, the Jacobian of a {w}-wide elementwise layer is {w} × {w} = {one} entries per example ({}); \
+         for a batch of {batch} it is {wb} × {wb} = {all} entries ({}), almost all zeros. Backprop never forms it: \
+         dvalues ⊙ f′(z) applies it with one product per entry of the batch, and ·Wᵀ the dense part.",
+        bytes(one),
+        bytes(all),
+        w = crate::api::grouped_u64(width),
+        wb = crate::api::grouped_u64(width * batch),
+        one = crate::api::grouped_u64(one),
+        all = crate::api::grouped_u64(all),
+    )
+}
+
+/// A layer's Jacobians for the batch's first example, entry by entry, and the vectorised
+/// product they equal; for a layer wider than [`MAX_JACOBIAN`], why not.
+pub fn jacobian_view(layer: &LayerSnapshot, index: usize) -> El {
+    let f = activation_name(layer.activation);
+    let mut el = El::html("details")
+        .attr_s("class", "jacobian")
+        .attr("data-layer", (index + 1).to_string())
+        .child(El::html("summary").text(format!("Layer {}'s Jacobian, for the batch's first example", index + 1)));
+    if layer.n_neurons > MAX_JACOBIAN || layer.n_inputs > MAX_JACOBIAN {
+        return el.child(El::html("p").attr_s("class", "help").text(format!(
+            "{} × {}: larger than {MAX_JACOBIAN} × {MAX_JACOBIAN}, too many entries to show one by one.",
+            layer.n_neurons, layer.n_inputs
+        )));
+    }
+    let Some(j) = jacobians(layer, 0) else { return el };
+    let n = layer.n_neurons;
+    let diag =
+        Matrix { shape: [n, n], data: (0..n * n).map(|e| if e / n == e % n { j.act[e / n] } else { 0.0 }).collect() };
+    let dvalues: Vec<f64> = (0..n).map(|c| layer.dvalues.get(0, c).unwrap_or(f64::NAN)).collect();
+    let via = through(&dvalues, &j.full);
+    let vectorised: Vec<f64> = (0..layer.n_inputs).map(|i| layer.dinputs.get(0, i).unwrap_or(f64::NAN)).collect();
+    let worst = via.iter().zip(&vectorised).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+    let row = |v: &[f64]| Matrix { shape: [1, v.len()], data: v.to_vec() };
+    let maps = El::html("div")
+        .attr_s("class", "layer-maps")
+        .child(heat_table(&format!("∂outputs/∂z = diag({f}′(z))"), &diag))
+        .child(heat_table("∂outputs/∂X = diag(f′(z))·Wᵀ", &j.full))
+        .child(heat_table("dvalues[0]·J", &row(&via)))
+        .child(heat_table(
+            if layer.activation == Activation::Linear {
+                "dinputs[0] = dvalues[0]·Wᵀ"
+            } else {
+                "dinputs[0] = dz[0]·Wᵀ"
+            },
+            &row(&vectorised),
+        ));
+    el = el.child(El::html("p").attr_s("class", "help").text(format!(
+        "Each output depends on its own z only, so the activation's Jacobian is diagonal ({n} × {n}, {} of its \
+         {} entries can be non-zero); the layer's is diag(f′(z))·Wᵀ, {n} × {}. The upstream gradient times it, \
+         dvalues[0]·J, is the vectorised dinputs[0] the layer computed (they differ by at most {}).",
+        n,
+        n * n,
+        layer.n_inputs,
+        super::plot_math::sig(worst, 2)
+    )));
+    el.child(maps).child(El::html("p").attr_s("class", "help").text(jacobian_sizes(4096, 100)))
 }
 
 /// A loss for the counters: four decimals in the usual range (0.6931, 0.0012), short
@@ -434,6 +541,57 @@ mod own_data_tests {
                 i += 4;
                 for (s, want) in said.iter().zip([scale.undo(lo), scale.undo(hi), lo, hi]) {
                     prop_assert!(close(*s, want), "{} says {} for {}", s, want, &own_data_sentence(&own));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod jacobian_tests {
+    use super::*;
+    use crate::train::{Trainer, TrainerConfig};
+
+    #[test]
+    fn the_jacobian_sizes_are_the_lectures() {
+        let s = jacobian_sizes(4096, 100);
+        assert!(s.contains("4,096 × 4,096 = 16,777,216 entries per example (67.1 MB)"), "{s}");
+        assert!(s.contains("409,600 × 409,600 = 167,772,160,000 entries (671 GB)"), "{s}");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(40))]
+        /// On trained networks of random shapes and activations, every layer's activation
+        /// Jacobian is diagonal (f′(z) on it) and the upstream gradient through the layer's
+        /// Jacobian is the dinputs its vectorised backward pass computed.
+        #[test]
+        fn the_jacobian_applied_is_the_vectorised_product(
+            hidden in proptest::collection::vec(1usize..8, 1..3),
+            act in 0usize..4,
+            seed in 0u64..1000,
+            steps in 1usize..4,
+        ) {
+            let activation = [Activation::Tanh, Activation::Sigmoid, Activation::Relu, Activation::Linear][act];
+            let config = TrainerConfig { hidden, activation, seed, ..TrainerConfig::default() };
+            let mut t = Trainer::new(config).unwrap();
+            t.train(steps);
+            for (l, layer) in t.batch_layers().iter().enumerate() {
+                let j = jacobians(layer, 0).unwrap();
+                let view = jacobian_view(layer, l);
+                let diag = view.walk().into_iter().find(|e| e.get("data-matrix").is_some_and(|m| m.starts_with("∂outputs/∂z"))).unwrap();
+                let cells: Vec<String> = diag.walk().into_iter().filter(|e| e.tag == "td").map(|e| e.text_content()).collect();
+                let n = layer.n_neurons;
+                for (e, c) in cells.iter().enumerate() {
+                    if e / n != e % n {
+                        let v: f64 = c.replace('−', "-").parse().unwrap();
+                        proptest::prop_assert_eq!(v, 0.0, "off the diagonal");
+                    }
+                }
+                let dvalues: Vec<f64> = (0..n).map(|c| layer.dvalues.get(0, c).unwrap()).collect();
+                let via = through(&dvalues, &j.full);
+                for (i, v) in via.iter().enumerate() {
+                    let d = layer.dinputs.get(0, i).unwrap();
+                    proptest::prop_assert!((v - d).abs() <= 1e-5 * (1.0 + d.abs()), "layer {l} input {i}: {v} vs {d}");
                 }
             }
         }
