@@ -107,6 +107,11 @@ describe('the Jacobian view', () => {
     assert.equal(await row('dvalues[0]·J'), await row('dinputs[0]'), 'J applied = the vectorised product');
     // (counted in u64: wasm's usize is 32 bits and wrapped this to 268,435,456)
     assert.match(await jac.textContent(), /409,600 × 409,600 = 167,772,160,000 entries \(671 GB\)/);
+    // hovering a neuron: its formula with the numbers in, the output neuron's bias too
+    const tip = async (layer) => page.locator(`#t-network g.neuron[data-layer="${layer}"] title`).first().textContent();
+    assert.match(await tip(1), /z = Σ wᵢxᵢ \+ b = .+ = .+; a = tanh\(z\) = /);
+    assert.match(await tip(2), /^output 2\.0: bias b2_0 = .+∂L\/∂b = [\s\S]+z = Σ wᵢxᵢ \+ b = /);
+    assert.match(await page.locator('#t-network line.edge title').first().textContent(), /∂L\/∂w = Σ over the batch of xᵢ·dzⱼ/);
     await jac.scrollIntoViewIfNeeded();
     await screenshot(page, 'jacobian-1280.png');
   });

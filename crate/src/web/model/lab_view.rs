@@ -87,10 +87,10 @@ pub fn network_svg(layers: &[LayerSnapshot], inputs: &[String], show_grads: bool
                         .attr("data-weight", fmt_full(wv))
                         .attr("data-grad", fmt_full(gv))
                         .child(El::svg("title").text(format!(
-                            "w{}_{i}_{j} = {}   ∂L/∂w = {}",
+                            "w{}_{i}_{j} = {}\n∂L/∂w = Σ over the batch of xᵢ·dzⱼ = (Xᵀ·dz)[{i}][{j}] = {}",
                             l + 1,
                             fmt_short(wv),
-                            fmt_short(gv)
+                            super::plot_math::sig(gv, 4)
                         ))),
                 );
             }
@@ -109,11 +109,12 @@ pub fn network_svg(layers: &[LayerSnapshot], inputs: &[String], show_grads: bool
                 let b = layer.biases.get(0, r).unwrap_or(f64::NAN);
                 let db = layer.dbiases.get(0, r).unwrap_or(f64::NAN);
                 let kind = if c == columns.len() - 1 { "output" } else { "neuron" };
-                (
-                    String::new(),
-                    format!("{kind} {c}.{r}: bias b{c}_{r} = {}   ∂L/∂b = {}", fmt_short(b), fmt_short(db)),
-                    signed_color(b, 1.0),
-                )
+                let mut tip = format!("{kind} {c}.{r}: bias b{c}_{r} = {}   ∂L/∂b = {}", fmt_short(b), fmt_short(db));
+                if let Some(f) = neuron_formula(layer, r) {
+                    tip.push('\n');
+                    tip.push_str(&f);
+                }
+                (String::new(), tip, signed_color(b, 1.0))
             };
             let mut g = El::svg("g").attr("class", "neuron").attr("data-layer", c.to_string());
             g = g.child(El::svg("title").text(tip));
@@ -230,6 +231,30 @@ pub fn layer_maps(layers: &[LayerSnapshot]) -> El {
         host = host.child(row).child(jacobian_view(layer, l));
     }
     host
+}
+
+/// Neuron `j`'s formula with the numbers in, on the last batch's first example and the
+/// weights as they stand: "z = Σ wᵢxᵢ + b = 0.5 × 1.2 + (−0.3) × 0.4 + 0.1 = 0.58; a = tanh(z) =
+/// 0.5227".
+pub fn neuron_formula(layer: &LayerSnapshot, j: usize) -> Option<String> {
+    use super::plot_math::{factor, sig};
+    let b = layer.biases.get(0, j)?;
+    let mut terms = vec![];
+    let mut z = b;
+    for i in 0..layer.n_inputs {
+        let (w, x) = (layer.weights.get(i, j)?, layer.inputs.get(0, i)?);
+        terms.push(format!("{} × {}", factor(w), factor(x)));
+        z += w * x;
+    }
+    terms.push(factor(b));
+    let a = layer.activation.f(z);
+    let f = activation_name(layer.activation);
+    Some(format!(
+        "on the last batch's first example: z = Σ wᵢxᵢ + b = {} = {}; a = {f}(z) = {}",
+        terms.join(" + "),
+        sig(z, 6),
+        sig(a, 6)
+    ))
 }
 
 /// The largest layer whose Jacobians are drawn entry by entry (neurons and inputs).
@@ -561,6 +586,30 @@ mod jacobian_tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(40))]
+        /// Every neuron's formula adds up: its products and bias sum to the z it states, and a
+        /// is the activation of that z.
+        #[test]
+        fn the_neuron_formulas_add_up(hidden in proptest::collection::vec(1usize..8, 1..3), act in 0usize..4, seed in 0u64..1000) {
+            let activation = [Activation::Tanh, Activation::Sigmoid, Activation::Relu, Activation::Linear][act];
+            let mut t = Trainer::new(TrainerConfig { hidden, activation, seed, ..TrainerConfig::default() }).unwrap();
+            t.train(2);
+            for layer in t.network().layers().iter().map(|l| l.snapshot()) {
+                for j in 0..layer.n_neurons {
+                    let f = neuron_formula(&layer, j).unwrap();
+                    let num = |s: &str| s.trim().trim_start_matches('(').trim_end_matches(')').replace('−', "-").parse::<f64>().unwrap();
+                    let sum = f.split(" = ").nth(2).unwrap();
+                    let stated = num(f.split(" = ").nth(3).unwrap().split(';').next().unwrap());
+                    let total: f64 = sum.split(" + ").map(|t| match t.split_once(" × ") {
+                        Some((w, x)) => num(w) * num(x),
+                        None => num(t),
+                    }).sum();
+                    proptest::prop_assert!((total - stated).abs() <= 1e-4 * (1.0 + stated.abs()), "{}", f);
+                    let a = num(f.rsplit(" = ").next().unwrap());
+                    proptest::prop_assert!((a - layer.activation.f(stated)).abs() <= 1e-4 * (1.0 + a.abs()), "{}", f);
+                }
+            }
+        }
+
         /// On trained networks of random shapes and activations, every layer's activation
         /// Jacobian is diagonal (f′(z) on it) and the upstream gradient through the layer's
         /// Jacobian is the dinputs its vectorised backward pass computed.
