@@ -4,7 +4,7 @@
 // NumPy network trains here for 2,000 steps with its loss falling.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useLab, until, screenshot } from './support/browser.mjs';
+import { useLab, until, screenshot, openElementFigure } from './support/browser.mjs';
 
 const cell = (page, key) => page.locator(`#exercise-table td[data-cell="${key}"]`);
 
@@ -114,5 +114,30 @@ describe('the Jacobian view', () => {
     assert.match(await page.locator('#t-network line.edge title').first().textContent(), /∂L\/∂w = Σ over the batch of xᵢ·dzⱼ/);
     await jac.scrollIntoViewIfNeeded();
     await screenshot(page, 'jacobian-1280.png');
+  });
+});
+
+describe('an exercise as a figure on a host page', () => {
+  const lab = useLab();
+
+  test('two exercise figures on one page keep their own tables and quiz', async (t) => {
+    const page = await openElementFigure(lab, t, 'fit', { preset: 'ex-poly-fit', quiz: '1' });
+    await page.evaluate(() => {
+      const el = document.createElement('backprop-lab');
+      el.id = 'cube';
+      el.setAttribute('preset', 'ex-cube');
+      document.getElementById('figures').append(el);
+    });
+    await until(() => page.evaluate(() => document.getElementById('cube').getAttribute('data-ready') === '1'), 'the second figure is ready');
+    const fit = page.locator('#fit');
+    const box = fit.getByRole('textbox', { name: 'Your ∂E₁/∂θ₀' });
+    await box.fill('64');
+    await box.press('Enter');
+    await until(async () => (await fit.locator('#exercise-table td[data-cell="s1-d0"]').getAttribute('data-answer')) === 'right', 'the fit figure marks its cell');
+    assert.equal(await fit.locator('#quiz-score').getAttribute('data-score'), '1/1');
+    const cube = page.locator('#cube');
+    assert.equal(await cube.locator('#exercise-table td[data-cell="df"]').getAttribute('data-value'), '60');
+    assert.equal(await cube.locator('#quiz').isVisible(), false, 'the other figure is not a quiz');
+    await screenshot(page, 'exercise-host-1280.png', { fullPage: true });
   });
 });
