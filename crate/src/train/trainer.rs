@@ -663,13 +663,21 @@ impl Trainer {
         let mut t = Trainer::new(run.config)?;
         t.dataset = Dataset::from_points(t.config.dataset.clone(), run.train, run.test)?;
         let diverged = matches!(run.status, Status::Diverged { .. });
-        if let Some(bad) = run.params.iter().find(|v| !v.is_finite()).filter(|_| !diverged) {
-            return Err(TrainError::Invalid(format!(
-                "the weights and biases must be finite unless the run diverged (got {bad})"
-            )));
+        // the network holds f32: a finite f64 past f32's range would become ∞ (and be saved as
+        // null, read back as NaN: not the same run)
+        let fits = |v: &f64| v.is_finite() && v.abs() <= f64::from(f32::MAX);
+        for (what, values) in [("the weights and biases", &run.params), ("the optimizer's state", &run.optimizer_state)]
+        {
+            if let Some(bad) = values.iter().find(|v| !fits(v)).filter(|_| !diverged) {
+                return Err(TrainError::Invalid(format!(
+                    "{what} must be finite numbers within ±3.4e38 unless the run diverged (got {bad})"
+                )));
+            }
         }
-        t.net.set_params(&run.params)?;
-        t.optimizer.restore(run.optimizer_steps, &run.optimizer_state, &t.net)?;
+        // a diverged run keeps its non-finite values, all as NaN (as a saved file has them)
+        let kept = |values: &[f64]| values.iter().map(|v| if fits(v) { *v } else { f64::NAN }).collect::<Vec<_>>();
+        t.net.set_params(&kept(&run.params))?;
+        t.optimizer.restore(run.optimizer_steps, &kept(&run.optimizer_state), &t.net)?;
         t.load_data();
         let n = t.dataset.train().len();
         let mut seen = vec![false; n];

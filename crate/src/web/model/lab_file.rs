@@ -165,6 +165,12 @@ pub const NETWORK_FORMAT: &str = "backprop-lab-network";
 
 /// Why a network file could not be read.
 pub fn network_not_fitting(why: &str) -> String {
+    // (the reader's reason quotes what it met, which may be a value of any length)
+    const MOST: usize = 240;
+    let why = match why.char_indices().nth(MOST) {
+        Some((cut, _)) => format!("{}…", &why[..cut]),
+        None => why.to_string(),
+    };
     format!("the network file does not fit version 1: {why}")
 }
 
