@@ -4,6 +4,7 @@
 
 use super::dom::Root;
 use super::figure::{Figure, Shared};
+use super::lab::now;
 use super::plot::{self, LineChart, Series, Style};
 use crate::train::lecture::{LectureConfig, LectureNet};
 use crate::web::model::exercise::{self, Kind};
@@ -124,10 +125,6 @@ impl Figure {
             web_sys::console::error_1(&format!("backprop-lab: {e}").into());
         }
     }
-}
-
-fn now() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 /// Enter in a cell's box checks it (the focus goes on to the next box); Train starts, pauses

@@ -80,7 +80,8 @@ fn canvas_px(c: &HtmlCanvasElement, e: &MouseEvent) -> (f64, f64) {
     ((e.client_x() as f64 - rect.left()) * sx, (e.client_y() as f64 - rect.top()) * sy)
 }
 
-fn now() -> f64 {
+/// The page's clock (ms), for budgets within a frame.
+pub(super) fn now() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
