@@ -128,4 +128,65 @@ describe('predict, then check', () => {
     await page.locator('#source').fill('p = 2\nf = p * p + 1');
     await until(async () => (await page.locator('#tangent-of option').allTextContents()).join(' ') === 'none ∂/∂p', 'the menu follows the inputs');
   });
+
+  test('the layer view asks entries of dinputs, dweights and dbiases and checks them against the matrices shown', async (t) => {
+    const page = await lab.openPage(t, 'view=train&quiz=1');
+    await page.locator('#t-layers summary').click();
+    await page.locator('#t-lecture').check();
+    assert.equal(await page.locator('#t-quiz').isVisible(), true);
+    const host = page.locator('#t-layers-host');
+    const box = (name) => page.getByRole('textbox', { name: `Your ${name} (layer 1)` });
+    await box('dinputs[0][0]').waitFor();
+    assert.equal(await host.locator('input[data-cell]').count(), 3);
+    assert.equal(await host.locator('[data-matrix="dbiases = Σ dvalues"] td').count(), 0, 'dbiases is hidden until answered');
+    assert.equal(await host.locator('details.jacobian').count(), 0, 'so is the Jacobian, which shows dinputs[0]');
+    const score = page.locator('#t-quiz-score');
+    const feedback = page.locator('#t-quiz-feedback');
+    // the notes' numbers: dinputs[0][0] = 0.44, dbiases = 10
+    await box('dinputs[0][0]').fill('0.44');
+    await box('dinputs[0][0]').press('Enter');
+    await until(async () => (await score.getAttribute('data-score')) === '1/1', 'one right');
+    assert.match(await feedback.textContent(), /^Right: you said 0\.44 for layer 1's dinputs\[0\]\[0\]; dinputs\[0\]\[0\] = Σⱼ dvalues\[0\]\[j\]·W\[0\]\[j\] = 1 × 0\.2 \+ 1 × 0\.5 \+ 1 × \(−0\.26\) = 0\.44\.$/);
+    assert.equal(await feedback.getAttribute('data-answer'), 'right');
+    assert.equal(await host.locator('td[data-cell="dinputs-1-0-0"]').getAttribute('data-answer'), 'right');
+    assert.equal(await box('dweights[0][0]').evaluate((e) => e === document.activeElement), true, 'the focus goes on to the next box');
+    await box('dweights[0][0]').fill('3');
+    await box('dweights[0][0]').press('Enter');
+    await until(async () => (await score.getAttribute('data-score')) === '1/2', 'one wrong');
+    assert.match(await feedback.textContent(), /^Not quite: you said 3 .*= 1 × 1 \+ 2 × 2 \+ \(−1\.5\) × 3 \+ \(−2\.4\) × 4 = −9\.1\.$/);
+    assert.equal(await host.locator('td[data-cell="dweights-1-0-0"]').getAttribute('data-answer'), 'wrong');
+    await box('dbiases[0][0]').fill('ten');
+    await box('dbiases[0][0]').press('Enter');
+    assert.match(await feedback.textContent(), /not a number/);
+    assert.equal(await score.getAttribute('data-score'), '1/2', 'nothing recorded');
+    await box('dbiases[0][0]').fill('10');
+    await box('dbiases[0][0]').press('Enter');
+    await until(async () => (await score.getAttribute('data-score')) === '2/3', 'all three asked');
+    assert.equal(await score.textContent(), 'Score: 2 of 3 right.');
+    assert.deepEqual(await host.locator('[data-matrix="dbiases = Σ dvalues"] td').allTextContents(), ['10.00 ✓', '10.00', '10.00']);
+    assert.equal(await host.locator('details.jacobian').count(), 1);
+    await screenshot(page.locator('#t-layers'), 'layer-quiz-1280.png');
+  });
+
+  test('on the live network, an asked entry is worked out from the matrices on screen; ask= picks it', async (t) => {
+    const page = await lab.openPage(t, 'view=train&quiz=1&hidden=3&ask=dbiases-2-0,dweights-1-1-2');
+    await page.getByRole('button', { name: 'Step' }).click();
+    await page.locator('#t-layers summary').click();
+    const host = page.locator('#t-layers-host');
+    await host.locator('input[data-cell]').first().waitFor();
+    assert.deepEqual(await host.locator('input[data-cell]').evaluateAll((a) => a.map((e) => e.dataset.cell)), ['dweights-1-1-2', 'dbiases-2-0']);
+    // the net's tooltips keep the gradients to themselves
+    assert.doesNotMatch(await page.locator('#t-network').textContent(), /∂L\/∂w = Σ over the batch/);
+    // dbiases of the (linear) output layer's neuron: the sum of its dvalues, read from the cells' full values
+    const dz = await host.locator('[data-matrix="dvalues"]').nth(1).locator('td').evaluateAll((tds) => tds.map((td) => td.title));
+    const col0 = dz.filter((s) => /\[\d+\]\[0\] = /.test(s)).map((s) => Number(s.split(' = ').pop().replace('−', '-')));
+    assert.equal(col0.length, 10, `a batch of 10: ${dz}`);
+    const sum = col0.reduce((a, b) => a + b, 0);
+    const bias = page.getByRole('textbox', { name: 'Your dbiases[0][0] (layer 2)' });
+    await bias.fill(String(sum));
+    await bias.press('Enter');
+    await until(async () => (await page.locator('#t-quiz-score').getAttribute('data-score')) === '1/1', `Σ dvalues = ${sum} is right`);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page.locator('#t-layers'), 'layer-quiz-390.png');
+  });
 });

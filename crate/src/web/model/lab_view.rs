@@ -2,8 +2,10 @@
 //! the layer view (each matrix of the last batch as a small heatmap). Pure Rust, tested on
 //! the host; `lab` mounts the trees.
 
+use super::layer_quiz::{self, LayerAsk, Which};
 use super::plot_math::{lighten, Rgb, TEST, TRAIN};
-use super::view::El;
+use super::quiz::Quiz;
+use super::view::{Child, El};
 use crate::graph::{fmt_full, fmt_short};
 use crate::tensor::{Activation, Dense, LayerSnapshot, Matrix};
 use ndarray::{array, Array1};
@@ -39,7 +41,15 @@ fn max_abs<'a>(values: impl Iterator<Item = &'a f64>) -> f64 {
 /// last batch. Every line carries `data-weight`, `data-grad` and a tooltip with both.
 /// `thumbs[c][r]`, where given, is an image (a data URL) of what neuron r of column c
 /// computes over the input plane (column 0: the input features), drawn on the neuron.
-pub fn network_svg(layers: &[LayerSnapshot], inputs: &[String], show_grads: bool, thumbs: &[Vec<String>]) -> El {
+/// In a quiz (`quiz`) the weights' tooltips keep their gradients to themselves: the layer
+/// view asks them.
+pub fn network_svg(
+    layers: &[LayerSnapshot],
+    inputs: &[String],
+    show_grads: bool,
+    thumbs: &[Vec<String>],
+    quiz: bool,
+) -> El {
     let mut columns: Vec<usize> = vec![inputs.len()];
     columns.extend(layers.iter().map(|l| l.n_neurons));
     // As tall as the widest column needs (46 units a neuron, up to 300), so a small network
@@ -86,12 +96,20 @@ pub fn network_svg(layers: &[LayerSnapshot], inputs: &[String], show_grads: bool
                         .attr("stroke-opacity", "0.75")
                         .attr("data-weight", fmt_full(wv))
                         .attr("data-grad", fmt_full(gv))
-                        .child(El::svg("title").text(format!(
-                            "w{}_{i}_{j} = {}\n∂L/∂w = Σ over the batch of xᵢ·dzⱼ = (Xᵀ·dz)[{i}][{j}] = {}",
-                            l + 1,
-                            fmt_short(wv),
-                            super::plot_math::sig(gv, 4)
-                        ))),
+                        .child(El::svg("title").text(if quiz {
+                            format!(
+                                "w{}_{i}_{j} = {}\n∂L/∂w = (Xᵀ·dz)[{i}][{j}]: hidden in the quiz (the layer view asks it)",
+                                l + 1,
+                                fmt_short(wv)
+                            )
+                        } else {
+                            format!(
+                                "w{}_{i}_{j} = {}\n∂L/∂w = Σ over the batch of xᵢ·dzⱼ = (Xᵀ·dz)[{i}][{j}] = {}",
+                                l + 1,
+                                fmt_short(wv),
+                                super::plot_math::sig(gv, 4)
+                            )
+                        })),
                 );
             }
         }
@@ -193,8 +211,11 @@ pub fn heat_table(name: &str, m: &Matrix) -> El {
         .child(table)
 }
 
-/// Every layer's matrices for the last batch, one row of heatmaps per layer.
-pub fn layer_maps(layers: &[LayerSnapshot]) -> El {
+/// Every layer's matrices for the last batch, one row of heatmaps per layer. In a quiz
+/// ([`super::layer_quiz`]) a gradient with an entry still to answer is a box to type it in
+/// instead (and the layer's Jacobian, which would show dinputs, waits for it); once answered,
+/// the entry is marked in its matrix.
+pub fn layer_maps(layers: &[LayerSnapshot], quiz: Option<(&[LayerAsk], &Quiz)>) -> El {
     let mut host = El::html("div");
     for (l, layer) in layers.iter().enumerate() {
         let mut row = El::html("div").attr("class", "layer-maps").child(El::html("h3").text(format!(
@@ -211,26 +232,98 @@ pub fn layer_maps(layers: &[LayerSnapshot]) -> El {
         let f = activation_name(layer.activation);
         // the gradient the products use
         let g = if linear { "dvalues" } else { "dz" };
-        let mut matrices: Vec<(String, &Matrix)> =
-            vec![("X".into(), &layer.inputs), ("W".into(), &layer.weights), ("b".into(), &layer.biases)];
+        let mut matrices: Vec<(String, &Matrix, Option<Which>)> = vec![
+            ("X".into(), &layer.inputs, None),
+            ("W".into(), &layer.weights, None),
+            ("b".into(), &layer.biases, None),
+        ];
         if linear {
-            matrices.push(("outputs".into(), &layer.outputs));
-            matrices.push(("dvalues".into(), &layer.dvalues));
+            matrices.push(("outputs".into(), &layer.outputs, None));
+            matrices.push(("dvalues".into(), &layer.dvalues, None));
         } else {
-            matrices.push(("z = X·W + b".into(), &layer.z));
-            matrices.push((format!("outputs = {f}(z)"), &layer.outputs));
-            matrices.push(("dvalues".into(), &layer.dvalues));
-            matrices.push((format!("dz = dvalues ⊙ {f}′(z)"), &layer.dz));
+            matrices.push(("z = X·W + b".into(), &layer.z, None));
+            matrices.push((format!("outputs = {f}(z)"), &layer.outputs, None));
+            matrices.push(("dvalues".into(), &layer.dvalues, None));
+            matrices.push((format!("dz = dvalues ⊙ {f}′(z)"), &layer.dz, None));
         }
-        matrices.push((format!("dinputs = {g}·Wᵀ"), &layer.dinputs));
-        matrices.push((format!("dweights = Xᵀ·{g}"), &layer.dweights));
-        matrices.push((format!("dbiases = Σ {g}"), &layer.dbiases));
-        for (name, m) in &matrices {
-            row = row.child(heat_table(name, m));
+        matrices.push((format!("dinputs = {g}·Wᵀ"), &layer.dinputs, Some(Which::Dinputs)));
+        matrices.push((format!("dweights = Xᵀ·{g}"), &layer.dweights, Some(Which::Dweights)));
+        matrices.push((format!("dbiases = Σ {g}"), &layer.dbiases, Some(Which::Dbiases)));
+        let mut jacobian_open = true;
+        for (name, m, which) in &matrices {
+            let table = match (quiz, which) {
+                (Some((asks, q)), Some(w)) => {
+                    let open: Vec<&LayerAsk> = layer_quiz::open(asks, q, l, *w).collect();
+                    if open.is_empty() {
+                        mark_answers(heat_table(name, m), asks, q, l, *w)
+                    } else {
+                        jacobian_open &= *w != Which::Dinputs;
+                        ask_box(name, m, &open)
+                    }
+                }
+                _ => heat_table(name, m),
+            };
+            row = row.child(table);
         }
-        host = host.child(row).child(jacobian_view(layer, l));
+        host = host.child(row);
+        if jacobian_open {
+            host = host.child(jacobian_view(layer, l));
+        }
     }
     host
+}
+
+/// A gradient's place in a quiz: its name and shape, and a box for each entry asked.
+fn ask_box(name: &str, m: &Matrix, open: &[&LayerAsk]) -> El {
+    let mut boxes = El::html("div").attr("class", "asks");
+    for a in open {
+        let entry = a.name();
+        boxes = boxes.child(
+            El::html("label").text(format!("{entry} =")).child(
+                El::html("input")
+                    .attr_s("type", "text")
+                    .attr_s("inputmode", "decimal")
+                    .attr_s("autocomplete", "off")
+                    .attr_s("size", "7")
+                    .attr("data-cell", a.key())
+                    .attr("aria-label", format!("Your {entry} (layer {})", a.layer + 1)),
+            ),
+        );
+    }
+    El::html("div")
+        .attr("class", "heat ask")
+        .attr("data-matrix", name.to_string())
+        .child(
+            El::html("div")
+                .child(El::html("span").attr("class", "name").text(name.to_string()))
+                .child(El::html("span").attr("class", "shape").text(format!("{}×{}", m.rows(), m.cols()))),
+        )
+        .child(boxes)
+}
+
+/// The answered entries of a gradient's heatmap: `data-cell`, `data-answer="right|wrong"`,
+/// the class and ✓ or ✗.
+fn mark_answers(mut heat: El, asks: &[LayerAsk], q: &Quiz, l: usize, w: Which) -> El {
+    let answered: Vec<(&LayerAsk, bool)> = asks
+        .iter()
+        .filter(|a| a.layer == l && a.which == w)
+        .filter_map(|a| q.cell(&a.key()).map(|c| (a, c.right)))
+        .collect();
+    if answered.is_empty() {
+        return heat;
+    }
+    let Some(Child::El(table)) = heat.children.last_mut() else { return heat };
+    for (a, right) in answered {
+        let Some(Child::El(tr)) = table.children.get_mut(a.r) else { continue };
+        let Some(Child::El(td)) = tr.children.get_mut(a.c) else { continue };
+        let word = if right { "right" } else { "wrong" };
+        let text = td.text_content();
+        td.children = vec![Child::Text(format!("{text} {}", if right { "✓" } else { "✗" }).into())];
+        td.attrs.push(("data-cell", a.key().into()));
+        td.attrs.push(("data-answer", word.into()));
+        td.attrs.push(("class", word.into()));
+    }
+    heat
 }
 
 /// Neuron `j`'s formula with the numbers in, on the last batch's first example and the
@@ -409,7 +502,7 @@ mod tests {
         let mut t = Trainer::new(TrainerConfig { hidden: vec![3], ..TrainerConfig::default() }).unwrap();
         t.train(5);
         let snap = t.snapshot();
-        let svg = network_svg(&snap.layers, &["x".into(), "y".into()], false, &[]);
+        let svg = network_svg(&snap.layers, &["x".into(), "y".into()], false, &[], false);
         let lines: Vec<&El> = svg.walk().into_iter().filter(|e| e.tag == "line").collect();
         assert_eq!(lines.len(), 2 * 3 + 3);
         let w = snap.layers[0].weights.get(0, 0).unwrap();
@@ -421,14 +514,14 @@ mod tests {
         assert_eq!(svg.get("viewBox"), Some("0 0 560 178"));
         let mut wide = Trainer::new(TrainerConfig { hidden: vec![8, 8], ..TrainerConfig::default() }).unwrap();
         wide.train(1);
-        let wide_svg = network_svg(&wide.snapshot().layers, &["x".into(), "y".into()], false, &[]);
+        let wide_svg = network_svg(&wide.snapshot().layers, &["x".into(), "y".into()], false, &[], false);
         assert_eq!(wide_svg.get("viewBox"), Some("0 0 560 300"));
         // With gradients shown, the widths follow |dweights| instead.
-        let grads = network_svg(&snap.layers, &["x".into(), "y".into()], true, &[]);
+        let grads = network_svg(&snap.layers, &["x".into(), "y".into()], true, &[], false);
         assert_ne!(svg, grads);
         // Thumbnails go on the neurons they belong to.
         let thumbs = vec![vec![String::new(); 2], vec!["data:image/png;base64,AA".to_string(); 3]];
-        let with = network_svg(&snap.layers, &["x".into(), "y".into()], false, &thumbs);
+        let with = network_svg(&snap.layers, &["x".into(), "y".into()], false, &thumbs, false);
         assert_eq!(with.walk().into_iter().filter(|e| e.tag == "image").count(), 3);
     }
 
@@ -437,7 +530,7 @@ mod tests {
         let mut t = Trainer::new(TrainerConfig { hidden: vec![3], ..TrainerConfig::default() }).unwrap();
         t.train(3);
         let layers = t.batch_layers();
-        let text = layer_maps(&layers).text_content();
+        let text = layer_maps(&layers, None).text_content();
         for label in ["z = X·W + b", "dz = dvalues ⊙ tanh′(z)", "dinputs = dz·Wᵀ", "dweights = Xᵀ·dz", "dbiases = Σ dz"]
         {
             assert!(text.contains(label), "{label} in {text}");
@@ -489,7 +582,7 @@ mod tests {
         assert_eq!(snap.dinputs.shape, [4, 4]);
         let row: Vec<String> = (0..4).map(|c| fmt_short(snap.dinputs.get(0, c).unwrap())).collect();
         assert_eq!(row, ["0.44", "−0.38", "−0.07", "1.37"].map(String::from).to_vec());
-        let maps = layer_maps(&[snap]);
+        let maps = layer_maps(&[snap], None);
         let text = maps.text_content();
         assert!(text.contains("dinputs = dvalues·Wᵀ") && text.contains("4×3") && text.contains("10.00"), "{text}");
         assert!(!text.contains("dz"), "a linear layer is the lecture's: no dz");

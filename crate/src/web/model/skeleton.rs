@@ -677,6 +677,7 @@ fn train_stage() -> El {
                 "t-lecture",
                 "Show the lecture's example instead: 3 neurons, 4 inputs, a batch of 4, dvalues rows (1,1,1)…(4,4,4)",
             ),
+            layer_quiz_panel(),
             host("t-layers-host"),
         ],
     );
@@ -685,6 +686,22 @@ fn train_stage() -> El {
         El::html("section").attr("class", "train-stage").attr("aria-label", "Training"),
         [train_toolbar(), status("t-status").attr("class", "notice"), grid, layers],
     )
+}
+
+/// The layer view's predict-then-check (`quiz=1`): what to do, the last answer's feedback and
+/// the score.
+fn layer_quiz_panel() -> El {
+    with_id("div", "t-quiz")
+        .attr("class", "quiz")
+        .attr("hidden", "")
+        .child(help(
+            "Predict, then check: the boxed entries of dinputs, dweights and dbiases are hidden. Work each \
+             out from the matrices shown and press Enter; the numbers hold still while you type (pause \
+             training to keep them).",
+        ))
+        .child(with_id("p", "t-quiz-feedback").attr("role", "status"))
+        .child(with_id("p", "t-quiz-score").attr("class", "quiz-score").attr("data-score", "0/0"))
+        .child(help(crate::web::model::quiz::TOLERANCE_TEXT))
 }
 
 fn train_toolbar() -> El {
@@ -950,7 +967,7 @@ mod tests {
         t-sched t-sched-plot t-batch t-seed t-speed-out t-speed t-play t-step t-reset t-count-step \
         t-count-epoch t-loss-train t-loss-test t-accuracy-label t-accuracy t-status t-grads t-network \
         t-boundary-caption t-boundary t-boundary-help t-plane-legend t-plane-live t-logy t-loss-plot \
-        t-layers t-lecture t-layers-host lr-view lr-settings lr-lo lr-hi lr-rates lr-steps lr-run lr-range \
+        t-layers t-lecture t-quiz t-quiz-feedback t-quiz-score t-layers-host lr-view lr-settings lr-lo lr-hi lr-rates lr-steps lr-run lr-range \
         lr-compare lr-cancel lr-progress lr-summary lr-plot lr-curves lr-heat lr-range-plot lr-compare-plot \
         lr-table lr-rows step-view step-settings s-problem s-eta-out s-eta s-mom-out s-mom s-cond-row \
         s-cond-out s-cond s-summary s-contour s-profile perf perf-fps perf-eps zoom btn-zoom-out btn-zoom-fit \
@@ -1089,7 +1106,7 @@ mod tests {
         let page = figure(true);
         let present = ids(&page);
         let wanted: Vec<&str> = SHELL_IDS.split_whitespace().collect();
-        assert_eq!(wanted.len(), 198);
+        assert_eq!(wanted.len(), 201);
         let missing: Vec<&&str> = wanted.iter().filter(|id| !present.contains(id)).collect();
         assert!(missing.is_empty(), "missing {missing:?}");
         let extra: Vec<&&str> = present.iter().filter(|id| !wanted.contains(id)).collect();

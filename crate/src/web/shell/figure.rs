@@ -54,6 +54,11 @@ pub struct Figure {
     pub job: Option<Job>,
     /// The lecture's NumPy network, once its exercise's Train is pressed.
     pub lecture: Option<super::exercise::LectureRun>,
+    /// The layer view as last drawn: its layers (a quiz's answers are checked against the
+    /// numbers on screen) and tree (patched, so a box being typed in stays).
+    pub layers_shown: RefCell<(Vec<crate::tensor::LayerSnapshot>, Option<crate::web::model::view::El>)>,
+    /// The layer view's quiz answers (`quiz=1`).
+    pub layer_quiz: crate::web::model::quiz::Quiz,
     pub sweep: Option<LrSweep<Trainer>>,
     pub range: Option<crate::sweep::RangeTest<Trainer>>,
     pub compare: Option<[Vec<(f64, f64)>; 2]>,
@@ -208,6 +213,8 @@ pub fn mount(el: Element, pairs: &[(String, String)], host: Host, base: &str) ->
         open_example: None,
         lab_ready: false,
         lecture: None,
+        layers_shown: RefCell::new((Vec::new(), None)),
+        layer_quiz: Default::default(),
         me: std::rc::Weak::new(),
         change_queued: std::cell::Cell::new(false),
         away: 0,

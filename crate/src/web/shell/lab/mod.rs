@@ -22,6 +22,7 @@ pub(super) use crate::tensor::LayerSnapshot;
 pub(super) use crate::train::{Status, Trainer, TrainerConfig};
 pub(super) use crate::web::model::lab_state::*;
 pub(super) use crate::web::model::lab_view::{layer_maps, lecture_layer, loss_text, network_svg, signed_rgb};
+pub(super) use crate::web::model::layer_quiz;
 pub(super) use crate::web::model::plane::{self, PlaneAct, PlaneKey};
 pub(super) use crate::web::model::plot_math::{lighten, Rgb};
 pub(super) use crate::web::model::state::{Backward, View};

@@ -133,7 +133,7 @@ impl Figure {
             .map(|f| FEATURE_NAMES.iter().find(|e| e.0 == *f).map_or("?", |e| e.2).to_string())
             .collect();
         let thumbs = self.thumbnails();
-        self.root.mount("t-network", &network_svg(layers, &names, self.lab().show_grads, &thumbs));
+        self.root.mount("t-network", &network_svg(layers, &names, self.lab().show_grads, &thumbs, self.state.quiz));
     }
 
     /// What each input feature and each neuron computes over the plane, as small images
@@ -185,18 +185,70 @@ impl Figure {
     /// The layer view, if open (its snapshots are made only then): every layer's matrices of
     /// the last batch with the weights and biases that batch used, so its numbers fit together
     /// (z = X·W + b, dinputs = dz·Wᵀ) — the network drawing shows the weights as they are now,
-    /// one update further on — or the lecture's example when it is ticked.
+    /// one update further on — or the lecture's example when it is ticked. In a quiz the
+    /// numbers hold still while an answer is being typed (they are the ones it is checked
+    /// against).
     pub(super) fn draw_layers(&self) {
         let open = self.root.get("t-layers").is_some_and(|d| d.has_attribute("open"));
+        let quiz = self.state.quiz;
+        self.root.set_hidden("t-quiz", !quiz);
         if !open {
             return;
         }
+        if !(quiz && self.typing_in_layers()) {
+            self.render_layers();
+        }
+    }
+
+    /// Draws the layer view (open or not) from the layers as they are now.
+    pub(super) fn render_layers(&self) {
+        let quiz = self.state.quiz;
         let layers = if self.root.input("t-lecture").is_some_and(|i| i.checked()) {
             lecture_layer().into_iter().collect()
         } else {
             self.trainer.batch_layers()
         };
-        self.root.mount("t-layers-host", &layer_maps(&layers));
+        let asks = if quiz { layer_quiz::asks(&layers, &self.state.ask) } else { Vec::new() };
+        let tree = layer_maps(&layers, quiz.then_some((asks.as_slice(), &self.layer_quiz)));
+        let mut shown = self.layers_shown.borrow_mut();
+        self.root.mount_over("t-layers-host", shown.1.as_ref(), &tree);
+        *shown = (layers, Some(tree));
+        if quiz {
+            let (right, asked) = self.layer_quiz.score();
+            self.root.set_text("t-quiz-score", &crate::web::model::quiz::score_text(right, asked));
+            self.root.set_attr("t-quiz-score", "data-score", &format!("{right}/{asked}"));
+        }
+    }
+
+    /// Whether the focus is in one of the layer view's answer boxes.
+    fn typing_in_layers(&self) -> bool {
+        let host = self.root.find("t-layers-host");
+        let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
+        match (host, active) {
+            (Some(h), Some(a)) => a.tag_name() == "INPUT" && h.contains(Some(&a)),
+            _ => false,
+        }
+    }
+
+    /// Checks the answer typed for the layer view's entry `key`, against the numbers shown.
+    pub(super) fn check_layer_cell(&mut self, key: &str, text: &str) {
+        let said = {
+            let shown = self.layers_shown.borrow();
+            let Some(ask) = layer_quiz::LayerAsk::parse(key) else { return };
+            let Some(truth) = ask.truth(&shown.0) else { return };
+            match crate::web::model::quiz::parse_answer(text) {
+                Ok(v) => {
+                    let a = self.layer_quiz.answer_cell(key, v, truth);
+                    self.root.set_attr("t-quiz-feedback", "data-answer", if a.right { "right" } else { "wrong" });
+                    layer_quiz::feedback(&ask, &shown.0, a.right, v)
+                }
+                Err(m) => {
+                    let _ = self.root.find("t-quiz-feedback").map(|e| e.remove_attribute("data-answer"));
+                    m
+                }
+            }
+        };
+        self.root.set_text("t-quiz-feedback", &said);
     }
 
     /// The domain of the plane on the canvas: x and y ranges.

@@ -469,6 +469,23 @@ fn wire_toggles(app: &Shared, root: &Root) {
             a.borrow().draw_layers();
         });
     }
+    // Enter in a quiz's box checks it; the focus goes on to the next box still open
+    let a = app.clone();
+    root.on::<KeyboardEvent>("t-layers-host", "keydown", move |e| {
+        if e.key() != "Enter" {
+            return;
+        }
+        let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
+        let Some(key) = input.get_attribute("data-cell") else { return };
+        e.prevent_default();
+        let mut f = a.borrow_mut();
+        f.check_layer_cell(&key, &input.value());
+        f.render_layers();
+        let next = f.root.find("t-layers-host").and_then(|h| h.query_selector("input[data-cell]").ok().flatten());
+        if let Some(i) = next.and_then(|n| n.dyn_into::<HtmlInputElement>().ok()) {
+            let _ = i.focus();
+        }
+    });
 }
 
 /// `Import data`: the dialog takes a CSV from a file (its text is put in the box, to be seen)
