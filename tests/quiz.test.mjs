@@ -186,6 +186,8 @@ describe('predict, then check', () => {
     await bias.fill(String(sum));
     await bias.press('Enter');
     await until(async () => (await page.locator('#t-quiz-score').getAttribute('data-score')) === '1/1', `Σ dvalues = ${sum} is right`);
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await until(async () => (await page.locator('#t-quiz-score').getAttribute('data-score')) === '0/0', 'Reset: a new network, a new quiz');
     await page.setViewportSize({ width: 390, height: 844 });
     await screenshot(page.locator('#t-layers'), 'layer-quiz-390.png');
   });

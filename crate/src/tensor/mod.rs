@@ -464,6 +464,11 @@ impl<T: Real> Dense<T> {
         ArrayView1::from(&self.dbiases)
     }
 
+    /// The weights and their gradients, the gradients writable (a penalty's is added).
+    pub fn weights_and_grads(&mut self) -> (&[T], &mut [T]) {
+        (&self.weights.data, &mut self.dweights.data)
+    }
+
     /// Parameters and their gradients as mutable/shared row-major slices, for optimizers:
     /// `(weights, biases, dweights, dbiases)`.
     pub fn params_and_grads(&mut self) -> (&mut [T], &mut [T], &[T], &[T]) {

@@ -4,7 +4,8 @@
 //! |---|---|
 //! | [`network`] | [`Network`]: dense layers built from a [`NetworkConfig`]; forward, backward, parameters as a flat list |
 //! | [`loss`] | [`Loss`]: mean squared error, binary cross-entropy on logits, softmax cross-entropy |
-//! | [`optim`] | [`Optimizer`]: SGD, momentum, Adam, with readable state |
+//! | [`optim`] | [`Optimizer`]: SGD, momentum, Nesterov, AdaGrad, RMSProp, Adam, AdamW, with readable state |
+//! | [`regularization`] | [`Regularization`]: L1 or L2 on the weights |
 //! | [`schedule`] | [`Schedule`]: learning rate against step (warm-up, decay) |
 //! | [`data`] | [`Dataset`]s of the plane (circle, xor, spiral, …) and input [`Feature`]s |
 //! | [`trainer`] | [`Trainer`]: everything above together, stepped by the page |
@@ -19,6 +20,7 @@ pub mod lecture;
 pub mod loss;
 pub mod network;
 pub mod optim;
+pub mod regularization;
 pub mod scalar;
 pub mod schedule;
 pub mod trainer;
@@ -26,7 +28,8 @@ pub mod trainer;
 pub use data::{featurize, featurize_into, targets, Dataset, DatasetConfig, DatasetKind, Feature, Point};
 pub use loss::Loss;
 pub use network::{Network, NetworkConfig};
-pub use optim::{Optimizer, OptimizerConfig, OptimizerState};
+pub use optim::{Hyper, Optimizer, OptimizerConfig, OptimizerState, OPTIMIZER_KINDS};
+pub use regularization::Regularization;
 pub use schedule::Schedule;
 pub use trainer::{exploded, RunState, Status, Trainer, TrainerConfig, TrainerSnapshot, DIVERGENCE_FACTOR};
 

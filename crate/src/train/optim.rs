@@ -6,10 +6,18 @@
 //! |---|---|---|
 //! | `Sgd` | none | θ ← θ − α·g |
 //! | `Momentum` | velocity v | v ← β·v + g;  θ ← θ − α·v |
+//! | `Nesterov` | velocity v | v ← β·v + g;  θ ← θ − α·(g + β·v) |
+//! | `AdaGrad` | sum of squares s | s ← s + g²;  θ ← θ − α·g/(√s + ε) |
+//! | `RmsProp` | mean square s | s ← ρ·s + (1−ρ)g²;  θ ← θ − α·g/(√s + ε) |
 //! | `Adam` | m, v, step t | m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − α·m̂/(√v̂ + ε), with m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ) |
+//! | `AdamW` | m, v, step t | θ ← θ − α·λ·θ (decoupled weight decay λ), then Adam's update |
 //!
 //! Momentum uses the "velocity accumulates raw gradients" convention (as PyTorch's SGD with
-//! momentum): with a constant gradient the step grows towards α·g/(1−β). Adam's bias
+//! momentum): with a constant gradient the step grows towards α·g/(1−β); Nesterov's is the
+//! same velocity with the step looking one velocity ahead (PyTorch's `nesterov=True`).
+//! AdaGrad and RMSProp add ε after the square root (as PyTorch); AdamW is Loshchilov and
+//! Hutter's: the decay is applied to the weights directly, not added to the gradient, so it
+//! is not scaled by Adam's 1/√v̂. Adam's bias
 //! correction makes its first step move every parameter by almost exactly α (in the
 //! direction of −g), whatever the gradient's size.
 //!
@@ -18,7 +26,6 @@
 
 use super::{check_positive, check_range, Network, TrainError};
 use crate::tensor::{Matrix, Real};
-use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
 
 /// Which optimizer, with its hyper-parameters.
@@ -29,13 +36,46 @@ pub enum OptimizerConfig {
     Sgd { lr: f64 },
     /// Gradient descent with momentum β (typically 0.9).
     Momentum { lr: f64, beta: f64 },
+    /// Nesterov's momentum β (typically 0.9).
+    Nesterov { lr: f64, beta: f64 },
+    /// AdaGrad (ε typically 1e-10… 1e-8).
+    #[serde(rename = "adagrad")]
+    AdaGrad { lr: f64, eps: f64 },
+    /// RMSProp with decay ρ (typically 0.99) and ε.
+    #[serde(rename = "rmsprop")]
+    RmsProp { lr: f64, rho: f64, eps: f64 },
     /// Adam (typically β₁ = 0.9, β₂ = 0.999, ε = 1e-8).
     Adam { lr: f64, beta1: f64, beta2: f64, eps: f64 },
+    /// AdamW: Adam with decoupled weight decay λ (typically 0.01).
+    #[serde(rename = "adamw")]
+    AdamW { lr: f64, beta1: f64, beta2: f64, eps: f64, weight_decay: f64 },
 }
 
 impl Default for OptimizerConfig {
     fn default() -> Self {
         OptimizerConfig::Sgd { lr: 0.03 }
+    }
+}
+
+/// Every optimizer's short name, as [`OptimizerConfig::name`] gives it, in the menus' order.
+pub const OPTIMIZER_KINDS: [&str; 7] = ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"];
+
+/// The hyper-parameters of every optimizer, by name; each reads those that apply to it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Hyper {
+    pub lr: f64,
+    /// Momentum's and Nesterov's β, RMSProp's ρ, Adam's and AdamW's β₁.
+    pub beta: f64,
+    /// Adam's and AdamW's β₂.
+    pub beta2: f64,
+    pub eps: f64,
+    /// AdamW's λ.
+    pub weight_decay: f64,
+}
+
+impl Default for Hyper {
+    fn default() -> Self {
+        Hyper { lr: 0.03, beta: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.01 }
     }
 }
 
@@ -50,63 +90,176 @@ impl OptimizerConfig {
         OptimizerConfig::Momentum { lr, beta: 0.9 }
     }
 
+    /// The optimizer `name` (one of [`OPTIMIZER_KINDS`]) with the parameters of `h` that
+    /// apply to it; `None` for another name.
+    pub fn named(name: &str, h: Hyper) -> Option<Self> {
+        let Hyper { lr, beta, beta2, eps, weight_decay } = h;
+        Some(match name {
+            "sgd" => OptimizerConfig::Sgd { lr },
+            "momentum" => OptimizerConfig::Momentum { lr, beta },
+            "nesterov" => OptimizerConfig::Nesterov { lr, beta },
+            "adagrad" => OptimizerConfig::AdaGrad { lr, eps },
+            "rmsprop" => OptimizerConfig::RmsProp { lr, rho: beta, eps },
+            "adam" => OptimizerConfig::Adam { lr, beta1: beta, beta2, eps },
+            "adamw" => OptimizerConfig::AdamW { lr, beta1: beta, beta2, eps, weight_decay },
+            _ => return None,
+        })
+    }
+
+    /// Its parameters, the ones it does not have taken from `base`: `named(name(), hyper(b))`
+    /// gives it back.
+    pub fn hyper(&self, base: Hyper) -> Hyper {
+        let lr = self.lr();
+        match *self {
+            OptimizerConfig::Sgd { .. } => Hyper { lr, ..base },
+            OptimizerConfig::Momentum { beta, .. } | OptimizerConfig::Nesterov { beta, .. } => {
+                Hyper { lr, beta, ..base }
+            }
+            OptimizerConfig::AdaGrad { eps, .. } => Hyper { lr, eps, ..base },
+            OptimizerConfig::RmsProp { rho, eps, .. } => Hyper { lr, beta: rho, eps, ..base },
+            OptimizerConfig::Adam { beta1, beta2, eps, .. } => Hyper { lr, beta: beta1, beta2, eps, ..base },
+            OptimizerConfig::AdamW { beta1, beta2, eps, weight_decay, .. } => {
+                Hyper { lr, beta: beta1, beta2, eps, weight_decay }
+            }
+        }
+    }
+
     /// The base learning rate.
     pub fn lr(&self) -> f64 {
         match *self {
-            OptimizerConfig::Sgd { lr } | OptimizerConfig::Momentum { lr, .. } | OptimizerConfig::Adam { lr, .. } => lr,
+            OptimizerConfig::Sgd { lr }
+            | OptimizerConfig::Momentum { lr, .. }
+            | OptimizerConfig::Nesterov { lr, .. }
+            | OptimizerConfig::AdaGrad { lr, .. }
+            | OptimizerConfig::RmsProp { lr, .. }
+            | OptimizerConfig::Adam { lr, .. }
+            | OptimizerConfig::AdamW { lr, .. } => lr,
         }
     }
 
     /// The same optimizer with another base learning rate.
     pub fn with_lr(mut self, new: f64) -> Self {
         match &mut self {
-            OptimizerConfig::Sgd { lr } | OptimizerConfig::Momentum { lr, .. } | OptimizerConfig::Adam { lr, .. } => {
-                *lr = new
-            }
+            OptimizerConfig::Sgd { lr }
+            | OptimizerConfig::Momentum { lr, .. }
+            | OptimizerConfig::Nesterov { lr, .. }
+            | OptimizerConfig::AdaGrad { lr, .. }
+            | OptimizerConfig::RmsProp { lr, .. }
+            | OptimizerConfig::Adam { lr, .. }
+            | OptimizerConfig::AdamW { lr, .. } => *lr = new,
         }
         self
     }
 
-    /// Short lower-case name: `sgd`, `momentum`, `adam`.
+    /// Short lower-case name: one of [`OPTIMIZER_KINDS`].
     pub fn name(&self) -> &'static str {
         match self {
             OptimizerConfig::Sgd { .. } => "sgd",
             OptimizerConfig::Momentum { .. } => "momentum",
+            OptimizerConfig::Nesterov { .. } => "nesterov",
+            OptimizerConfig::AdaGrad { .. } => "adagrad",
+            OptimizerConfig::RmsProp { .. } => "rmsprop",
             OptimizerConfig::Adam { .. } => "adam",
+            OptimizerConfig::AdamW { .. } => "adamw",
         }
     }
 
     /// Names of the state slots kept per parameter.
-    fn slot_names(&self) -> &'static [&'static str] {
+    pub fn slot_names(&self) -> &'static [&'static str] {
         match self {
             OptimizerConfig::Sgd { .. } => &[],
-            OptimizerConfig::Momentum { .. } => &["velocity"],
-            OptimizerConfig::Adam { .. } => &["m", "v"],
+            OptimizerConfig::Momentum { .. } | OptimizerConfig::Nesterov { .. } => &["velocity"],
+            OptimizerConfig::AdaGrad { .. } => &["sum of squares"],
+            OptimizerConfig::RmsProp { .. } => &["mean square"],
+            OptimizerConfig::Adam { .. } | OptimizerConfig::AdamW { .. } => &["m", "v"],
         }
     }
 
-    /// Checks every hyper-parameter: lr > 0, 0 ≤ β < 1, ε > 0, all finite.
+    /// Checks every hyper-parameter: lr > 0, 0 ≤ β, ρ < 1, ε > 0, 0 ≤ λ ≤ 1, all finite.
     pub fn validate(&self) -> Result<(), TrainError> {
         check_positive("learning rate", self.lr())?;
         let beta = |name, v| check_range(name, "a number from 0 up to (not including) 1", v, 0.0, 1.0 - 1e-12);
         match *self {
             OptimizerConfig::Sgd { .. } => Ok(()),
             OptimizerConfig::Momentum { beta: b, .. } => beta("momentum β", b),
+            OptimizerConfig::Nesterov { beta: b, .. } => beta("Nesterov's β", b),
+            OptimizerConfig::AdaGrad { eps, .. } => check_positive("AdaGrad ε", eps),
+            OptimizerConfig::RmsProp { rho, eps, .. } => {
+                beta("RMSProp ρ", rho)?;
+                check_positive("RMSProp ε", eps)
+            }
             OptimizerConfig::Adam { beta1, beta2, eps, .. } => {
                 beta("Adam β₁", beta1)?;
                 beta("Adam β₂", beta2)?;
                 check_positive("Adam ε", eps)
             }
+            OptimizerConfig::AdamW { beta1, beta2, eps, weight_decay, .. } => {
+                beta("AdamW β₁", beta1)?;
+                beta("AdamW β₂", beta2)?;
+                check_positive("AdamW ε", eps)?;
+                check_range("AdamW weight decay", "a number from 0 to 1", weight_decay, 0.0, 1.0)
+            }
         }
     }
 }
 
-/// One layer's state slot (velocity, or Adam's m or v), for weights and biases.
-#[derive(Clone, Debug, PartialEq)]
-struct Slot<T: Real> {
-    weights: Array2<T>,
-    biases: Array1<T>,
+/// One update of one array of parameters `params` with gradients `grads` and this optimizer's
+/// state `slots` for them (as many as [`OptimizerConfig::slot_names`], each as long as
+/// `params`), at learning rate `lr`, as the `t`-th step (from 1: Adam's bias corrections). The
+/// network's optimizer and the step-size view's races both step with this.
+pub fn update<T: Real>(config: &OptimizerConfig, t: u64, lr: f64, params: &mut [T], grads: &[T], slots: &mut [Vec<T>]) {
+    let a = T::from_f64(lr);
+    let one = T::one();
+    match (*config, slots) {
+        (OptimizerConfig::Sgd { .. }, _) => {
+            for (p, &g) in params.iter_mut().zip(grads) {
+                *p = *p - a * g;
+            }
+        }
+        (OptimizerConfig::Momentum { beta, .. }, [v]) => {
+            let beta = T::from_f64(beta);
+            for ((p, &g), v) in params.iter_mut().zip(grads).zip(v.iter_mut()) {
+                *v = beta * *v + g;
+                *p = *p - a * *v;
+            }
+        }
+        (OptimizerConfig::Nesterov { beta, .. }, [v]) => {
+            let beta = T::from_f64(beta);
+            for ((p, &g), v) in params.iter_mut().zip(grads).zip(v.iter_mut()) {
+                *v = beta * *v + g;
+                *p = *p - a * (g + beta * *v);
+            }
+        }
+        (OptimizerConfig::AdaGrad { eps, .. }, [s]) => {
+            let eps = T::from_f64(eps);
+            for ((p, &g), s) in params.iter_mut().zip(grads).zip(s.iter_mut()) {
+                *s = *s + g * g;
+                *p = *p - a * g / (s.sqrt() + eps);
+            }
+        }
+        (OptimizerConfig::RmsProp { rho, eps, .. }, [s]) => {
+            let (rho, eps) = (T::from_f64(rho), T::from_f64(eps));
+            for ((p, &g), s) in params.iter_mut().zip(grads).zip(s.iter_mut()) {
+                *s = rho * *s + (one - rho) * g * g;
+                *p = *p - a * g / (s.sqrt() + eps);
+            }
+        }
+        (OptimizerConfig::Adam { beta1, beta2, eps, .. }, [m, v]) => {
+            AdamStep::new(lr, beta1, beta2, eps, t).apply(params, grads, m, v);
+        }
+        (OptimizerConfig::AdamW { beta1, beta2, eps, weight_decay, .. }, [m, v]) => {
+            let keep = T::from_f64(1.0 - lr * weight_decay);
+            for p in params.iter_mut() {
+                *p = *p * keep;
+            }
+            AdamStep::new(lr, beta1, beta2, eps, t).apply(params, grads, m, v);
+        }
+        _ => {} // unreachable: the state has as many slots as the kind needs
+    }
 }
+
+/// The state slots of one array of parameters (a layer's weights or its biases).
+type Slots<T> = Vec<Vec<T>>;
 
 /// An optimizer and its state for one network.
 #[derive(Clone, Debug, PartialEq)]
@@ -114,8 +267,10 @@ pub struct Optimizer<T: Real> {
     config: OptimizerConfig,
     /// Steps taken (Adam's t).
     t: u64,
-    /// Per layer, one slot per name in `config.slot_names()`.
-    state: Vec<Vec<Slot<T>>>,
+    /// Per layer, the weights' slots and the biases' (one per name in `config.slot_names()`).
+    state: Vec<(Slots<T>, Slots<T>)>,
+    /// The weights' shape per layer (for [`Optimizer::state`]).
+    shapes: Vec<(usize, usize)>,
 }
 
 /// The readable state of an optimizer, as f64.
@@ -142,7 +297,7 @@ impl<T: Real> Optimizer<T> {
     /// A fresh optimizer (zero state) for `net`.
     pub fn new(config: OptimizerConfig, net: &Network<T>) -> Result<Self, TrainError> {
         config.validate()?;
-        let mut opt = Self { config, t: 0, state: Vec::new() };
+        let mut opt = Self { config, t: 0, state: Vec::new(), shapes: Vec::new() };
         opt.reset(net);
         Ok(opt)
     }
@@ -171,20 +326,19 @@ impl<T: Real> Optimizer<T> {
     /// Zero state shaped like `net`'s layers.
     pub fn reset(&mut self, net: &Network<T>) {
         self.t = 0;
+        let k = self.config.slot_names().len();
+        self.shapes = net.layers().iter().map(|l| l.weights().dim()).collect();
         self.state = net
             .layers()
             .iter()
-            .map(|l| {
-                let slot = Slot { weights: Array2::zeros(l.weights().dim()), biases: Array1::zeros(l.n_neurons()) };
-                vec![slot; self.config.slot_names().len()]
-            })
+            .map(|l| (vec![vec![T::zero(); l.weights().len()]; k], vec![vec![T::zero(); l.n_neurons()]; k]))
             .collect();
     }
 
     fn fits(&self, net: &Network<T>) -> bool {
         self.state.len() == net.layers().len()
-            && self.state.iter().zip(net.layers()).all(|(slots, l)| {
-                slots.iter().all(|s| s.weights.dim() == l.weights().dim() && s.biases.len() == l.n_neurons())
+            && self.state.iter().zip(net.layers()).all(|((w, b), l)| {
+                w.iter().all(|s| s.len() == l.weights().len()) && b.iter().all(|s| s.len() == l.n_neurons())
             })
     }
 
@@ -197,42 +351,10 @@ impl<T: Real> Optimizer<T> {
             self.reset(net);
         }
         self.t += 1;
-        let a = T::from_f64(lr);
-        let config = self.config;
-        // Adam's bias corrections 1 − β₁ᵗ and 1 − β₂ᵗ, in f64 for precision.
-        let corrections = match config {
-            OptimizerConfig::Adam { beta1, beta2, .. } => {
-                let t = self.t.min(i32::MAX as u64) as i32;
-                (1.0 - beta1.powi(t), 1.0 - beta2.powi(t))
-            }
-            _ => (1.0, 1.0),
-        };
-        for (layer, slots) in net.layers_mut().iter_mut().zip(&mut self.state) {
+        for (layer, (sw, sb)) in net.layers_mut().iter_mut().zip(&mut self.state) {
             let (w, b, dw, db) = layer.params_and_grads();
-            match (config, &mut slots[..]) {
-                (OptimizerConfig::Sgd { .. }, _) => {
-                    sgd(w, dw, a);
-                    sgd(b, db, a);
-                }
-                (OptimizerConfig::Momentum { beta, .. }, [v]) => {
-                    let beta = T::from_f64(beta);
-                    momentum(w, dw, data(&mut v.weights), a, beta);
-                    momentum(b, db, data1(&mut v.biases), a, beta);
-                }
-                (OptimizerConfig::Adam { beta1, beta2, eps, .. }, [m, v]) => {
-                    let h = AdamStep {
-                        lr: a,
-                        beta1: T::from_f64(beta1),
-                        beta2: T::from_f64(beta2),
-                        eps: T::from_f64(eps),
-                        correction1: T::from_f64(corrections.0),
-                        correction2: T::from_f64(corrections.1),
-                    };
-                    h.apply(w, dw, data(&mut m.weights), data(&mut v.weights));
-                    h.apply(b, db, data1(&mut m.biases), data1(&mut v.biases));
-                }
-                _ => {} // unreachable: `reset` makes as many slots as the kind needs
-            }
+            update(&self.config, self.t, lr, w, dw, sw);
+            update(&self.config, self.t, lr, b, db, sb);
         }
         Ok(())
     }
@@ -241,8 +363,10 @@ impl<T: Real> Optimizer<T> {
     /// then the biases. [`Optimizer::restore`] reads it back.
     pub fn saved(&self) -> Vec<f64> {
         let mut out = vec![];
-        for slot in self.state.iter().flatten() {
-            out.extend(slot.weights.iter().chain(slot.biases.iter()).map(|&v| Real::to_f64(v)));
+        for (w, b) in &self.state {
+            for (sw, sb) in w.iter().zip(b) {
+                out.extend(sw.iter().chain(sb.iter()).map(|&v| Real::to_f64(v)));
+            }
         }
         out
     }
@@ -251,7 +375,7 @@ impl<T: Real> Optimizer<T> {
     /// number of values is not what `net` and this kind of optimizer hold.
     pub fn restore(&mut self, t: u64, values: &[f64], net: &Network<T>) -> Result<(), TrainError> {
         self.reset(net);
-        let n: usize = self.state.iter().flatten().map(|s| s.weights.len() + s.biases.len()).sum();
+        let n: usize = self.state.iter().flat_map(|(w, b)| w.iter().chain(b)).map(Vec::len).sum();
         if values.len() != n {
             return Err(TrainError::Shape(format!(
                 "the {} optimizer holds {n} values for this network but {} were given",
@@ -260,9 +384,11 @@ impl<T: Real> Optimizer<T> {
             )));
         }
         let mut rest = values.iter();
-        for slot in self.state.iter_mut().flatten() {
-            for (p, v) in slot.weights.iter_mut().chain(slot.biases.iter_mut()).zip(&mut rest) {
-                *p = T::from_f64(*v);
+        for (w, b) in &mut self.state {
+            for (sw, sb) in w.iter_mut().zip(b.iter_mut()) {
+                for (p, v) in sw.iter_mut().chain(sb.iter_mut()).zip(&mut rest) {
+                    *p = T::from_f64(*v);
+                }
             }
         }
         self.t = t;
@@ -278,42 +404,26 @@ impl<T: Real> Optimizer<T> {
             layers: self
                 .state
                 .iter()
-                .map(|slots| {
-                    slots
-                        .iter()
+                .zip(&self.shapes)
+                .map(|((w, b), &(rows, cols))| {
+                    w.iter()
+                        .zip(b)
                         .zip(names)
-                        .map(|(s, name)| StateSlot {
+                        .map(|((sw, sb), name)| StateSlot {
                             name: name.to_string(),
-                            weights: Matrix::from_view(s.weights.view()),
-                            biases: Matrix::from_row(s.biases.view()),
+                            weights: Matrix {
+                                shape: [rows, cols],
+                                data: sw.iter().map(|&v| Real::to_f64(v)).collect(),
+                            },
+                            biases: Matrix {
+                                shape: [1, sb.len()],
+                                data: sb.iter().map(|&v| Real::to_f64(v)).collect(),
+                            },
                         })
                         .collect()
                 })
                 .collect(),
         }
-    }
-}
-
-fn data<T: Real>(a: &mut Array2<T>) -> &mut [T] {
-    a.as_slice_mut().unwrap_or(&mut [])
-}
-
-fn data1<T: Real>(a: &mut Array1<T>) -> &mut [T] {
-    a.as_slice_mut().unwrap_or(&mut [])
-}
-
-/// θ ← θ − α·g
-fn sgd<T: Real>(params: &mut [T], grads: &[T], lr: T) {
-    for (p, &g) in params.iter_mut().zip(grads) {
-        *p = *p - lr * g;
-    }
-}
-
-/// v ← β·v + g;  θ ← θ − α·v
-fn momentum<T: Real>(params: &mut [T], grads: &[T], velocity: &mut [T], lr: T, beta: T) {
-    for ((p, &g), v) in params.iter_mut().zip(grads).zip(velocity) {
-        *v = beta * *v + g;
-        *p = *p - lr * *v;
     }
 }
 
@@ -328,6 +438,19 @@ struct AdamStep<T> {
 }
 
 impl<T: Real> AdamStep<T> {
+    /// The numbers of the `t`-th step (from 1); the bias corrections in f64 for precision.
+    fn new(lr: f64, beta1: f64, beta2: f64, eps: f64, t: u64) -> Self {
+        let t = t.clamp(1, i32::MAX as u64) as i32;
+        AdamStep {
+            lr: T::from_f64(lr),
+            beta1: T::from_f64(beta1),
+            beta2: T::from_f64(beta2),
+            eps: T::from_f64(eps),
+            correction1: T::from_f64(1.0 - beta1.powi(t)),
+            correction2: T::from_f64(1.0 - beta2.powi(t)),
+        }
+    }
+
     /// m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − α·m̂/(√v̂ + ε)
     fn apply(&self, params: &mut [T], grads: &[T], m: &mut [T], v: &mut [T]) {
         let one = T::one();
@@ -345,7 +468,84 @@ mod tests {
     use super::*;
     use crate::tensor::Activation;
     use crate::train::{Loss, NetworkConfig};
-    use ndarray::array;
+    use ndarray::{array, Array2};
+
+    /// Two steps of every optimizer on one parameter θ = 1 with gradients 2 then 1, against
+    /// the numbers worked by hand (in the comments).
+    #[test]
+    fn every_optimizers_first_steps_are_the_hand_computed_ones() {
+        let h = Hyper { lr: 0.1, beta: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.1 };
+        let cases: [(&str, f64, [f64; 2]); 7] = [
+            // θ − α·g: 1 − 0.2; 0.8 − 0.1
+            ("sgd", 0.1, [0.8, 0.7]),
+            // v = 2, θ = 1 − 0.2; v = 0.9·2 + 1 = 2.8, θ = 0.8 − 0.28
+            ("momentum", 0.1, [0.8, 0.52]),
+            // v = 2, θ = 1 − 0.1·(2 + 1.8); v = 2.8, θ = 0.62 − 0.1·(1 + 2.52)
+            ("nesterov", 0.1, [0.62, 0.268]),
+            // s = 4, θ = 1 − 0.1·2/2; s = 5, θ = 0.9 − 0.1/√5
+            ("adagrad", 0.1, [0.9, 0.855_278_640_65]),
+            // ρ = 0.9, α = 0.01: s = 0.4, θ = 1 − 0.02/√0.4; s = 0.46, θ −= 0.01/√0.46
+            ("rmsprop", 0.01, [0.968_377_223_90, 0.953_633_028_50]),
+            // m = 0.2, v = 0.004, m̂ = 2, v̂ = 4: θ = 1 − 0.1; m = 0.28, v = 0.004996,
+            // m̂ = 0.28/0.19, v̂ = 0.004996/0.001999: θ = 0.9 − 0.1·m̂/√v̂
+            ("adam", 0.1, [0.9, 0.806_782_036_71]),
+            // θ·(1 − 0.1·0.1) first: 0.99 − 0.1 = 0.89; 0.89·0.99 − 0.0932179633 (Adam's step)
+            ("adamw", 0.1, [0.89, 0.787_882_036_71]),
+        ];
+        for (name, lr, want) in cases {
+            let config = OptimizerConfig::named(name, Hyper { lr, ..h }).unwrap();
+            assert_eq!(config.name(), name);
+            assert_eq!(OptimizerConfig::named(name, config.hyper(Hyper::default())), Some(config), "{name}");
+            let mut theta = [1.0f64];
+            let mut slots = vec![vec![0.0]; config.slot_names().len()];
+            for (t, (g, w)) in [2.0, 1.0].iter().zip(want).enumerate() {
+                update(&config, t as u64 + 1, lr, &mut theta, &[*g], &mut slots);
+                assert!((theta[0] - w).abs() < 1e-9, "{name} step {}: {} not {w}", t + 1, theta[0]);
+            }
+        }
+        assert_eq!(OptimizerConfig::named("lbfgs", h), None);
+        assert_eq!(OPTIMIZER_KINDS.map(|k| OptimizerConfig::named(k, h).unwrap().name()), OPTIMIZER_KINDS);
+    }
+
+    /// Adam's bias correction, as Kingma and Ba define it: m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ);
+    /// without it the first step would be α·(1−β₁)g/√((1−β₂)g²) ≈ 3.16α, with it α.
+    #[test]
+    fn adams_bias_correction_makes_its_early_steps_the_size_of_the_rate() {
+        let config = OptimizerConfig::adam(0.01);
+        for g in [1e-3, 0.5, 40.0] {
+            let (mut theta, mut slots) = ([0.0f64], vec![vec![0.0], vec![0.0]]);
+            let mut last = 0.0;
+            for t in 1..=5 {
+                update(&config, t, 0.01, &mut theta, &[g], &mut slots);
+                let step = last - theta[0];
+                // a constant gradient: m̂ = g and v̂ = g² at every step, so each step is α
+                assert!((step - 0.01).abs() < 1e-6 * (1.0 + 1e-8 / g), "g = {g}, step {t}: {step}");
+                let (b1, b2) = (0.9f64, 0.999f64);
+                let m_hat = slots[0][0] / (1.0 - b1.powi(t as i32));
+                let v_hat = slots[1][0] / (1.0 - b2.powi(t as i32));
+                assert!((m_hat - g).abs() < 1e-9 * g && (v_hat - g * g).abs() < 1e-9 * g * g);
+                last = theta[0];
+            }
+        }
+    }
+
+    #[test]
+    fn the_new_optimizers_check_their_parameters() {
+        let ok = Hyper::default();
+        for (name, bad) in [
+            ("nesterov", Hyper { beta: 1.0, ..ok }),
+            ("adagrad", Hyper { eps: 0.0, ..ok }),
+            ("rmsprop", Hyper { beta: -0.1, ..ok }),
+            ("adamw", Hyper { weight_decay: 2.0, ..ok }),
+            ("adamw", Hyper { beta2: 1.0, ..ok }),
+        ] {
+            assert!(OptimizerConfig::named(name, bad).unwrap().validate().is_err(), "{name} {bad:?}");
+            assert!(OptimizerConfig::named(name, ok).unwrap().validate().is_ok(), "{name}");
+        }
+        // their names in files
+        let json = serde_json::to_string(&OptimizerConfig::named("rmsprop", ok).unwrap()).unwrap();
+        assert!(json.starts_with(r#"{"kind":"rmsprop""#), "{json}");
+    }
 
     /// A one-parameter "network": y = w·x with x = 1, so MSE against target 3 is ½(w − 3)², a
     /// 1-D quadratic with its minimum at w = 3.

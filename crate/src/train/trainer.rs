@@ -22,7 +22,7 @@ use super::data::{featurize_into, targets, Dataset, DatasetConfig, Feature, Poin
 use super::network::Workspace;
 use super::optim::{Optimizer, OptimizerConfig, OptimizerState};
 use super::scalar::network_graph;
-use super::{Loss, Network, NetworkConfig, Schedule, TrainError};
+use super::{Loss, Network, NetworkConfig, Regularization, Schedule, TrainError};
 use crate::graph::{Graph, NodeId};
 use crate::tensor::{ensure_shape, Activation, LayerSnapshot, Real, Rng};
 use ndarray::{Array2, ArrayView2};
@@ -59,6 +59,8 @@ pub struct TrainerConfig {
     pub activation: Activation,
     pub loss: Loss,
     pub optimizer: OptimizerConfig,
+    /// A penalty on the weights, added to the data loss's gradient.
+    pub regularization: Regularization,
     pub schedule: Schedule,
     pub batch_size: usize,
     /// Seed of the weights and of the shuffling.
@@ -79,6 +81,7 @@ impl Default for TrainerConfig {
             activation: Activation::Tanh,
             loss: Loss::BinaryCrossEntropy,
             optimizer: OptimizerConfig::Sgd { lr: 0.03 },
+            regularization: Regularization::None,
             schedule: Schedule::Constant,
             batch_size: 10,
             seed: 1,
@@ -351,6 +354,7 @@ impl Trainer {
         }
         check_batch(config.batch_size)?;
         config.schedule.validate()?;
+        config.regularization.validate()?;
         let net = Network::new(&Self::network_config(&config, &dataset)?)?;
         let optimizer = Optimizer::new(config.optimizer, &net)?;
         let mut trainer = Self {
@@ -481,6 +485,13 @@ impl Trainer {
         }
         if full {
             self.keep_used_parameters();
+        }
+        if self.config.regularization != Regularization::None {
+            let reg = self.config.regularization;
+            for layer in self.net.layers_mut() {
+                let (w, dw) = layer.weights_and_grads();
+                reg.add_gradient(w, dw);
+            }
         }
         // The schedule's rate is finite and ≥ 0 for a valid schedule, so this cannot fail.
         let _ = self.optimizer.step(&mut self.net, lr);
@@ -903,6 +914,19 @@ impl Trainer {
         Ok(())
     }
 
+    /// A new penalty on the weights (from the next step on).
+    pub fn set_regularization(&mut self, reg: Regularization) -> Result<(), TrainError> {
+        reg.validate()?;
+        self.config.regularization = reg;
+        Ok(())
+    }
+
+    /// The regularization's penalty of the weights as they stand (0 without one).
+    pub fn penalty(&self) -> f64 {
+        let reg = self.config.regularization;
+        self.net.layers().iter().map(|l| reg.penalty(l.weights().to_slice().unwrap_or(&[]))).sum()
+    }
+
     pub fn set_schedule(&mut self, schedule: Schedule) -> Result<(), TrainError> {
         schedule.validate()?;
         self.config.schedule = schedule;
@@ -1050,6 +1074,38 @@ mod tests {
             dataset: DatasetConfig { kind, points: 200, noise: 0.0, test_fraction: 0.5, seed: 3, own: None },
             ..TrainerConfig::default()
         }
+    }
+
+    /// With a penalty, an SGD step moves each weight by α·λ·w (L2) or α·λ·sign(w) (L1) more
+    /// than the same step without it, and each bias by the same; the penalty is reported.
+    #[test]
+    fn regularization_adds_its_gradient_to_the_weights_only() {
+        let lr = 0.1;
+        let base = TrainerConfig { optimizer: OptimizerConfig::Sgd { lr }, ..config(DatasetKind::Circle) };
+        for reg in [Regularization::L2 { rate: 0.5 }, Regularization::L1 { rate: 0.05 }] {
+            let mut plain = Trainer::new(base.clone()).unwrap();
+            let mut with = Trainer::new(TrainerConfig { regularization: reg, ..base.clone() }).unwrap();
+            let before: Vec<Vec<f32>> =
+                with.network().layers().iter().map(|l| l.weights().iter().copied().collect()).collect();
+            let penalty: f64 = before.iter().map(|w| reg.penalty(w)).sum();
+            assert!((with.penalty() - penalty).abs() < 1e-9 && plain.penalty() == 0.0);
+            plain.step();
+            with.step();
+            for (l, (a, b)) in plain.network().layers().iter().zip(with.network().layers()).enumerate() {
+                for ((wa, wb), w0) in a.weights().iter().zip(b.weights().iter()).zip(&before[l]) {
+                    let w0 = f64::from(*w0);
+                    let extra = match reg {
+                        Regularization::L2 { rate } => lr * rate * w0,
+                        Regularization::L1 { rate } => lr * rate * w0.signum(),
+                        Regularization::None => 0.0,
+                    };
+                    let moved = f64::from(*wa) - f64::from(*wb);
+                    assert!((moved - extra).abs() < 1e-5, "{reg:?} layer {l}: {moved} vs {extra}");
+                }
+                assert_eq!(a.biases(), b.biases(), "{reg:?}: the biases are not penalised");
+            }
+        }
+        assert!(Trainer::new(TrainerConfig { regularization: Regularization::L2 { rate: -1.0 }, ..base }).is_err());
     }
 
     #[test]
@@ -1415,7 +1471,7 @@ mod tests {
                 proptest::sample::subsequence(FEATURES.to_vec(), 0..=FEATURES.len()),
                 proptest::collection::vec(prop_oneof![9 => 1usize..12, 1 => Just(0usize)], 0..5),
                 (0..ACTIVATIONS.len(), 0..LOSSES.len()),
-                (0..3usize, mostly(-4.0..1.5), mostly(0.0..0.99)),
+                (0..7usize, mostly(-4.0..1.5), mostly(0.0..0.99), (0..3usize, mostly(0.0..0.1))),
                 (0..5usize, 0usize..50, mostly(0.1..1.0)),
                 (prop_oneof![9 => 1usize..40, 1 => Just(0usize)], any::<u64>()),
             )
@@ -1425,7 +1481,7 @@ mod tests {
                         features,
                         hidden,
                         (act, loss),
-                        (opt, log_lr, beta),
+                        (opt, log_lr, beta, (reg, reg_rate)),
                         (sched, every, factor),
                         (batch, seed),
                     )| {
@@ -1444,11 +1500,13 @@ mod tests {
                             hidden,
                             activation: ACTIVATIONS[act],
                             loss: LOSSES[loss],
-                            optimizer: match opt {
-                                0 => OptimizerConfig::Sgd { lr },
-                                1 => OptimizerConfig::Momentum { lr, beta },
-                                _ => OptimizerConfig::Adam { lr, beta1: beta, beta2: 0.999, eps: 1e-8 },
-                            },
+                            optimizer: OptimizerConfig::named(
+                                crate::train::OPTIMIZER_KINDS[opt],
+                                crate::train::Hyper { lr, beta, ..Default::default() },
+                            )
+                            .unwrap_or_default(),
+                            regularization: Regularization::named(["none", "l1", "l2"][reg], reg_rate)
+                                .unwrap_or_default(),
                             schedule: match sched {
                                 0 => Schedule::Constant,
                                 1 => Schedule::StepDecay { every, factor },

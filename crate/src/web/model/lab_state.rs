@@ -5,7 +5,9 @@
 
 use crate::tensor::Activation;
 use crate::train::data::OwnData;
-use crate::train::{DatasetConfig, DatasetKind, Feature, Loss, OptimizerConfig, Schedule, TrainerConfig};
+use crate::train::{
+    DatasetConfig, DatasetKind, Feature, Hyper, Loss, OptimizerConfig, Regularization, Schedule, TrainerConfig,
+};
 
 /// The names used in the URL and the pickers, with the student-facing labels.
 pub const DATASETS: &[(DatasetKind, &str, &str)] = &[
@@ -44,7 +46,19 @@ pub const LOSS_NAMES: &[(Loss, &str, &str)] = &[
     (Loss::Mse, "mse", "mean squared error"),
 ];
 
-pub const OPTIMIZER_NAMES: &[(&str, &str)] = &[("sgd", "SGD"), ("momentum", "Momentum"), ("adam", "Adam")];
+/// The optimizers by their names in the URL (`train::OPTIMIZER_KINDS`), with their labels.
+pub const OPTIMIZER_NAMES: &[(&str, &str)] = &[
+    ("sgd", "SGD"),
+    ("momentum", "Momentum"),
+    ("nesterov", "Nesterov"),
+    ("adagrad", "AdaGrad"),
+    ("rmsprop", "RMSProp"),
+    ("adam", "Adam"),
+    ("adamw", "AdamW"),
+];
+
+/// The penalties on the weights (`reg=`), with their labels.
+pub const REG_NAMES: &[(&str, &str)] = &[("none", "none"), ("l1", "L1: λ·Σ|w|"), ("l2", "L2: ½λ·Σw²")];
 
 pub const SCHEDULE_NAMES: &[(&str, &str)] = &[
     ("constant", "constant"),
@@ -79,11 +93,20 @@ pub struct Lab {
     pub hidden: Vec<usize>,
     pub activation: Activation,
     pub loss: Loss,
-    /// "sgd", "momentum" or "adam".
+    /// A name from [`OPTIMIZER_NAMES`].
     pub optimizer: &'static str,
     pub lr: f64,
-    /// Momentum's β, and Adam's β₁ (0–0.999).
+    /// Momentum's and Nesterov's β, RMSProp's ρ, Adam's and AdamW's β₁ (0–0.999).
     pub beta: f64,
+    /// Adam's and AdamW's β₂ (0–0.9999).
+    pub beta2: f64,
+    /// AdaGrad's, RMSProp's, Adam's and AdamW's ε.
+    pub eps: f64,
+    /// AdamW's weight decay λ (0–1).
+    pub wd: f64,
+    /// A name from [`REG_NAMES`], and its rate λ.
+    pub reg: &'static str,
+    pub reg_rate: f64,
     /// A name from [`SCHEDULE_NAMES`].
     pub schedule: &'static str,
     pub batch: usize,
@@ -124,6 +147,11 @@ impl Default for Lab {
             optimizer: "sgd",
             lr: 0.03,
             beta: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            wd: 0.01,
+            reg: "none",
+            reg_rate: 0.001,
             schedule: "constant",
             batch: 10,
             seed: 1,
@@ -292,11 +320,10 @@ impl Lab {
     /// page's controls can show it exactly (`trainer_config()` gives `config` back); None when
     /// they cannot (a schedule's or Adam's parameters the controls do not offer, say).
     pub fn with_config(&self, config: &TrainerConfig) -> Option<Lab> {
-        let (optimizer, beta) = match config.optimizer {
-            OptimizerConfig::Sgd { .. } => ("sgd", self.beta),
-            OptimizerConfig::Momentum { beta, .. } => ("momentum", beta),
-            OptimizerConfig::Adam { beta1, .. } => ("adam", beta1),
-        };
+        let optimizer = OPTIMIZER_NAMES.iter().map(|o| o.0).find(|&o| o == config.optimizer.name())?;
+        let h = config.optimizer.hyper(self.hyper());
+        let reg = REG_NAMES.iter().map(|r| r.0).find(|&r| r == config.regularization.name())?;
+        let reg_rate = if reg == "none" { self.reg_rate } else { config.regularization.rate() };
         let d = &config.dataset;
         let mut lab = Lab {
             dataset: d.kind,
@@ -309,7 +336,12 @@ impl Lab {
             loss: config.loss,
             optimizer,
             lr: config.optimizer.lr(),
-            beta,
+            beta: h.beta,
+            beta2: h.beta2,
+            eps: h.eps,
+            wd: h.weight_decay,
+            reg,
+            reg_rate,
             batch: config.batch_size,
             seed: config.seed,
             ..self.clone()
@@ -334,18 +366,19 @@ impl Lab {
         (messages.is_empty() && back.trainer_config() == *config).then_some(lab)
     }
 
-    /// The optimizer with its usual parameters and this learning rate.
+    /// The optimizer's parameters as set.
+    pub fn hyper(&self) -> Hyper {
+        Hyper { lr: self.lr, beta: self.beta, beta2: self.beta2, eps: self.eps, weight_decay: self.wd }
+    }
+
+    /// The optimizer with its parameters as set.
     pub fn optimizer_config(&self) -> OptimizerConfig {
-        match self.optimizer {
-            "momentum" => OptimizerConfig::Momentum { lr: self.lr, beta: self.beta },
-            "adam" => match OptimizerConfig::adam(self.lr) {
-                OptimizerConfig::Adam { lr, beta2, eps, .. } => {
-                    OptimizerConfig::Adam { lr, beta1: self.beta, beta2, eps }
-                }
-                other => other,
-            },
-            _ => OptimizerConfig::Sgd { lr: self.lr },
-        }
+        OptimizerConfig::named(self.optimizer, self.hyper()).unwrap_or(OptimizerConfig::Sgd { lr: self.lr })
+    }
+
+    /// The penalty on the weights as set.
+    pub fn regularization(&self) -> Regularization {
+        Regularization::named(self.reg, self.reg_rate).unwrap_or_default()
     }
 
     pub fn schedule_config(&self) -> Schedule {
@@ -394,6 +427,7 @@ impl Lab {
             activation: self.activation,
             loss: loss_for(self.dataset, self.loss),
             optimizer: self.optimizer_config(),
+            regularization: self.regularization(),
             schedule: self.schedule_config(),
             batch_size: self.batch,
             seed: self.seed,
@@ -461,7 +495,7 @@ impl Lab {
             },
             "opt" => match static_name(OPTIMIZER_NAMES, v) {
                 Some(o) => self.optimizer = o,
-                None => bad("the optimizer is sgd, momentum or adam"),
+                None => bad("the optimizer is sgd, momentum, nesterov, adagrad, rmsprop, adam or adamw"),
             },
             "lr" => match num(1e-6, 100.0) {
                 Some(x) => self.lr = x,
@@ -470,6 +504,26 @@ impl Lab {
             "beta" => match num(0.0, 0.999).map(|x| (x * 1000.0).round() / 1000.0) {
                 Some(x) => self.beta = x,
                 None => bad("β is a number from 0 to 0.999"),
+            },
+            "beta2" => match num(0.0, 0.9999).map(|x| (x * 10000.0).round() / 10000.0) {
+                Some(x) => self.beta2 = x,
+                None => bad("β₂ is a number from 0 to 0.9999"),
+            },
+            "eps" => match num(1e-12, 1.0) {
+                Some(x) => self.eps = x,
+                None => bad("ε is a number from 1e-12 to 1"),
+            },
+            "wd" => match num(0.0, 1.0) {
+                Some(x) => self.wd = x,
+                None => bad("the weight decay is a number from 0 to 1"),
+            },
+            "reg" => match static_name(REG_NAMES, v) {
+                Some(r) => self.reg = r,
+                None => bad("the regularization is none, l1 or l2"),
+            },
+            "regrate" => match num(0.0, 10.0) {
+                Some(x) => self.reg_rate = x,
+                None => bad("the regularization rate is a number from 0 to 10"),
             },
             "sched" => match static_name(SCHEDULE_NAMES, v) {
                 Some(s) => self.schedule = s,
@@ -600,6 +654,11 @@ impl Lab {
         put("opt", self.optimizer.into(), self.optimizer == d.optimizer);
         put("lr", short_number(self.lr), self.lr == d.lr);
         put("beta", short_number(self.beta), self.beta == d.beta);
+        put("beta2", short_number(self.beta2), self.beta2 == d.beta2);
+        put("eps", short_number(self.eps), self.eps == d.eps);
+        put("wd", short_number(self.wd), self.wd == d.wd);
+        put("reg", self.reg.into(), self.reg == d.reg);
+        put("regrate", short_number(self.reg_rate), self.reg_rate == d.reg_rate);
         put("sched", self.schedule.into(), self.schedule == d.schedule);
         put("batch", self.batch.to_string(), self.batch == d.batch);
         put("seed", self.seed.to_string(), self.seed == d.seed);
@@ -646,9 +705,14 @@ mod tests {
             hidden: vec![8, 3, 1],
             activation: Activation::LeakyRelu,
             loss: Loss::SoftmaxCrossEntropy,
-            optimizer: "adam",
+            optimizer: "adamw",
             lr: 0.003,
             beta: 0.95,
+            beta2: 0.98,
+            eps: 1e-6,
+            wd: 0.05,
+            reg: "l2",
+            reg_rate: 0.02,
             schedule: "warmup_cosine",
             batch: 32,
             seed: 99,
@@ -702,10 +766,10 @@ mod tests {
     mod any_query {
         use super::*;
 
-        const KEYS: [&str; 26] = [
+        const KEYS: [&str; 31] = [
             "data", "noise", "train", "features", "hidden", "act", "loss", "opt", "lr", "beta", "sched", "batch",
             "seed", "speed", "logy", "grads", "perf", "lo", "hi", "rates", "steps", "problem", "cond", "eta", "mom",
-            "start",
+            "start", "beta2", "eps", "wd", "reg", "regrate",
         ];
 
         /// Values a URL might carry: numbers, lists, names, junk.
@@ -814,7 +878,12 @@ mod tests {
         ("hidden", &["8,1", "none", "2,2,2,2,2,2", "9", "3", "1,1,1"]),
         ("act", &["relu", "linear", "x", "sigmoid", "tanh", "leaky_relu"]),
         ("loss", &["softmax", "mse", "bce", "hinge", "softmax", "mse"]),
-        ("opt", &["adam", "momentum", "sgd", "rmsprop", "adam", "sgd"]),
+        ("opt", &["adam", "momentum", "nesterov", "rmsprop", "adamw", "lbfgs"]),
+        ("beta2", &["0.999", "0.99995", "0", "0.98", "1", "0.1234"]),
+        ("eps", &["1e-8", "0", "1e-12", "1", "2", "3e-7"]),
+        ("wd", &["0.01", "0", "1", "1.5", "-0.1", "0.2"]),
+        ("reg", &["none", "l1", "l2", "l3", "L2", "l1"]),
+        ("regrate", &["0.001", "0", "10", "11", "-1", "0.5"]),
         ("lr", &["1e-9", "0.000001", "100", "0.5", "3e-4", "1000"]),
         ("beta", &["0.999", "0.9995", "0", "0.5", "1", "0.123"]),
         ("speed", &["slow", "max", "epoch", "50", "0", "1000"]),

@@ -639,7 +639,16 @@ fn network_fieldset() -> El {
 }
 
 fn optimisation_fieldset() -> El {
-    let beta = label_out("t-beta", "β").text(" ").child(txt("span", "(momentum; Adam's β₁)").attr("class", "hint"));
+    let beta = label_out("t-beta", "β").text(" ").child(with_id("span", "t-beta-hint").attr("class", "hint"));
+    let hyper = El::html("div")
+        .attr("class", "hyper")
+        .child(host("t-beta2-row").child(field("t-beta2", "β₂", decimal("t-beta2").attr("size", "7"))))
+        .child(host("t-eps-row").child(field("t-eps", "ε", decimal("t-eps").attr("size", "7"))))
+        .child(host("t-wd-row").child(field("t-wd", "Weight decay λ", decimal("t-wd").attr("size", "7"))));
+    let reg = El::html("div")
+        .attr("class", "pair")
+        .child(El::html("div").child(label("t-reg", "Regularization")).child(with_id("select", "t-reg")))
+        .child(host("t-regrate-row").child(field("t-regrate", "Rate λ", decimal("t-regrate").attr("size", "7"))));
     let rate = pair(
         range("t-lr-slider", "-6", "2", "any").attr("aria-label", "Learning rate (log scale)"),
         decimal("t-lr").attr("size", "8"),
@@ -652,7 +661,9 @@ fn optimisation_fieldset() -> El {
     let items = [
         picker("t-opt", "Optimizer"),
         vec![host("t-beta-row").child(beta).child(range("t-beta", "0", "0.999", "0.001"))],
+        vec![hyper],
         vec![label("t-lr", "Learning rate"), rate],
+        vec![reg],
         picker("t-sched", "Schedule"),
         vec![plot.attr("class", "mini"), batch],
         slider("t-speed", "Speed", "0", "8", "1"),
@@ -967,7 +978,7 @@ mod tests {
         t-sched t-sched-plot t-batch t-seed t-speed-out t-speed t-play t-step t-reset t-count-step \
         t-count-epoch t-loss-train t-loss-test t-accuracy-label t-accuracy t-status t-grads t-network \
         t-boundary-caption t-boundary t-boundary-help t-plane-legend t-plane-live t-logy t-loss-plot \
-        t-layers t-lecture t-quiz t-quiz-feedback t-quiz-score t-layers-host lr-view lr-settings lr-lo lr-hi lr-rates lr-steps lr-run lr-range \
+        t-beta-hint t-beta2-row t-beta2 t-eps-row t-eps t-wd-row t-wd t-reg t-regrate-row t-regrate t-layers t-lecture t-quiz t-quiz-feedback t-quiz-score t-layers-host lr-view lr-settings lr-lo lr-hi lr-rates lr-steps lr-run lr-range \
         lr-compare lr-cancel lr-progress lr-summary lr-plot lr-curves lr-heat lr-range-plot lr-compare-plot \
         lr-table lr-rows step-view step-settings s-problem s-eta-out s-eta s-mom-out s-mom s-cond-row \
         s-cond-out s-cond s-summary s-contour s-profile perf perf-fps perf-eps zoom btn-zoom-out btn-zoom-fit \
@@ -1106,7 +1117,7 @@ mod tests {
         let page = figure(true);
         let present = ids(&page);
         let wanted: Vec<&str> = SHELL_IDS.split_whitespace().collect();
-        assert_eq!(wanted.len(), 201);
+        assert_eq!(wanted.len(), 211);
         let missing: Vec<&&str> = wanted.iter().filter(|id| !present.contains(id)).collect();
         assert!(missing.is_empty(), "missing {missing:?}");
         let extra: Vec<&&str> = present.iter().filter(|id| !wanted.contains(id)).collect();

@@ -36,7 +36,7 @@ pub const KEYS: &[&str] = &[
     "view", "expr", "preset", "sigmoid", "step", "embed", "data", "noise", "train", "features", "hidden", "act",
     "loss", "opt", "lr", "beta", "sched", "batch", "seed", "speed", "logy", "grads", "perf", "lo", "hi", "rates",
     "steps", "problem", "cond", "eta", "mom", "start", "panels", "hide", "lock", "autoplay", "pretrain", "run",
-    "theme", "bg", "font", "quiz", "ask",
+    "theme", "bg", "font", "quiz", "ask", "beta2", "eps", "wd", "reg", "regrate",
 ];
 
 /// Most names `ask=` takes, and the longest name.
@@ -440,6 +440,11 @@ mod tests {
                 "theme" => "dark",
                 "bg" => "transparent",
                 "font" => "1.2",
+                "beta2" => "0.99",
+                "eps" => "1e-6",
+                "wd" => "0.1",
+                "reg" => "l2",
+                "regrate" => "0.5",
                 other => panic!("no sample value for {other}"),
             };
             let (read, m) = State::from_query(&pairs(&[(k, value)]));

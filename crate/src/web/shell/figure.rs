@@ -48,6 +48,9 @@ pub struct Figure {
     pub playing: bool,
     /// (step, train loss, test loss)
     pub history: Vec<(f64, f64, f64)>,
+    /// The regularization's penalty at each point of `history` (rebuilt as NaN when the two
+    /// lengths differ: the history was cleared or read from a file).
+    pub penalties: Vec<f64>,
     pub frame: u64,
     pub examples: u64,
     pub running: bool,
@@ -213,6 +216,7 @@ pub fn mount(el: Element, pairs: &[(String, String)], host: Host, base: &str) ->
         open_example: None,
         lab_ready: false,
         lecture: None,
+        penalties: Vec::new(),
         layers_shown: RefCell::new((Vec::new(), None)),
         layer_quiz: Default::default(),
         me: std::rc::Weak::new(),

@@ -496,6 +496,9 @@ pub fn line_chart(canvas: &HtmlCanvasElement, chart: &LineChart) -> Result<Frame
             });
         }
     }
+    // what is drawn, for scripts and tests: the series' labels, one per line
+    let labels: Vec<&str> = chart.series.iter().map(|s| s.label.as_str()).collect();
+    let _ = canvas.set_attribute("data-series", &labels.join("\n"));
     draw_line_chart(&Surface::open(canvas)?, chart)
 }
 

@@ -117,6 +117,8 @@ impl Figure {
         let (t, message) = build_trainer(&self.state.lab);
         self.trainer = super::figure::LazyTrainer::ready(t);
         self.history.clear();
+        // a new network, a new layer quiz
+        self.layer_quiz = Default::default();
         if let Some(m) = message {
             self.notice(&m);
         }
@@ -128,11 +130,17 @@ impl Figure {
             return;
         }
         let (train, test) = (self.trainer.loss_train(), self.trainer.loss_test());
+        if self.penalties.len() != self.history.len() {
+            self.penalties = vec![f64::NAN; self.history.len()];
+        }
         self.history.push((step, train.unwrap_or(f64::NAN), test.unwrap_or(f64::NAN)));
+        self.penalties.push(self.trainer.penalty());
         if self.history.len() > HISTORY {
             // keep the first point and every other one after it
             let kept: Vec<_> = self.history.iter().enumerate().filter(|(i, _)| i % 2 == 0).map(|(_, h)| *h).collect();
             self.history = kept;
+            let kept: Vec<_> = self.penalties.iter().enumerate().filter(|(i, _)| i % 2 == 0).map(|(_, p)| *p).collect();
+            self.penalties = kept;
         }
     }
 

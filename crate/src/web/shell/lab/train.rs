@@ -97,14 +97,29 @@ impl Figure {
         let chart = LineChart {
             title: "Loss against step".into(),
             x_label: if log_x { "step (log scale)".into() } else { "step".into() },
-            y_label: "loss".into(),
+            y_label: match self.lab().reg {
+                "none" => "loss".into(),
+                r => format!("loss (the data's; grey: train + {} penalty)", r.to_uppercase()),
+            },
             log_x,
             log_y: self.lab().log_y,
             // From step 0, at least 10 steps wide: before training there is one point, which
             // would otherwise get an axis from −1 to 1.
             x_range: Some(if log_x { (1.0, last) } else { (0.0, last.max(10.0)) }),
             y_range: None,
-            series: vec![series("train", BLUE, |h| h.1), series("test", ORANGE, |h| h.2)],
+            series: {
+                let mut s = vec![series("train", BLUE, |h| h.1), series("test", ORANGE, |h| h.2)];
+                // with a penalty, the loss the optimizer descends: the training data's plus it
+                if self.lab().reg != "none" && self.penalties.len() == self.history.len() {
+                    s.push(Series {
+                        label: "train + penalty".into(),
+                        points: self.history.iter().zip(&self.penalties).map(|(h, p)| (x(h.0), h.1 + p)).collect(),
+                        color: GREY,
+                        style: Style::Line,
+                    });
+                }
+                s
+            },
             marks: self.divergence_mark().into_iter().collect(),
         };
         let diverged = match self.trainer.status() {

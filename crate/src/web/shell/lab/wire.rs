@@ -15,6 +15,7 @@ pub(super) fn init_controls(app: &Shared) {
     root.fill_select("t-act", &acts, ACTIVATION_NAMES.iter().find(|d| d.0 == lab.activation).map_or("tanh", |d| d.1));
     fill_losses(root, lab);
     root.fill_select("t-opt", OPTIMIZER_NAMES, lab.optimizer);
+    root.fill_select("t-reg", REG_NAMES, lab.reg);
     root.fill_select("t-sched", SCHEDULE_NAMES, lab.schedule);
     root.fill_select("s-problem", PROBLEMS, lab.problem);
     let set = |id: &str, v: String| {
@@ -26,6 +27,10 @@ pub(super) fn init_controls(app: &Shared) {
         set(id, v.to_string());
     }
     set("t-lr", short_number(lab.lr));
+    set("t-beta2", short_number(lab.beta2));
+    set("t-eps", short_number(lab.eps));
+    set("t-wd", short_number(lab.wd));
+    set("t-regrate", short_number(lab.reg_rate));
     set("t-batch", lab.batch.to_string());
     set("t-seed", lab.seed.to_string());
     set("lr-lo", short_number(lab.sweep_lo));
@@ -64,7 +69,21 @@ fn refresh_labels(app: &Shared) {
     root.set_text("t-train-out", &format!("{}%", lab.train_percent));
     root.set_text("t-speed-out", &lab.speed.label(a.epoch_steps()));
     root.set_text("t-beta-out", &short_number(lab.beta));
-    root.set_hidden("t-beta-row", lab.optimizer == "sgd");
+    let o = lab.optimizer;
+    root.set_hidden("t-beta-row", matches!(o, "sgd" | "adagrad"));
+    root.set_text(
+        "t-beta-hint",
+        match o {
+            "rmsprop" => "(RMSProp's decay ρ)",
+            "adam" | "adamw" => "(Adam's β₁: the gradient's average)",
+            "nesterov" => "(Nesterov's momentum)",
+            _ => "(momentum)",
+        },
+    );
+    root.set_hidden("t-beta2-row", !matches!(o, "adam" | "adamw"));
+    root.set_hidden("t-eps-row", matches!(o, "sgd" | "momentum" | "nesterov"));
+    root.set_hidden("t-wd-row", o != "adamw");
+    root.set_hidden("t-regrate-row", lab.reg == "none");
     let regression = lab.dataset.is_regression();
     root.set_text("t-accuracy-label", if regression { "test accuracy (n/a)" } else { "test accuracy" });
     // the schedule's preview: lr(step) for 2,000 steps
@@ -360,6 +379,41 @@ fn wire_optimizer(app: &Shared, root: &Root) {
         a.borrow_mut().state.lab.beta = v.clamp(0.0, 0.999);
         apply(&a, |t, lab| t.set_optimizer(lab.optimizer_config()));
     });
+    // β₂, ε, λ and the regularization: typed, read by the URL's rules (a bad one is named
+    // and the field goes back)
+    for (id, key) in [("t-beta2", "beta2"), ("t-eps", "eps"), ("t-wd", "wd"), ("t-regrate", "regrate")] {
+        let a = app.clone();
+        let r = root.clone();
+        root.on::<Event>(id, "change", move |_| {
+            let Some(i) = r.input(id) else { return };
+            let mut m = vec![];
+            let before = a.borrow().state.lab.clone();
+            a.borrow_mut().state.lab.read(key, i.value().trim(), &mut m);
+            if !m.is_empty() {
+                a.borrow().notice(&m.join("\n").replace("using the default", "kept as it was"));
+                i.set_value(&short_number(hyper_field(&before, key)));
+                a.borrow_mut().state.lab = before;
+                return;
+            }
+            a.borrow().notice("");
+            // the value as read, as the URL writes it
+            i.set_value(&short_number(hyper_field(&a.borrow().state.lab, key)));
+            if key == "regrate" {
+                apply(&a, |t, lab| t.set_regularization(lab.regularization()));
+            } else {
+                apply(&a, |t, lab| t.set_optimizer(lab.optimizer_config()));
+            }
+        });
+    }
+    let a = app.clone();
+    let r = root.clone();
+    root.on::<Event>("t-reg", "change", move |_| {
+        let v = r.select("t-reg").map(|s| s.value()).unwrap_or_default();
+        if let Some(&(name, _)) = REG_NAMES.iter().find(|x| x.0 == v) {
+            a.borrow_mut().state.lab.reg = name;
+            apply(&a, |t, lab| t.set_regularization(lab.regularization()));
+        }
+    });
     let a = app.clone();
     let r = root.clone();
     root.on::<Event>("t-sched", "change", move |_| {
@@ -404,6 +458,16 @@ fn wire_optimizer(app: &Shared, root: &Root) {
             i.set_value(&short_number(before));
         }
     });
+}
+
+/// The value of the field for `key` (β₂, ε, λ or the regularization's rate).
+fn hyper_field(lab: &crate::web::model::lab_state::Lab, key: &str) -> f64 {
+    match key {
+        "beta2" => lab.beta2,
+        "eps" => lab.eps,
+        "wd" => lab.wd,
+        _ => lab.reg_rate,
+    }
 }
 
 /// Batch size, seed and speed.

@@ -1,0 +1,75 @@
+// Issue 15: the optimizers with every parameter, regularization, in the training view, the
+// URL and the JS API.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { useLab, until, screenshot } from './support/browser.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const pkg = process.env.NODE_PKG_DIR || path.resolve(here, '..', 'target', 'node-pkg');
+const { Trainer } = createRequire(import.meta.url)(path.join(pkg, 'backprop_lab.js'));
+
+const query = (page) => new URL(page.url()).searchParams;
+
+describe('optimizers and regularization', () => {
+  const lab = useLab();
+
+  test('AdamW with its parameters and L2 come from the URL, show their fields and go back to it', async (t) => {
+    const page = await lab.openPage(t, 'view=train&opt=adamw&beta=0.8&beta2=0.98&eps=1e-6&wd=0.05&reg=l2&regrate=0.01');
+    assert.equal(await page.locator('#t-opt').inputValue(), 'adamw');
+    assert.equal(await page.locator('#t-beta2').inputValue(), '0.98');
+    assert.equal(await page.locator('#t-eps').inputValue(), '0.000001');
+    assert.equal(await page.locator('#t-wd').inputValue(), '0.05');
+    assert.equal(await page.locator('#t-reg').inputValue(), 'l2');
+    assert.equal(await page.locator('#t-regrate').inputValue(), '0.01');
+    assert.match(await page.locator('#t-beta-hint').textContent(), /β₁/);
+    for (const id of ['#t-beta2', '#t-eps', '#t-wd', '#t-regrate']) assert.equal(await page.locator(id).isVisible(), true, id);
+    // the penalty is drawn as a third line, and said
+    await page.getByRole('button', { name: 'Step' }).click();
+    assert.deepEqual((await page.locator('#t-loss-plot').getAttribute('data-series')).split('\n'), ['train', 'test', 'train + penalty']);
+    await screenshot(page.locator('fieldset:has(#t-opt)'), 'optimizers-adamw-1280.png');
+    // RMSProp: ρ and ε, no β₂ or λ; the URL follows
+    await page.locator('#t-opt').selectOption('rmsprop');
+    await until(async () => query(page).get('opt') === 'rmsprop', 'opt=rmsprop');
+    assert.match(await page.locator('#t-beta-hint').textContent(), /ρ/);
+    assert.equal(await page.locator('#t-beta2').isVisible(), false);
+    assert.equal(await page.locator('#t-wd').isVisible(), false);
+    assert.equal(await page.locator('#t-eps').isVisible(), true);
+    // a bad ε is named and the field goes back
+    await page.locator('#t-eps').fill('-3');
+    await page.locator('#t-eps').press('Enter');
+    await page.locator('#lab-notice', { hasText: 'ε is a number from 1e-12 to 1' }).waitFor();
+    assert.equal(await page.locator('#t-eps').inputValue(), '0.000001');
+    await page.locator('#t-eps').fill('1e-4');
+    await page.locator('#t-eps').press('Enter');
+    await until(async () => query(page).get('eps') === '0.0001', 'eps=0.0001');
+    // no regularization: the rate's field goes, and so does the third line
+    await page.locator('#t-reg').selectOption('none');
+    await until(async () => !query(page).has('reg'), 'reg= gone');
+    assert.equal(await page.locator('#t-regrate').isVisible(), false);
+    assert.deepEqual((await page.locator('#t-loss-plot').getAttribute('data-series')).split('\n'), ['train', 'test']);
+    await page.locator('#t-reg').selectOption('l1');
+    await until(async () => query(page).get('reg') === 'l1', 'reg=l1');
+    assert.equal(query(page).get('regrate'), '0.01', 'the rate is kept');
+    // every key read back from the link gives the same settings
+    const again = await lab.openPage(t, `view=train&${query(page).toString()}`);
+    for (const id of ['#t-opt', '#t-eps', '#t-reg', '#t-regrate']) assert.equal(await again.locator(id).inputValue(), await page.locator(id).inputValue(), id);
+    await again.setViewportSize({ width: 390, height: 844 });
+    await screenshot(again.locator('fieldset:has(#t-opt)'), 'optimizers-390.png');
+  });
+
+  test('the JS API trains with every optimizer and a penalty, and names a bad one', () => {
+    for (const kind of ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam', 'adamw']) {
+      const optimizer = { kind, lr: 0.01, beta: 0.9, beta1: 0.9, beta2: 0.999, rho: 0.9, eps: 1e-8, weight_decay: 0.01 };
+      const tr = new Trainer({ optimizer, regularization: { kind: 'l2', rate: 0.001 } });
+      const first = tr.lossTrain();
+      tr.train(300);
+      assert.ok(tr.lossTrain() < first, `${kind}: ${first} → ${tr.lossTrain()}`);
+      tr.free();
+    }
+    assert.throws(() => new Trainer({ optimizer: { kind: 'rmsprop', lr: 0.01, rho: 1.5, eps: 1e-8 } }), /RMSProp ρ/);
+    assert.throws(() => new Trainer({ regularization: { kind: 'l2', rate: -1 } }), /regularization rate/);
+  });
+});
