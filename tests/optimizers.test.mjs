@@ -72,4 +72,56 @@ describe('optimizers and regularization', () => {
     assert.throws(() => new Trainer({ optimizer: { kind: 'rmsprop', lr: 0.01, rho: 1.5, eps: 1e-8 } }), /RMSProp ρ/);
     assert.throws(() => new Trainer({ regularization: { kind: 'l2', rate: -1 } }), /regularization rate/);
   });
+
+  test('a race of three optimizers on Rosenbrock from the URL: three paths, three loss lines, a sentence', async (t) => {
+    const page = await lab.openPage(t, 'view=step&problem=rosenbrock&race=sgd:0.001,momentum:0.001,adam:0.05');
+    const contour = page.locator('#s-contour');
+    await until(async () => (await contour.getAttribute('data-paths')) === '3', 'three paths');
+    assert.equal(await page.locator('#s-race-panel').isVisible(), true);
+    assert.deepEqual((await page.locator('#s-race-loss').getAttribute('data-series')).split('\n'), ['SGD η = 0.001', 'Momentum η = 0.001', 'Adam η = 0.05']);
+    assert.match(await page.locator('#s-summary').textContent(), /^From the same start, after 300 steps: .+ ends lowest \(loss [\d.e−-]+\), then .+\./);
+    const ticked = await page.locator('#s-race input[data-opt]').evaluateAll((bs) => bs.filter((b) => b.checked).map((b) => b.dataset.opt));
+    assert.deepEqual(ticked, ['sgd', 'momentum', 'adam']);
+    await screenshot(page, 'race-rosenbrock-1280.png');
+    // ticking RMSProp adds a fourth, at η; the URL follows and keeps the others' rates
+    await page.locator('#s-race input[data-opt="rmsprop"]').check();
+    await until(async () => (await contour.getAttribute('data-paths')) === '4', 'four paths');
+    assert.equal(query(page).get('race'), 'sgd:0.001,momentum:0.001,rmsprop,adam:0.05');
+    // no race: the one gradient-descent path again
+    for (const o of ['sgd', 'momentum', 'rmsprop', 'adam']) await page.locator(`#s-race input[data-opt="${o}"]`).uncheck();
+    await until(async () => (await contour.getAttribute('data-paths')) === '1', 'one path');
+    assert.equal(query(page).has('race'), false);
+    assert.equal(await page.locator('#s-race-panel').isVisible(), false);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(page.url().replace(/view=step/, 'view=step&race=nesterov,adamw'));
+    await until(async () => (await page.locator('#s-contour').getAttribute('data-paths')) === '2', 'two paths at 390');
+    await screenshot(page, 'race-390.png', { fullPage: true });
+  });
+
+  test('your own surface: problem=expr&f= draws a typed expression, and a bad one is named', async (t) => {
+    const page = await lab.openPage(t, `view=step&problem=expr&f=${encodeURIComponent('(a - 1)^2 + 10 * (b + 0.5)^2')}`);
+    assert.equal(await page.locator('#s-f').inputValue(), '(a - 1)^2 + 10 * (b + 0.5)^2');
+    assert.equal(await page.locator('#s-contour').getAttribute('data-paths'), '1');
+    const summary = page.locator('#s-summary');
+    assert.match(await summary.textContent(), /^η = 0\.1/);
+    await page.locator('#s-f').fill('a * (');
+    await page.locator('#s-f').press('Enter');
+    await until(async () => /surface is an expression in a and b/.test(await page.locator('#s-f-help').textContent()), 'the parser\'s message');
+    assert.equal(await page.locator('#s-f').getAttribute('aria-invalid'), 'true');
+    assert.equal(query(page).get('f'), '(a - 1)^2 + 10 * (b + 0.5)^2', 'the last good surface stays');
+    await page.locator('#s-f').fill('a^2 + b^2');
+    await page.locator('#s-f').press('Enter');
+    await until(async () => query(page).get('f') === 'a^2 + b^2', 'f= follows');
+    assert.equal(await page.locator('#s-f').getAttribute('aria-invalid'), 'false');
+    // a bad f= in the link: a message, and the default surface
+    const bad = await lab.openPage(t, 'view=step&problem=expr&f=c%2B1');
+    await bad.locator('#lab-notice, #notice', { hasText: 'f=c+1' }).first().waitFor();
+    assert.equal(await bad.locator('#s-f').inputValue(), 'a^2 + 3 * b^2 - a * b');
+    // the presets
+    for (const p of ['himmelblau', 'saddle', 'cliff', 'minima']) {
+      await page.locator('#s-problem').selectOption(p);
+      await until(async () => query(page).get('problem') === p, p);
+      assert.equal(await page.locator('#s-contour').getAttribute('data-paths'), '1', p);
+    }
+  });
 });

@@ -15,7 +15,9 @@ pub mod surface;
 
 use crate::train::exploded;
 
-pub use surface::{descent_path, loss_grid, Bowl, DescentPath, Grid2, PolyFit};
+pub use surface::{
+    descent_path, loss_grid, optimizer_path, Bowl, DescentPath, ExprSurface, Grid2, PolyFit, SurfacePreset, SURFACES,
+};
 
 /// A training run the experiments can drive.
 pub trait Trainable: Clone {

@@ -1,6 +1,8 @@
 //! Two-parameter losses to draw as contours, and the path gradient descent takes on them.
 
 use super::Objective;
+use crate::graph::{Graph, NodeId};
+use crate::train::optim::{update, OptimizerConfig};
 
 /// A quadratic bowl L(a, b) = ½(u² + κ·v²), where (u, v) is (a, b) turned by `angle` radians.
 /// κ is the condition number: the ratio of the steepest to the flattest curvature. Gradient
@@ -126,18 +128,22 @@ pub struct DescentPath {
 }
 
 pub fn descent_path(obj: &mut dyn Objective, start: &[f64], lr: f64, momentum: f64, steps: usize) -> DescentPath {
+    optimizer_path(obj, start, &OptimizerConfig::Momentum { lr, beta: momentum }, steps)
+}
+
+/// The iterates of any optimizer from `start` for `steps` steps at its own base rate — the
+/// update the network's optimizer makes ([`crate::train::optim::update`]), on two numbers.
+/// Stops where the loss explodes (as the trainer's rule says).
+pub fn optimizer_path(obj: &mut dyn Objective, start: &[f64], config: &OptimizerConfig, steps: usize) -> DescentPath {
     let dim = obj.dim();
     let mut theta: Vec<f64> = (0..dim).map(|i| start.get(i).copied().unwrap_or(0.0)).collect();
-    let mut v = vec![0.0; dim];
+    let mut slots = vec![vec![0.0; dim]; config.slot_names().len()];
     let mut g = vec![0.0; dim];
     let first = obj.loss(&theta);
     let mut path = DescentPath { points: vec![theta.clone()], losses: vec![first], diverged_at: None };
     for step in 1..=steps {
         obj.grad(&theta, &mut g);
-        for i in 0..dim {
-            v[i] = momentum * v[i] + g[i];
-            theta[i] -= lr * v[i];
-        }
+        update(config, step as u64, config.lr(), &mut theta, &g, &mut slots);
         let l = obj.loss(&theta);
         if crate::train::exploded(first, l) {
             path.diverged_at = Some(step);
@@ -147,4 +153,102 @@ pub fn descent_path(obj: &mut dyn Objective, start: &[f64], lr: f64, momentum: f
         path.losses.push(l);
     }
     path
+}
+
+/// A loss typed in the expression language, in the two inputs `a` and `b` (`(1 - a)^2 +
+/// 100 * (b - a^2)^2`): its values and its gradient come from the lab's graph engine.
+#[derive(Clone, Debug)]
+pub struct ExprSurface {
+    graph: Graph,
+    a: NodeId,
+    b: NodeId,
+}
+
+/// The classic surfaces, by name: (name, label, expression, x range, y range, start, a minimum).
+pub type SurfacePreset =
+    (&'static str, &'static str, &'static str, (f64, f64), (f64, f64), (f64, f64), Option<(f64, f64)>);
+
+/// Rosenbrock's banana valley, Himmelblau's four minima, a saddle, a plateau with a cliff, and
+/// a surface with several local minima.
+pub const SURFACES: &[SurfacePreset] = &[
+    (
+        "rosenbrock",
+        "Rosenbrock: (1 − a)² + 100(b − a²)²",
+        "(1 - a)^2 + 100 * (b - a^2)^2",
+        (-2.0, 2.0),
+        (-1.0, 3.0),
+        (-1.5, 2.0),
+        Some((1.0, 1.0)),
+    ),
+    (
+        "himmelblau",
+        "Himmelblau: (a² + b − 11)² + (a + b² − 7)², four minima",
+        "(a^2 + b - 11)^2 + (a + b^2 - 7)^2",
+        (-5.0, 5.0),
+        (-5.0, 5.0),
+        (0.0, 0.0),
+        Some((3.0, 2.0)),
+    ),
+    ("saddle", "A saddle at 0: a² − b² + ¼b⁴", "a^2 - b^2 + 0.25 * b^4", (-2.5, 2.5), (-2.5, 2.5), (-2.0, 0.01), None),
+    (
+        "cliff",
+        "A plateau with a cliff: 0.02a² + 0.1b² + 3σ(6a)",
+        "0.02 * a^2 + 0.1 * b^2 + 3 * sigmoid(6 * a)",
+        (-6.0, 6.0),
+        (-4.0, 4.0),
+        (4.0, 3.0),
+        None,
+    ),
+    (
+        "minima",
+        "Several local minima: (a² − 1)² + (b² − 1)² + 0.3a + 0.2b",
+        "(a^2 - 1)^2 + (b^2 - 1)^2 + 0.3 * a + 0.2 * b",
+        (-2.0, 2.0),
+        (-2.0, 2.0),
+        (1.8, 1.8),
+        None,
+    ),
+];
+
+impl ExprSurface {
+    /// The surface of `body`, an expression in `a` and `b` (they are declared before it);
+    /// else the parser's message.
+    pub fn new(body: &str) -> Result<Self, String> {
+        let source = format!("a = 0\nb = 0\n{body}");
+        let graph = crate::expr::parse(&source, Default::default()).map_err(|e| e.to_string())?;
+        let (Some(a), Some(b)) = (graph.find("a"), graph.find("b")) else {
+            return Err("the surface is an expression in a and b".into());
+        };
+        if graph.output().is_none_or(|o| o == a || o == b) {
+            return Err("the surface is an expression in a and b, such as a^2 + 3 * b^2".into());
+        }
+        Ok(ExprSurface { graph, a, b })
+    }
+
+    fn at(&mut self, t: &[f64]) {
+        let (a, b) = (t.first().copied().unwrap_or(0.0), t.get(1).copied().unwrap_or(0.0));
+        let _ = self.graph.set_value(self.a, a);
+        let _ = self.graph.set_value(self.b, b);
+    }
+}
+
+impl Objective for ExprSurface {
+    fn dim(&self) -> usize {
+        2
+    }
+
+    fn loss(&mut self, t: &[f64]) -> f64 {
+        self.at(t);
+        self.graph.output().and_then(|o| self.graph.node(o)).map_or(f64::NAN, |n| n.value)
+    }
+
+    fn grad(&mut self, t: &[f64], g: &mut [f64]) {
+        self.at(t);
+        self.graph.backward();
+        let grad = |id| self.graph.node(id).and_then(|n| n.grad).unwrap_or(0.0);
+        if g.len() >= 2 {
+            g[0] = grad(self.a);
+            g[1] = grad(self.b);
+        }
+    }
 }

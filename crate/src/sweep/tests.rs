@@ -179,3 +179,57 @@ fn the_probe_goes_as_far_as_the_first_overshoot() {
     let mut flat = OneD { a: 0.01 };
     assert_eq!(overshooting_step(&mut flat, &[1.0], &[30.0, 300.0, 3000.0]), Some(300.0));
 }
+
+proptest::proptest! {
+    /// A typed surface's gradient, from the graph engine, is Rosenbrock's closed form
+    /// (−2(1 − a) − 400a(b − a²), 200(b − a²)) at random points.
+    #[test]
+    fn a_typed_surfaces_gradient_is_rosenbrocks_closed_form(a in -3.0f64..3.0, b in -3.0f64..3.0) {
+        let mut s = ExprSurface::new("(1 - a)^2 + 100 * (b - a^2)^2").unwrap();
+        let mut g = [0.0; 2];
+        s.grad(&[a, b], &mut g);
+        let want = [-2.0 * (1.0 - a) - 400.0 * a * (b - a * a), 200.0 * (b - a * a)];
+        for k in 0..2 {
+            proptest::prop_assert!((g[k] - want[k]).abs() <= 1e-9 * (1.0 + want[k].abs()), "{:?} vs {:?}", g, want);
+        }
+        let l = s.loss(&[a, b]);
+        proptest::prop_assert!((l - ((1.0 - a).powi(2) + 100.0 * (b - a * a).powi(2))).abs() <= 1e-9 * (1.0 + l));
+    }
+}
+
+#[test]
+fn every_preset_surface_parses_and_has_its_minimum_where_it_says() {
+    for &(name, _, expr, xr, yr, start, minimum) in SURFACES {
+        let mut s = ExprSurface::new(expr).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(xr.0 < start.0 && start.0 < xr.1 && yr.0 < start.1 && start.1 < yr.1, "{name}: the start is inside");
+        if let Some(m) = minimum {
+            let mut g = [1.0; 2];
+            s.grad(&[m.0, m.1], &mut g);
+            assert!(g[0].abs() < 1e-9 && g[1].abs() < 1e-9 && s.loss(&[m.0, m.1]).abs() < 1e-12, "{name}: {g:?}");
+        }
+    }
+    for bad in ["", "a +", "c * 2", "a"] {
+        assert!(ExprSurface::new(bad).is_err(), "{bad:?}");
+    }
+}
+
+#[test]
+fn races_from_one_start_follow_each_optimizers_update() {
+    use crate::train::{Hyper, OptimizerConfig};
+    let mut s = ExprSurface::new("(1 - a)^2 + 100 * (b - a^2)^2").unwrap();
+    let h = Hyper { lr: 0.001, ..Hyper::default() };
+    let paths: Vec<DescentPath> = ["sgd", "momentum", "adam"]
+        .iter()
+        .map(|n| optimizer_path(&mut s, &[-1.5, 2.0], &OptimizerConfig::named(n, h).unwrap(), 300))
+        .collect();
+    for p in &paths {
+        assert_eq!(p.points[0], vec![-1.5, 2.0], "one start");
+        assert_eq!(p.points.len(), 301);
+    }
+    // momentum's path with β = 0.9 is descent_path's, and all three go downhill differently
+    let m = descent_path(&mut s, &[-1.5, 2.0], 0.001, 0.9, 300);
+    assert_eq!(m, paths[1]);
+    let ends: Vec<f64> = paths.iter().map(|p| *p.losses.last().unwrap()).collect();
+    assert!(ends.iter().all(|&e| e < paths[0].losses[0]), "{ends:?}");
+    assert!(ends[0] != ends[1] && ends[1] != ends[2], "{ends:?}");
+}

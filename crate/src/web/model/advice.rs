@@ -1,6 +1,6 @@
-//! The step-size view's sentence about a gradient-descent path, computed from the path's own
+//! The step-size view's sentences about a gradient-descent path, computed from the path's own
 //! losses (and tied to them by a property test): it reaches the bottom, crawls, zig-zags, grows
-//! or diverges.
+//! or diverges; and about a race of optimizers, which ends lowest.
 
 use crate::graph::fmt_short;
 
@@ -73,10 +73,77 @@ pub fn descent(eta: f64, losses: &[f64], diverged_at: Option<usize>) -> (Path, S
     }
 }
 
+/// The sentence for a race: the optimizers that did not diverge from the lowest final loss to
+/// the highest, each with its final loss, then those that diverged and where. `raced` is
+/// (label, path) per optimizer.
+pub fn race(raced: &[(&str, &crate::sweep::DescentPath)]) -> String {
+    let mut finished: Vec<(&str, f64)> = raced
+        .iter()
+        .filter(|(_, p)| p.diverged_at.is_none())
+        .map(|(l, p)| (*l, p.losses.last().copied().unwrap_or(f64::NAN)))
+        .collect();
+    finished.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let steps = raced.iter().map(|(_, p)| p.losses.len().saturating_sub(1)).max().unwrap_or(0);
+    let mut text = String::new();
+    if let Some(((best, l), rest)) = finished.split_first() {
+        text.push_str(&format!(
+            "From the same start, after {steps} steps: {best} ends lowest (loss {})",
+            fmt_short(*l)
+        ));
+        let others: Vec<String> = rest.iter().map(|(n, l)| format!("{n} ({})", fmt_short(*l))).collect();
+        if !others.is_empty() {
+            text.push_str(&format!(", then {}", others.join(", ")));
+        }
+        text.push('.');
+    }
+    let blew: Vec<String> =
+        raced.iter().filter_map(|(l, p)| p.diverged_at.map(|k| format!("{l} diverged at step {k}"))).collect();
+    if !blew.is_empty() {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(&format!("{}.", blew.join("; ")));
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest! {
+        /// The race's sentence names the finishers in the order of their final losses, each
+        /// with its loss, and every diverged one with its step.
+        #[test]
+        fn the_race_sentence_orders_by_the_final_losses(
+            runs in prop::collection::vec((prop::collection::vec(1e-6f64..1e6, 1..40), prop::option::of(1usize..300)), 1..7),
+        ) {
+            let paths: Vec<crate::sweep::DescentPath> = runs
+                .iter()
+                .map(|(l, d)| crate::sweep::DescentPath { points: vec![], losses: l.clone(), diverged_at: *d })
+                .collect();
+            let labels: Vec<String> = (0..paths.len()).map(|k| format!("Opt{k}")).collect();
+            let raced: Vec<(&str, &crate::sweep::DescentPath)> = labels.iter().map(String::as_str).zip(&paths).collect();
+            let text = race(&raced);
+            let mut order: Vec<(usize, f64)> = paths.iter().enumerate().filter(|(_, p)| p.diverged_at.is_none()).map(|(k, p)| (k, *p.losses.last().unwrap())).collect();
+            order.sort_by(|a, b| a.1.total_cmp(&b.1));
+            let mut at = 0;
+            for (k, l) in &order {
+                let name = format!("Opt{k}");
+                let found = text[at..].find(&name);
+                prop_assert!(found.is_some(), "{} after {}: {}", name, at, text);
+                at += found.unwrap();
+                prop_assert!(text[at..].starts_with(&format!("{name} ends lowest (loss {})", fmt_short(*l))) || text[at..].starts_with(&format!("{name} ({})", fmt_short(*l))), "{}", text);
+            }
+            for (k, p) in paths.iter().enumerate() {
+                if let Some(d) = p.diverged_at {
+                    let said = format!("Opt{k} diverged at step {d}");
+                    prop_assert!(text.contains(&said), "{}", text);
+                }
+            }
+        }
+    }
 
     #[test]
     fn a_growing_loss_is_not_crawling() {

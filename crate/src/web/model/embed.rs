@@ -27,6 +27,7 @@ pub const PANELS: &[(&str, &str)] = &[
     ("schedule", "lr"),
     ("settings", "step"),
     ("contour", "step"),
+    ("race", "step"),
     ("profile", "step"),
 ];
 

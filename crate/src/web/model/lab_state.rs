@@ -73,7 +73,20 @@ pub const PROBLEMS: &[(&str, &str)] = &[
     ("bowl", "Quadratic bowl"),
     ("poly", "Fit of 3x² by θ₀x² + θ₁x (θ₂ = 0)"),
     ("net", "Two weights of the live network"),
+    ("rosenbrock", "Rosenbrock's banana valley"),
+    ("himmelblau", "Himmelblau's four minima"),
+    ("saddle", "A saddle"),
+    ("cliff", "A plateau with a cliff"),
+    ("minima", "Several local minima"),
+    ("expr", "Your own surface f(a, b)"),
 ];
+
+/// The surface `problem=expr` starts with, until `f=` says another.
+pub const DEFAULT_SURFACE: &str = "a^2 + 3 * b^2 - a * b";
+/// Longest `f=` read.
+pub const MAX_SURFACE_CHARS: usize = 400;
+/// Most optimizers in a race.
+pub const MAX_RACE: usize = 7;
 
 /// Most hidden layers, and most neurons in one.
 pub const MAX_LAYERS: usize = 6;
@@ -131,6 +144,11 @@ pub struct Lab {
     pub eta: f64,
     pub momentum: f64,
     pub start: (f64, f64),
+    /// `problem=expr`'s surface: an expression in a and b.
+    pub surface: String,
+    /// The optimizers racing from the start (`race=sgd,momentum:0.05,adam`), each with its own
+    /// rate (None: η).
+    pub race: Vec<(&'static str, Option<f64>)>,
 }
 
 impl Default for Lab {
@@ -168,6 +186,8 @@ impl Default for Lab {
             eta: 0.1,
             momentum: 0.0,
             start: (-4.0, 3.0),
+            surface: DEFAULT_SURFACE.to_string(),
+            race: Vec::new(),
         }
     }
 }
@@ -315,7 +335,52 @@ pub fn short_number(v: f64) -> String {
     }
 }
 
+/// A race as `race=` reads it: names of optimizers, each maybe with `:rate`; None when a
+/// name is unknown, a rate is not from 0.000001 to 100, or there are more than [`MAX_RACE`].
+pub fn parse_race(v: &str) -> Option<Vec<(&'static str, Option<f64>)>> {
+    let items: Vec<&str> = v.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+    if items.len() > MAX_RACE {
+        return None;
+    }
+    items
+        .iter()
+        .map(|item| {
+            let (name, rate) = match item.split_once(':') {
+                Some((n, r)) => {
+                    (n, Some(r.parse::<f64>().ok().filter(|x| x.is_finite() && (1e-6..=100.0).contains(x))?))
+                }
+                None => (*item, None),
+            };
+            Some((static_name(OPTIMIZER_NAMES, name)?, rate))
+        })
+        .collect()
+}
+
+/// A race as `race=` writes it.
+pub fn race_text(race: &[(&str, Option<f64>)]) -> String {
+    let items: Vec<String> = race
+        .iter()
+        .map(|(n, r)| match r {
+            Some(r) => format!("{n}:{}", short_number(*r)),
+            None => n.to_string(),
+        })
+        .collect();
+    items.join(",")
+}
+
 impl Lab {
+    /// The optimizers of the race, each with its parameters: its own rate or η, and the usual
+    /// values of the others ([`Hyper::default`]: β = 0.9 for momentum and Nesterov, so they do
+    /// not race as SGD when the view's momentum slider is at 0).
+    pub fn racers(&self) -> Vec<OptimizerConfig> {
+        self.race
+            .iter()
+            .filter_map(|&(name, rate)| {
+                OptimizerConfig::named(name, Hyper { lr: rate.unwrap_or(self.eta), ..Hyper::default() })
+            })
+            .collect()
+    }
+
     /// These settings with the training ones taken from `config` (a network file's), when the
     /// page's controls can show it exactly (`trainer_config()` gives `config` back); None when
     /// they cannot (a schedule's or Adam's parameters the controls do not offer, say).
@@ -565,7 +630,21 @@ impl Lab {
             },
             "problem" => match static_name(PROBLEMS, v) {
                 Some(p) => self.problem = p,
-                None => bad("the problem is bowl, poly or net"),
+                None => bad("the problem is bowl, poly, net, rosenbrock, himmelblau, saddle, cliff, minima or expr"),
+            },
+            "f" => {
+                if v.chars().count() > MAX_SURFACE_CHARS {
+                    bad("the surface is at most 400 characters");
+                } else {
+                    match crate::sweep::ExprSurface::new(v) {
+                        Ok(_) => self.surface = v.to_string(),
+                        Err(e) => bad(&format!("the surface is an expression in a and b ({e})")),
+                    }
+                }
+            }
+            "race" => match parse_race(v) {
+                Some(r) => self.race = r,
+                None => bad("a race names up to 7 optimizers (sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw), each with its rate if you like: sgd,momentum:0.05,adam"),
             },
             "cond" => match num(1.0, 1000.0) {
                 Some(x) => self.condition = x,
@@ -675,6 +754,8 @@ impl Lab {
         put("eta", short_number(self.eta), self.eta == d.eta);
         put("mom", short_number(self.momentum), self.momentum == d.momentum);
         put("start", format!("{},{}", short_number(self.start.0), short_number(self.start.1)), self.start == d.start);
+        put("f", self.surface.clone(), self.surface == d.surface);
+        put("race", race_text(&self.race), self.race.is_empty());
     }
 }
 
@@ -729,6 +810,8 @@ mod tests {
             eta: 0.0123,
             momentum: 0.9,
             start: (1.5, -2.0),
+            surface: "(1 - a)^2 + 100 * (b - a^2)^2".into(),
+            race: vec![("sgd", None), ("momentum", Some(0.05)), ("adam", Some(0.1))],
         };
         let mut q = vec![];
         lab.write(&mut q);
@@ -766,10 +849,10 @@ mod tests {
     mod any_query {
         use super::*;
 
-        const KEYS: [&str; 31] = [
+        const KEYS: [&str; 33] = [
             "data", "noise", "train", "features", "hidden", "act", "loss", "opt", "lr", "beta", "sched", "batch",
             "seed", "speed", "logy", "grads", "perf", "lo", "hi", "rates", "steps", "problem", "cond", "eta", "mom",
-            "start", "beta2", "eps", "wd", "reg", "regrate",
+            "start", "beta2", "eps", "wd", "reg", "regrate", "f", "race",
         ];
 
         /// Values a URL might carry: numbers, lists, names, junk.
@@ -884,6 +967,11 @@ mod tests {
         ("wd", &["0.01", "0", "1", "1.5", "-0.1", "0.2"]),
         ("reg", &["none", "l1", "l2", "l3", "L2", "l1"]),
         ("regrate", &["0.001", "0", "10", "11", "-1", "0.5"]),
+        ("f", &["a^2 + b^2", "a +", "c", "tanh(a) * b", "a*b*a*b", "(a"]),
+        (
+            "race",
+            &["sgd,adam", "sgd:0.1,rmsprop", "lbfgs", "adam:0", "sgd,sgd,sgd,sgd,sgd,sgd,sgd,sgd", "nesterov:1e-3"],
+        ),
         ("lr", &["1e-9", "0.000001", "100", "0.5", "3e-4", "1000"]),
         ("beta", &["0.999", "0.9995", "0", "0.5", "1", "0.123"]),
         ("speed", &["slow", "max", "epoch", "50", "0", "1000"]),

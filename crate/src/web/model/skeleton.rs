@@ -924,11 +924,36 @@ fn step_controls() -> El {
         "Drag on the contour plot to move the start. A step η·∇L that is too big overshoots the valley \
          and zig-zags or diverges; a small one crawls. On the bowl the largest stable step is 2/λ`max`.",
     );
+    let surface = host("s-f-row").child(label("s-f", "f(a, b) =")).child(
+        with_id("input", "s-f")
+            .attr("type", "text")
+            .attr("spellcheck", "false")
+            .attr("autocomplete", "off")
+            .attr("class", "code")
+            .attr("aria-describedby", "s-f-help"),
+    );
+    let surface = surface.child(
+        with_id("p", "s-f-help").attr("class", "help").text(
+            "An expression in a and b (+ − * / ^, exp, log, sqrt, tanh, sigmoid, relu, abs, max, min); Enter draws it.",
+        ),
+        // (the shell's SURFACE_HELP says the same when a bad one is mended)
+    );
+    let mut racers = El::html("div").attr("class", "race-boxes");
+    for (name, text) in crate::web::model::lab_state::OPTIMIZER_NAMES {
+        racers = racers.child(
+            El::html("label")
+                .child(El::html("input").attr("type", "checkbox").attr("data-opt", name.to_string()))
+                .text(format!(" {text}")),
+        );
+    }
+    let race = group("s-race-label", "Race from the same start", host("s-race").child(racers));
     let items = [
         vec![with_id("h2", "step-settings").text("Step size")],
         picker("s-problem", "Loss surface"),
+        vec![surface],
         slider("s-eta", "Step size η", "-3", "1", "any"),
         slider("s-mom", "Momentum", "0", "0.99", "0.01"),
+        race,
         vec![cond, summary_line("s-summary"), help],
     ];
     with(panel(controls("step-settings"), "settings"), items.concat())
@@ -949,6 +974,18 @@ fn step_plots() -> El {
                         ),
                 ),
                 "contour",
+            ),
+            panel(
+                with_id("figure", "s-race-panel")
+                    .attr("class", "panel")
+                    .attr("hidden", "")
+                    .child(canvas("s-race-loss", "520", "300", "Loss against step for each optimizer of the race"))
+                    .child(El::html("figcaption").attr("class", "help").text(
+                        "Each optimizer from the same start, with its own parameters: its rate (race=adam:0.05) or \
+                         η, and the usual values of the others (β = 0.9 for momentum and Nesterov, ρ = 0.9, Adam's \
+                         β₁ = 0.9 and β₂ = 0.999, ε = 10⁻⁸, AdamW's λ = 0.01).",
+                    )),
+                "race",
             ),
             panel(
                 captioned(
@@ -981,7 +1018,7 @@ mod tests {
         t-beta-hint t-beta2-row t-beta2 t-eps-row t-eps t-wd-row t-wd t-reg t-regrate-row t-regrate t-layers t-lecture t-quiz t-quiz-feedback t-quiz-score t-layers-host lr-view lr-settings lr-lo lr-hi lr-rates lr-steps lr-run lr-range \
         lr-compare lr-cancel lr-progress lr-summary lr-plot lr-curves lr-heat lr-range-plot lr-compare-plot \
         lr-table lr-rows step-view step-settings s-problem s-eta-out s-eta s-mom-out s-mom s-cond-row \
-        s-cond-out s-cond s-summary s-contour s-profile perf perf-fps perf-eps zoom btn-zoom-out btn-zoom-fit \
+        s-cond-out s-cond s-summary s-contour s-profile s-f-row s-f s-f-help s-race-label s-race s-race-panel s-race-loss perf perf-fps perf-eps zoom btn-zoom-out btn-zoom-fit \
         btn-zoom-in btn-share open-lab share-dialog share-title share-body share-close t-run-status \
         graph-export btn-graph-svg btn-graph-png btn-graph-json t-network-export t-network-svg t-network-png \
         t-network-json t-loss-export t-loss-csv t-loss-plot-png t-boundary-export t-boundary-png \
@@ -1117,7 +1154,7 @@ mod tests {
         let page = figure(true);
         let present = ids(&page);
         let wanted: Vec<&str> = SHELL_IDS.split_whitespace().collect();
-        assert_eq!(wanted.len(), 211);
+        assert_eq!(wanted.len(), 218);
         let missing: Vec<&&str> = wanted.iter().filter(|id| !present.contains(id)).collect();
         assert!(missing.is_empty(), "missing {missing:?}");
         let extra: Vec<&&str> = present.iter().filter(|id| !wanted.contains(id)).collect();

@@ -36,7 +36,7 @@ pub const KEYS: &[&str] = &[
     "view", "expr", "preset", "sigmoid", "step", "embed", "data", "noise", "train", "features", "hidden", "act",
     "loss", "opt", "lr", "beta", "sched", "batch", "seed", "speed", "logy", "grads", "perf", "lo", "hi", "rates",
     "steps", "problem", "cond", "eta", "mom", "start", "panels", "hide", "lock", "autoplay", "pretrain", "run",
-    "theme", "bg", "font", "quiz", "ask", "beta2", "eps", "wd", "reg", "regrate",
+    "theme", "bg", "font", "quiz", "ask", "beta2", "eps", "wd", "reg", "regrate", "f", "race",
 ];
 
 /// Most names `ask=` takes, and the longest name.
@@ -445,6 +445,8 @@ mod tests {
                 "wd" => "0.1",
                 "reg" => "l2",
                 "regrate" => "0.5",
+                "f" => "a^2 + b^2",
+                "race" => "sgd,adam:0.1",
                 other => panic!("no sample value for {other}"),
             };
             let (read, m) = State::from_query(&pairs(&[(k, value)]));

@@ -117,12 +117,19 @@ pub struct Contour {
     pub values: Vec<Vec<f64>>,
     pub x_range: (f64, f64),
     pub y_range: (f64, f64),
-    /// Drawn on top with a dot at each iterate, the start circled, the last point crossed.
-    pub path: Vec<(f64, f64)>,
-    /// The path's legend entry (none if empty).
-    pub path_label: String,
+    /// Drawn on top, each with a dot at each iterate, the start circled, the last point
+    /// crossed; the canvas's `data-paths` says how many have points.
+    pub paths: Vec<ContourPath>,
     /// Marked with a green star, "minimum" in the legend.
     pub minimum: Option<(f64, f64)>,
+}
+
+/// One path on a contour plot: its iterates, its legend entry (none if empty) and colour.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContourPath {
+    pub points: Vec<(f64, f64)>,
+    pub label: String,
+    pub color: Rgb,
 }
 
 /// Tick labels and legends (CSS px).
@@ -824,43 +831,47 @@ pub fn contour(canvas: &HtmlCanvasElement, c: &Contour) -> Result<Frame, String>
         .map_err(drawing_error)?;
     }
 
-    // the path: a white halo under an orange line, so it reads on every colour
-    let pts: Vec<Unit> = c.path.iter().map(|&(px, py)| (x.to_unit(px), y.to_unit(py))).collect();
-    let lines = pm::polylines(&pts);
+    // the paths: a white halo under each coloured line, so it reads on every colour
     let halo = stroke((0xff, 0xff, 0xff), sf.width(4.0));
-    let line = stroke(TEST, sf.width(2.0));
-    let dot = fill(TEST);
     let (dot_r, key_w) = (sf.px(2.5).max(1), sf.px(18.0));
-    ctx.draw_series(lines.iter().filter(|l| l.len() >= 2).map(|l| PathElement::new(l.clone(), halo)))
-        .map_err(drawing_error)?;
-    let anno = ctx
-        .draw_series(lines.iter().filter(|l| l.len() >= 2).map(|l| PathElement::new(l.clone(), line)))
-        .map_err(drawing_error)?;
     let mut labels: Vec<&str> = Vec::new();
-    if !c.path_label.is_empty() && !c.path.is_empty() {
-        labels.push(&c.path_label);
-        anno.label(c.path_label.clone()).legend(move |(lx, ly)| {
-            EmptyElement::at((lx, ly))
-                + PathElement::new(vec![(0, 0), (key_w, 0)], line)
-                + Circle::new((key_w / 2, 0), dot_r, dot)
-        });
-    }
-    let inside: Vec<Unit> = pts.iter().copied().filter(|p| pm::in_unit(*p)).collect();
-    ctx.draw_series(inside.iter().map(|p| Circle::new(*p, dot_r, dot))).map_err(drawing_error)?;
-    let finite = |p: &&Unit| p.0.is_finite() && p.1.is_finite();
-    if let Some(start) = pts.iter().find(finite).filter(|p| pm::in_unit(**p)) {
-        let ring = sf.px(5.0);
-        ctx.draw_series([Circle::new(*start, ring, fill((0xff, 0xff, 0xff))), Circle::new(*start, ring, line)])
+    let mut drawn: Vec<Vec<Unit>> = Vec::new();
+    let _ = canvas.set_attribute("data-paths", &c.paths.iter().filter(|p| !p.points.is_empty()).count().to_string());
+    for path in &c.paths {
+        let pts: Vec<Unit> = path.points.iter().map(|&(px, py)| (x.to_unit(px), y.to_unit(py))).collect();
+        let lines = pm::polylines(&pts);
+        let line = stroke(path.color, sf.width(2.0));
+        let dot = fill(path.color);
+        ctx.draw_series(lines.iter().filter(|l| l.len() >= 2).map(|l| PathElement::new(l.clone(), halo)))
             .map_err(drawing_error)?;
-    }
-    if let Some(last) = pts.iter().rev().find(finite).filter(|p| pm::in_unit(**p)).filter(|_| pts.len() > 1) {
-        let size = sf.px(5.0);
-        ctx.draw_series([Cross::new(*last, size, halo), Cross::new(*last, size, stroke(INK_RGB, sf.width(2.0)))])
+        let anno = ctx
+            .draw_series(lines.iter().filter(|l| l.len() >= 2).map(|l| PathElement::new(l.clone(), line)))
             .map_err(drawing_error)?;
+        if !path.label.is_empty() && !path.points.is_empty() {
+            labels.push(&path.label);
+            anno.label(path.label.clone()).legend(move |(lx, ly)| {
+                EmptyElement::at((lx, ly))
+                    + PathElement::new(vec![(0, 0), (key_w, 0)], line)
+                    + Circle::new((key_w / 2, 0), dot_r, dot)
+            });
+        }
+        let inside: Vec<Unit> = pts.iter().copied().filter(|p| pm::in_unit(*p)).collect();
+        ctx.draw_series(inside.iter().map(|p| Circle::new(*p, dot_r, dot))).map_err(drawing_error)?;
+        let finite = |p: &&Unit| p.0.is_finite() && p.1.is_finite();
+        if let Some(start) = pts.iter().find(finite).filter(|p| pm::in_unit(**p)) {
+            let ring = sf.px(5.0);
+            ctx.draw_series([Circle::new(*start, ring, fill((0xff, 0xff, 0xff))), Circle::new(*start, ring, line)])
+                .map_err(drawing_error)?;
+        }
+        if let Some(last) = pts.iter().rev().find(finite).filter(|p| pm::in_unit(**p)).filter(|_| pts.len() > 1) {
+            let size = sf.px(5.0);
+            ctx.draw_series([Cross::new(*last, size, halo), Cross::new(*last, size, stroke(INK_RGB, sf.width(2.0)))])
+                .map_err(drawing_error)?;
+        }
+        drawn.extend(lines);
     }
 
     // the minimum: a green eight-armed star with a white halo
-    let mut drawn = lines;
     let star_p = c.minimum.map(|(mx, my)| (x.to_unit(mx), y.to_unit(my))).filter(|p| pm::in_unit(*p));
     if let Some(p) = star_p {
         let arm = sf.px(6.0);

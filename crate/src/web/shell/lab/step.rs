@@ -5,6 +5,18 @@
 use super::*;
 use crate::sweep::{DescentPath, StepProfile};
 
+/// What the typed surface's field says when all is well.
+pub const SURFACE_HELP: &str =
+    "An expression in a and b (+ − * / ^, exp, log, sqrt, tanh, sigmoid, relu, abs, max, min); Enter draws it.";
+
+/// Steps each optimizer of a race takes.
+pub const RACE_STEPS: usize = 300;
+
+/// An optimizer's name as the menus show it.
+fn label_of(name: &str) -> &'static str {
+    OPTIMIZER_NAMES.iter().find(|o| o.0 == name).map_or("?", |o| o.1)
+}
+
 impl Figure {
     pub(super) fn objective(&self) -> Option<Surface> {
         let lab = self.lab();
@@ -23,6 +35,15 @@ impl Figure {
                 let start = self.net_start.unwrap_or((a, b));
                 Some((Box::new(obj), (a - 3.0, a + 3.0), (b - 3.0, b + 3.0), start, ["w1_0_0", "w1_0_1"]))
             }
+            "expr" => {
+                let obj = crate::sweep::ExprSurface::new(&lab.surface).ok()?;
+                Some((Box::new(obj), (-3.0, 3.0), (-3.0, 3.0), lab.start, ["a", "b"]))
+            }
+            name if crate::sweep::SURFACES.iter().any(|p| p.0 == name) => {
+                let &(_, _, expr, xr, yr, _, _) = crate::sweep::SURFACES.iter().find(|p| p.0 == name)?;
+                let obj = crate::sweep::ExprSurface::new(expr).ok()?;
+                Some((Box::new(obj), xr, yr, lab.start, ["a", "b"]))
+            }
             _ => Some((
                 Box::new(Bowl { kappa: lab.condition, angle: 0.5 }),
                 (-5.0, 5.0),
@@ -39,6 +60,21 @@ impl Figure {
         self.root.set_text("s-mom-out", &format!("{:.2}", lab.momentum));
         self.root.set_text("s-cond-out", &format!("{:.0}", lab.condition));
         self.root.set_hidden("s-cond-row", lab.problem != "bowl");
+        self.root.set_hidden("s-f-row", lab.problem != "expr");
+        if let Some(i) = self.root.input("s-f").filter(|i| i.value().trim() != lab.surface) {
+            if i.get_attribute("aria-invalid").as_deref() != Some("true") {
+                i.set_value(&lab.surface);
+            }
+        }
+        if let Some(host) = self.root.find("s-race") {
+            if let Ok(boxes) = host.query_selector_all("input[data-opt]") {
+                for k in 0..boxes.length() {
+                    let Some(b) = boxes.item(k).and_then(|n| n.dyn_into::<HtmlInputElement>().ok()) else { continue };
+                    let name = b.get_attribute("data-opt").unwrap_or_default();
+                    b.set_checked(lab.race.iter().any(|r| r.0 == name));
+                }
+            }
+        }
         let Some((mut obj, xr, yr, start, names)) = self.objective() else {
             self.root.set_text("s-summary", "The live network has fewer than two weights.");
             return;
@@ -47,22 +83,55 @@ impl Figure {
         let grid = loss_grid(obj.as_mut(), xr, yr, n);
         let values: Vec<Vec<f64>> = (0..n).map(|r| grid.values[r * n..(r + 1) * n].to_vec()).collect();
         let path = self.descent(obj.as_mut(), xr, yr, start);
-        let pts: Vec<(f64, f64)> =
-            path.points.iter().map(|p| (p.first().copied().unwrap_or(0.0), p.get(1).copied().unwrap_or(0.0))).collect();
+        let xy = |p: &DescentPath| -> Vec<(f64, f64)> {
+            p.points.iter().map(|p| (p.first().copied().unwrap_or(0.0), p.get(1).copied().unwrap_or(0.0))).collect()
+        };
+        let preset = crate::sweep::SURFACES.iter().find(|p| p.0 == lab.problem);
         let minimum = match lab.problem {
             "bowl" => Some((0.0, 0.0)),
             "poly" => Some((3.0, 0.0)),
-            _ => None,
+            _ => preset.and_then(|p| p.6),
+        };
+        // a race: every optimizer from the same start; else the view's gradient descent
+        let racers = lab.racers();
+        let raced: Vec<(String, DescentPath)> = racers
+            .iter()
+            .map(|c| {
+                let start = (start.0.clamp(xr.0, xr.1), start.1.clamp(yr.0, yr.1));
+                let label = format!("{} η = {}", label_of(c.name()), crate::web::model::plot_math::sig(c.lr(), 3));
+                (label, crate::sweep::optimizer_path(obj.as_mut(), &[start.0, start.1], c, RACE_STEPS))
+            })
+            .collect();
+        let paths = if raced.is_empty() {
+            vec![plot::ContourPath {
+                points: xy(&path),
+                label: format!("gradient descent, η = {}", fmt_short(lab.eta)),
+                color: ORANGE,
+            }]
+        } else {
+            raced
+                .iter()
+                .enumerate()
+                .map(|(k, (label, p))| plot::ContourPath {
+                    points: xy(p),
+                    label: label.clone(),
+                    color: crate::web::model::plot_math::PALETTE[k % 8],
+                })
+                .collect()
+        };
+        let title = match (lab.problem, preset) {
+            (_, Some(p)) => p.1.to_string(),
+            ("expr", _) => format!("f(a, b) = {}", lab.surface),
+            (p, _) => PROBLEMS.iter().find(|q| q.0 == p).map_or("", |q| q.1).to_string(),
         };
         let contour = Contour {
-            title: PROBLEMS.iter().find(|p| p.0 == lab.problem).map_or("", |p| p.1).to_string(),
+            title,
             x_label: names[0].into(),
             y_label: names[1].into(),
             values,
             x_range: xr,
             y_range: yr,
-            path: pts,
-            path_label: format!("gradient descent, η = {}", fmt_short(lab.eta)),
+            paths,
             minimum,
         };
         if let Some(c) = self.root.canvas("s-contour") {
@@ -71,7 +140,11 @@ impl Figure {
                 Err(e) => web_sys::console::error_1(&e.into()),
             }
         }
+        self.draw_race(&raced);
         let (_, mut text) = crate::web::model::advice::descent(lab.eta, &path.losses, path.diverged_at);
+        if !raced.is_empty() {
+            text = crate::web::model::advice::race(&raced.iter().map(|(l, p)| (l.as_str(), p)).collect::<Vec<_>>());
+        }
         if lab.problem == "bowl" {
             text.push_str(&format!(
                 " Here λmax = {}, so steps beyond 2/λmax = {} diverge.",
@@ -82,6 +155,37 @@ impl Figure {
         self.root.set_text("s-summary", &text);
         self.root.set_attr("s-summary", "data-diverged", if path.diverged_at.is_some() { "1" } else { "0" });
         self.draw_profile();
+    }
+
+    /// The race's loss against step, one line per optimizer (hidden without a race).
+    fn draw_race(&self, raced: &[(String, DescentPath)]) {
+        self.root.set_hidden("s-race-panel", raced.is_empty());
+        if raced.is_empty() {
+            return;
+        }
+        let chart = LineChart {
+            title: "Loss against step, from the same start".into(),
+            x_label: "step".into(),
+            y_label: "loss (log scale)".into(),
+            log_x: false,
+            log_y: true,
+            x_range: Some((0.0, RACE_STEPS as f64)),
+            y_range: None,
+            series: raced
+                .iter()
+                .enumerate()
+                .map(|(k, (label, p))| Series {
+                    label: label.clone(),
+                    points: p.losses.iter().enumerate().map(|(t, &l)| (t as f64, l)).collect(),
+                    color: crate::web::model::plot_math::PALETTE[k % 8],
+                    style: Style::Line,
+                })
+                .collect(),
+            marks: vec![],
+        };
+        if let Some(c) = self.root.canvas("s-race-loss") {
+            report(plot::line_chart(&c, &chart));
+        }
     }
 
     /// The descent from `start` (brought inside the surface's range) at the view's step size
@@ -186,7 +290,12 @@ pub(super) fn wire(app: &Shared) {
         if let Some(&(p, _)) = PROBLEMS.iter().find(|x| x.0 == v) {
             let mut s = a.borrow_mut();
             s.state.lab.problem = p;
-            s.state.lab.start = if p == "poly" { (0.0, 3.0) } else { (-4.0, 3.0) };
+            s.state.lab.start = match (p, crate::sweep::SURFACES.iter().find(|q| q.0 == p)) {
+                (_, Some(q)) => q.5,
+                ("poly", _) => (0.0, 3.0),
+                ("expr", _) => (-2.0, 2.0),
+                _ => (-4.0, 3.0),
+            };
             s.net_start = None;
         }
         super::wire::changed(&a);
@@ -207,6 +316,40 @@ pub(super) fn wire(app: &Shared) {
             super::wire::changed(&a);
         });
     }
+    // the typed surface: read by the URL's rule (a bad one is named, the last good one kept)
+    let a = app.clone();
+    let r = root.clone();
+    root.on::<Event>("s-f", "change", move |_| {
+        let Some(i) = r.input("s-f") else { return };
+        let mut m = vec![];
+        a.borrow_mut().state.lab.read("f", i.value().trim(), &mut m);
+        let said = m.join("\n").replace("; using the default.", ". The last surface stays.");
+        a.borrow().root.set_text("s-f-help", &said);
+        a.borrow().root.set_attr("s-f", "aria-invalid", if m.is_empty() { "false" } else { "true" });
+        if m.is_empty() {
+            a.borrow().root.set_text("s-f-help", SURFACE_HELP);
+            super::wire::changed(&a);
+        }
+    });
+    // the race's boxes: the optimizers ticked race, in the menu's order
+    let a = app.clone();
+    let r = root.clone();
+    root.on::<Event>("s-race", "change", move |_| {
+        let Some(host) = r.find("s-race") else { return };
+        let Ok(boxes) = host.query_selector_all("input[data-opt]") else { return };
+        let mut race = vec![];
+        let old = a.borrow().state.lab.race.clone();
+        for k in 0..boxes.length() {
+            let Some(b) = boxes.item(k).and_then(|n| n.dyn_into::<HtmlInputElement>().ok()) else { continue };
+            let name = b.get_attribute("data-opt").unwrap_or_default();
+            if let (true, Some(&(n, _))) = (b.checked(), OPTIMIZER_NAMES.iter().find(|o| o.0 == name)) {
+                // a rate given in the link stays with its optimizer
+                race.push((n, old.iter().find(|o| o.0 == n).and_then(|o| o.1)));
+            }
+        }
+        a.borrow_mut().state.lab.race = race;
+        super::wire::changed(&a);
+    });
     let a = app.clone();
     root.on::<KeyboardEvent>("s-contour", "keydown", move |e: KeyboardEvent| key_start(&a, &e));
     let a = app.clone();
