@@ -41,7 +41,7 @@ const ANSWER_MS = 1000;
 const README_KEYS = [
   'expr', 'preset', 'sigmoid', 'step', 'embed', 'view', 'data', 'noise', 'train', 'features', 'hidden',
   'act', 'loss', 'opt', 'beta', 'lr', 'sched', 'batch', 'seed', 'speed', 'logy', 'grads', 'perf', 'lo', 'hi',
-  'rates', 'steps', 'problem', 'cond', 'eta', 'mom', 'start',
+  'rates', 'steps', 'problem', 'cond', 'eta', 'mom', 'start', 'beta2', 'eps', 'wd', 'reg', 'regrate', 'f', 'race',
   'panels', 'hide', 'lock', 'autoplay', 'pretrain', 'run', 'theme', 'bg', 'font', 'quiz', 'ask',
 ];
 

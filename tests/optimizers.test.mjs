@@ -124,4 +124,45 @@ describe('optimizers and regularization', () => {
       assert.equal(await page.locator('#s-contour').getAttribute('data-paths'), '1', p);
     }
   });
+
+  test('edit a weight: click or Enter on it, type its value; the losses follow; the state shows in hover and the layer view', async (t) => {
+    const page = await lab.openPage(t, 'view=train&opt=momentum');
+    for (let k = 0; k < 3; k++) await page.getByRole('button', { name: 'Step' }).click();
+    const loss = async () => page.locator('#t-loss-train').getAttribute('data-loss-train');
+    const before = await loss();
+    // the optimizer's state in the weight's tooltip
+    const tip = await page.locator('#t-network g.weight').first().locator('title').textContent();
+    assert.match(tip, /velocity = [−\d.e-]+; last step Δ = [−\d.e-]+/);
+    await page.locator('#t-network [data-param="w-1-0-0"]').click({ force: true });
+    const box = page.locator('#t-edit-value');
+    assert.equal(await box.evaluate((e) => e === document.activeElement), true, 'the box has the focus');
+    assert.equal(await page.locator('#t-edit-label').textContent(), 'w1_0_0 =');
+    await box.fill('4.5');
+    await box.press('Enter');
+    await until(async () => (await loss()) !== before, 'data-loss-train follows the edit');
+    assert.equal(await page.locator('#t-edit').isVisible(), false);
+    assert.equal(await page.locator('#t-network line.edge').first().getAttribute('data-weight'), '4.5');
+    // from the keyboard, a bias: a bad value is named and nothing changes
+    await page.locator('#t-network [data-param="b-3-0"]').focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await page.locator('#t-edit-label').textContent(), 'b3_0 =');
+    const edited = await loss();
+    await box.fill('lots');
+    await box.press('Enter');
+    assert.match(await page.locator('#t-edit-msg').textContent(), /^Not set: .*lots.* is not a number/);
+    await box.fill('5000');
+    await box.press('Enter');
+    assert.match(await page.locator('#t-edit-msg').textContent(), /from −1,000 to 1,000/);
+    assert.equal(await loss(), edited);
+    await box.fill('−2');
+    await box.press('Enter');
+    await until(async () => (await loss()) !== edited, 'the bias too');
+    // the layer view's table of the optimizer's state
+    await page.locator('#t-layers summary').click();
+    const state = page.locator('#t-layers-host details.opt-state[data-layer="1"]');
+    await state.locator('summary').click();
+    const names = await state.locator('[data-matrix]').evaluateAll((ms) => ms.map((m) => m.dataset.matrix));
+    assert.deepEqual(names, ['velocity of W', 'velocity of b', 'ΔW (last step)', 'Δb (last step)']);
+    await screenshot(page.locator('figure:has(#t-network)'), 'edit-weight-1280.png');
+  });
 });

@@ -914,6 +914,26 @@ impl Trainer {
         Ok(())
     }
 
+    /// Sets one parameter by hand: layer `layer` (from 0), the weight from input `i` to neuron
+    /// `j`, or neuron `j`'s bias when `i` is None, to `value` (finite, |value| ≤ 1,000). The
+    /// optimizer's state and the counters stay; the losses and the drawings follow.
+    pub fn set_parameter(&mut self, layer: usize, i: Option<usize>, j: usize, value: f64) -> Result<(), TrainError> {
+        super::check_range("a weight or bias", "a number from −1,000 to 1,000", value, -1000.0, 1000.0)?;
+        let missing = TrainError::NoSuchNeuron { layer: layer + 1, neuron: j };
+        let l = self.net.layers_mut().get_mut(layer).ok_or(missing.clone())?;
+        let (n_in, n) = (l.n_inputs(), l.n_neurons());
+        if j >= n || i.is_some_and(|i| i >= n_in) {
+            return Err(missing);
+        }
+        let (w, b, _, _) = l.params_and_grads();
+        match i {
+            Some(i) => w[i * n + j] = f32::from_f64(value),
+            None => b[j] = f32::from_f64(value),
+        }
+        self.version += 1;
+        Ok(())
+    }
+
     /// A new penalty on the weights (from the next step on).
     pub fn set_regularization(&mut self, reg: Regularization) -> Result<(), TrainError> {
         reg.validate()?;
@@ -1074,6 +1094,24 @@ mod tests {
             dataset: DatasetConfig { kind, points: 200, noise: 0.0, test_fraction: 0.5, seed: 3, own: None },
             ..TrainerConfig::default()
         }
+    }
+
+    #[test]
+    fn a_parameter_set_by_hand_changes_the_losses_and_is_checked() {
+        let mut t = Trainer::new(config(DatasetKind::Circle)).unwrap();
+        t.train(20);
+        let before = t.loss_train().unwrap();
+        t.set_parameter(0, Some(1), 2, 3.5).unwrap();
+        assert_eq!(t.network().layers()[0].weights()[[1, 2]], 3.5);
+        t.set_parameter(2, None, 0, -2.0).unwrap();
+        assert_eq!(t.network().layers()[2].biases()[0], -2.0);
+        assert_ne!(t.loss_train().unwrap(), before, "the loss follows");
+        assert_eq!(t.steps(), 20, "the run goes on from where it stood");
+        assert!(t.set_parameter(0, Some(2), 0, 1.0).is_err(), "two inputs: 0 and 1");
+        assert!(t.set_parameter(0, None, 6, 1.0).is_err());
+        assert!(t.set_parameter(3, None, 0, 1.0).is_err());
+        assert!(t.set_parameter(0, None, 0, f64::NAN).is_err());
+        assert!(t.set_parameter(0, None, 0, 1e4).is_err());
     }
 
     /// With a penalty, an SGD step moves each weight by α·λ·w (L2) or α·λ·sign(w) (L1) more

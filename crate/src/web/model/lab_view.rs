@@ -8,6 +8,7 @@ use super::quiz::Quiz;
 use super::view::{Child, El};
 use crate::graph::{fmt_full, fmt_short};
 use crate::tensor::{Activation, Dense, LayerSnapshot, Matrix};
+use crate::train::OptimizerState;
 use ndarray::{array, Array1};
 
 /// Colours for signs: blue for positive, orange for negative (as the decision boundary).
@@ -41,15 +42,75 @@ fn max_abs<'a>(values: impl Iterator<Item = &'a f64>) -> f64 {
 /// last batch. Every line carries `data-weight`, `data-grad` and a tooltip with both.
 /// `thumbs[c][r]`, where given, is an image (a data URL) of what neuron r of column c
 /// computes over the input plane (column 0: the input features), drawn on the neuron.
-/// In a quiz (`quiz`) the weights' tooltips keep their gradients to themselves: the layer
-/// view asks them.
+/// What the optimizer keeps for one layer's parameters, and the last step it made them take.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LayerState {
+    /// (name, for the weights, for the biases as 1 × n): velocity, m, v…
+    pub slots: Vec<(String, Matrix, Matrix)>,
+    /// The last update: the weights now minus those the last batch used; the same for b.
+    pub step_w: Matrix,
+    pub step_b: Matrix,
+}
+
+/// Each layer's optimizer state and last step, from the optimizer's state and the layers as
+/// they are `now` and as the last batch `used` them.
+pub fn layer_states(state: &OptimizerState, now: &[LayerSnapshot], used: &[LayerSnapshot]) -> Vec<LayerState> {
+    let minus = |a: &Matrix, b: &Matrix| Matrix {
+        shape: a.shape,
+        data: if a.shape == b.shape { a.data.iter().zip(&b.data).map(|(x, y)| x - y).collect() } else { vec![] },
+    };
+    now.iter()
+        .zip(used)
+        .enumerate()
+        .map(|(l, (n, u))| LayerState {
+            slots: state
+                .layers
+                .get(l)
+                .map(|slots| slots.iter().map(|s| (s.name.clone(), s.weights.clone(), s.biases.clone())).collect())
+                .unwrap_or_default(),
+            step_w: minus(&n.weights, &u.weights),
+            step_b: minus(&n.biases, &u.biases),
+        })
+        .collect()
+}
+
+/// One parameter's optimizer state in words: "velocity = 0.12; last step Δ = −0.0036" (the
+/// bias when `i` is None); empty when there is none.
+pub fn state_line(st: Option<&LayerState>, i: Option<usize>, j: usize) -> String {
+    let Some(st) = st else { return String::new() };
+    let at = |w: &Matrix, b: &Matrix| match i {
+        Some(i) => w.get(i, j),
+        None => b.get(0, j),
+    };
+    let mut parts: Vec<String> = st
+        .slots
+        .iter()
+        .filter_map(|(name, w, b)| at(w, b).map(|v| format!("{name} = {}", super::plot_math::sig(v, 4))))
+        .collect();
+    if let Some(d) = at(&st.step_w, &st.step_b) {
+        parts.push(format!("last step Δ = {}", super::plot_math::sig(d, 4)));
+    }
+    parts.join("; ")
+}
+
+/// What the network drawing adds to the numbers: a quiz (the weights' tooltips keep their
+/// gradients to themselves: the layer view asks them) and the optimizer's state per layer.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NetExtras<'a> {
+    pub quiz: bool,
+    pub states: &'a [LayerState],
+}
+
+/// Every weight is a line (`data-param="w-L-i-j"`, focusable, Enter or a click edits it) and
+/// every neuron a circle (`data-param="b-L-j"`, its bias).
 pub fn network_svg(
     layers: &[LayerSnapshot],
     inputs: &[String],
     show_grads: bool,
     thumbs: &[Vec<String>],
-    quiz: bool,
+    extras: NetExtras,
 ) -> El {
+    let quiz = extras.quiz;
     let mut columns: Vec<usize> = vec![inputs.len()];
     columns.extend(layers.iter().map(|l| l.n_neurons));
     // As tall as the widest column needs (46 units a neuron, up to 300), so a small network
@@ -84,32 +145,48 @@ pub fn network_svg(
                 let shown = if show_grads { gv } else { wv };
                 let width = if scale > 0.0 && shown.is_finite() { 0.5 + 5.0 * shown.abs() / scale } else { 0.5 };
                 let color = if show_grads { rgb((120, 60, 160)) } else { signed_color(wv.signum(), 1.0) };
-                edges = edges.child(
+                let (x1, y1, x2, y2) = (col_x(l), row_y(l, i), col_x(l + 1), row_y(l + 1, j));
+                let name = format!("w{}_{i}_{j}", l + 1);
+                let state = state_line(extras.states.get(l), Some(i), j);
+                let tip = if quiz {
+                    format!(
+                        "{name} = {}\n∂L/∂w = (Xᵀ·dz)[{i}][{j}]: hidden in the quiz (the layer view asks it)",
+                        fmt_short(wv)
+                    )
+                } else {
+                    format!(
+                        "{name} = {}\n∂L/∂w = Σ over the batch of xᵢ·dzⱼ = (Xᵀ·dz)[{i}][{j}] = {}{}",
+                        fmt_short(wv),
+                        super::plot_math::sig(gv, 4),
+                        if state.is_empty() { String::new() } else { format!("\n{state}") }
+                    )
+                };
+                let line = |class: &'static str| {
                     El::svg("line")
-                        .attr("class", "edge")
-                        .attr("x1", format!("{:.1}", col_x(l)))
-                        .attr("y1", format!("{:.1}", row_y(l, i)))
-                        .attr("x2", format!("{:.1}", col_x(l + 1)))
-                        .attr("y2", format!("{:.1}", row_y(l + 1, j)))
-                        .attr("stroke", color)
-                        .attr("stroke-width", format!("{width:.2}"))
-                        .attr("stroke-opacity", "0.75")
-                        .attr("data-weight", fmt_full(wv))
-                        .attr("data-grad", fmt_full(gv))
-                        .child(El::svg("title").text(if quiz {
-                            format!(
-                                "w{}_{i}_{j} = {}\n∂L/∂w = (Xᵀ·dz)[{i}][{j}]: hidden in the quiz (the layer view asks it)",
-                                l + 1,
-                                fmt_short(wv)
-                            )
-                        } else {
-                            format!(
-                                "w{}_{i}_{j} = {}\n∂L/∂w = Σ over the batch of xᵢ·dzⱼ = (Xᵀ·dz)[{i}][{j}] = {}",
-                                l + 1,
-                                fmt_short(wv),
-                                super::plot_math::sig(gv, 4)
-                            )
-                        })),
+                        .attr_s("class", class)
+                        .attr("x1", format!("{x1:.1}"))
+                        .attr("y1", format!("{y1:.1}"))
+                        .attr("x2", format!("{x2:.1}"))
+                        .attr("y2", format!("{y2:.1}"))
+                };
+                // the weight: its tooltip, a wide clear line to click and focus, the drawn line
+                edges = edges.child(
+                    El::svg("g")
+                        .attr("class", "weight")
+                        .attr("tabindex", "0")
+                        .attr("role", "button")
+                        .attr("data-param", format!("w-{}-{i}-{j}", l + 1))
+                        .attr("aria-label", format!("Weight {name} = {}: Enter to edit", fmt_short(wv)))
+                        .child(El::svg("title").text(tip))
+                        .child(line("edge-hit").attr("stroke", "transparent").attr("stroke-width", "9"))
+                        .child(
+                            line("edge")
+                                .attr("stroke", color)
+                                .attr("stroke-width", format!("{width:.2}"))
+                                .attr("stroke-opacity", "0.75")
+                                .attr("data-weight", fmt_full(wv))
+                                .attr("data-grad", fmt_full(gv)),
+                        ),
                 );
             }
         }
@@ -127,14 +204,28 @@ pub fn network_svg(
                 let b = layer.biases.get(0, r).unwrap_or(f64::NAN);
                 let db = layer.dbiases.get(0, r).unwrap_or(f64::NAN);
                 let kind = if c == columns.len() - 1 { "output" } else { "neuron" };
-                let mut tip = format!("{kind} {c}.{r}: bias b{c}_{r} = {}   ∂L/∂b = {}", fmt_short(b), fmt_short(db));
+                let grad = if quiz { "hidden in the quiz".to_string() } else { fmt_short(db) };
+                let mut tip = format!("{kind} {c}.{r}: bias b{c}_{r} = {}   ∂L/∂b = {grad}", fmt_short(b));
                 if let Some(f) = neuron_formula(layer, r) {
                     tip.push('\n');
                     tip.push_str(&f);
                 }
+                let state = state_line(extras.states.get(c - 1), None, r);
+                if !state.is_empty() && !quiz {
+                    tip.push('\n');
+                    tip.push_str(&state);
+                }
                 (String::new(), tip, signed_color(b, 1.0))
             };
             let mut g = El::svg("g").attr("class", "neuron").attr("data-layer", c.to_string());
+            if c > 0 {
+                let b = layers[c - 1].biases.get(0, r).unwrap_or(f64::NAN);
+                g = g
+                    .attr("data-param", format!("b-{c}-{r}"))
+                    .attr("tabindex", "0")
+                    .attr("role", "button")
+                    .attr("aria-label", format!("Bias b{c}_{r} = {}: Enter to edit", fmt_short(b)));
+            }
             g = g.child(El::svg("title").text(tip));
             g = g.child(
                 El::svg("circle")
@@ -215,7 +306,7 @@ pub fn heat_table(name: &str, m: &Matrix) -> El {
 /// ([`super::layer_quiz`]) a gradient with an entry still to answer is a box to type it in
 /// instead (and the layer's Jacobian, which would show dinputs, waits for it); once answered,
 /// the entry is marked in its matrix.
-pub fn layer_maps(layers: &[LayerSnapshot], quiz: Option<(&[LayerAsk], &Quiz)>) -> El {
+pub fn layer_maps(layers: &[LayerSnapshot], quiz: Option<(&[LayerAsk], &Quiz)>, states: &[LayerState]) -> El {
     let mut host = El::html("div");
     for (l, layer) in layers.iter().enumerate() {
         let mut row = El::html("div").attr("class", "layer-maps").child(El::html("h3").text(format!(
@@ -269,8 +360,35 @@ pub fn layer_maps(layers: &[LayerSnapshot], quiz: Option<(&[LayerAsk], &Quiz)>) 
         if jacobian_open {
             host = host.child(jacobian_view(layer, l));
         }
+        if let Some(st) = states.get(l).filter(|_| quiz.is_none()) {
+            host = host.child(state_view(st, l));
+        }
     }
     host
+}
+
+/// Layer `index`'s optimizer state as heatmaps: each slot for W and b, and the last step.
+pub fn state_view(st: &LayerState, index: usize) -> El {
+    let mut row = El::html("div").attr("class", "layer-maps");
+    for (name, w, b) in &st.slots {
+        row = row.child(heat_table(&format!("{name} of W"), w)).child(heat_table(&format!("{name} of b"), b));
+    }
+    row = row.child(heat_table("ΔW (last step)", &st.step_w)).child(heat_table("Δb (last step)", &st.step_b));
+    let what = if st.slots.is_empty() {
+        "SGD keeps nothing between steps: its step is −η·∂L/∂w.".to_string()
+    } else {
+        let names: Vec<&str> = st.slots.iter().map(|s| s.0.as_str()).collect();
+        format!(
+            "The optimizer keeps {} for every parameter; the last step is what the update moved it.",
+            names.join(" and ")
+        )
+    };
+    El::html("details")
+        .attr("class", "opt-state")
+        .attr("data-layer", (index + 1).to_string())
+        .child(El::html("summary").text(format!("Layer {}'s optimizer state", index + 1)))
+        .child(El::html("p").attr("class", "help").text(what))
+        .child(row)
 }
 
 /// A gradient's place in a quiz: its name and shape, and a box for each entry asked.
@@ -502,26 +620,31 @@ mod tests {
         let mut t = Trainer::new(TrainerConfig { hidden: vec![3], ..TrainerConfig::default() }).unwrap();
         t.train(5);
         let snap = t.snapshot();
-        let svg = network_svg(&snap.layers, &["x".into(), "y".into()], false, &[], false);
-        let lines: Vec<&El> = svg.walk().into_iter().filter(|e| e.tag == "line").collect();
+        let svg = network_svg(&snap.layers, &["x".into(), "y".into()], false, &[], NetExtras::default());
+        let lines: Vec<&El> =
+            svg.walk().into_iter().filter(|e| e.tag == "line" && e.get("class") == Some("edge")).collect();
         assert_eq!(lines.len(), 2 * 3 + 3);
         let w = snap.layers[0].weights.get(0, 0).unwrap();
         assert_eq!(lines[0].get("data-weight"), Some(fmt_full(w).as_str()));
-        assert!(lines[0].text_content().contains("∂L/∂w"));
+        let weights: Vec<&El> = svg.walk().into_iter().filter(|e| e.get("class") == Some("weight")).collect();
+        assert_eq!(weights.len(), lines.len(), "each weight a group: its tooltip, a line to click, the line drawn");
+        assert!(weights[0].text_content().contains("∂L/∂w"));
+        assert_eq!(weights[0].get("data-param"), Some("w-1-0-0"));
         let circles = svg.walk().into_iter().filter(|e| e.tag == "circle").count();
         assert_eq!(circles, 2 + 3 + 1);
         // The drawing is as tall as its widest layer needs: 3 neurons, not the 300 of 8.
         assert_eq!(svg.get("viewBox"), Some("0 0 560 178"));
         let mut wide = Trainer::new(TrainerConfig { hidden: vec![8, 8], ..TrainerConfig::default() }).unwrap();
         wide.train(1);
-        let wide_svg = network_svg(&wide.snapshot().layers, &["x".into(), "y".into()], false, &[], false);
+        let wide_svg =
+            network_svg(&wide.snapshot().layers, &["x".into(), "y".into()], false, &[], NetExtras::default());
         assert_eq!(wide_svg.get("viewBox"), Some("0 0 560 300"));
         // With gradients shown, the widths follow |dweights| instead.
-        let grads = network_svg(&snap.layers, &["x".into(), "y".into()], true, &[], false);
+        let grads = network_svg(&snap.layers, &["x".into(), "y".into()], true, &[], NetExtras::default());
         assert_ne!(svg, grads);
         // Thumbnails go on the neurons they belong to.
         let thumbs = vec![vec![String::new(); 2], vec!["data:image/png;base64,AA".to_string(); 3]];
-        let with = network_svg(&snap.layers, &["x".into(), "y".into()], false, &thumbs, false);
+        let with = network_svg(&snap.layers, &["x".into(), "y".into()], false, &thumbs, NetExtras::default());
         assert_eq!(with.walk().into_iter().filter(|e| e.tag == "image").count(), 3);
     }
 
@@ -530,7 +653,7 @@ mod tests {
         let mut t = Trainer::new(TrainerConfig { hidden: vec![3], ..TrainerConfig::default() }).unwrap();
         t.train(3);
         let layers = t.batch_layers();
-        let text = layer_maps(&layers, None).text_content();
+        let text = layer_maps(&layers, None, &[]).text_content();
         for label in ["z = X·W + b", "dz = dvalues ⊙ tanh′(z)", "dinputs = dz·Wᵀ", "dweights = Xᵀ·dz", "dbiases = Σ dz"]
         {
             assert!(text.contains(label), "{label} in {text}");
@@ -582,7 +705,7 @@ mod tests {
         assert_eq!(snap.dinputs.shape, [4, 4]);
         let row: Vec<String> = (0..4).map(|c| fmt_short(snap.dinputs.get(0, c).unwrap())).collect();
         assert_eq!(row, ["0.44", "−0.38", "−0.07", "1.37"].map(String::from).to_vec());
-        let maps = layer_maps(&[snap], None);
+        let maps = layer_maps(&[snap], None, &[]);
         let text = maps.text_content();
         assert!(text.contains("dinputs = dvalues·Wᵀ") && text.contains("4×3") && text.contains("10.00"), "{text}");
         assert!(!text.contains("dz"), "a linear layer is the lecture's: no dz");
@@ -675,6 +798,43 @@ mod jacobian_tests {
         let s = jacobian_sizes(4096, 100);
         assert!(s.contains("4,096 × 4,096 = 16,777,216 entries per example (67.1 MB)"), "{s}");
         assert!(s.contains("409,600 × 409,600 = 167,772,160,000 entries (671 GB)"), "{s}");
+    }
+
+    /// The state the views show is the optimizer's: for SGD the last step is −η·∂L/∂w, for
+    /// momentum −η·velocity; the tooltips say those numbers.
+    #[test]
+    fn the_last_step_shown_is_the_optimizers_update() {
+        use crate::train::OptimizerConfig;
+        for (opt, slot) in
+            [(OptimizerConfig::Sgd { lr: 0.1 }, None), (OptimizerConfig::momentum(0.1), Some("velocity"))]
+        {
+            let mut t = Trainer::new(TrainerConfig { optimizer: opt, ..TrainerConfig::default() }).unwrap();
+            t.train(3);
+            let used = t.batch_layers();
+            let now: Vec<LayerSnapshot> = t.network().layers().iter().map(|l| l.snapshot()).collect();
+            let states = layer_states(&t.optimizer().state(), &now, &used);
+            assert_eq!(states.len(), now.len());
+            for (st, u) in states.iter().zip(&used) {
+                let by = match slot {
+                    None => &u.dweights,
+                    Some(name) => &st.slots.iter().find(|s| s.0 == name).unwrap().1,
+                };
+                for (d, g) in st.step_w.data.iter().zip(&by.data) {
+                    assert!((d + 0.1 * g).abs() < 1e-6, "{opt:?}: Δ = {d}, −η·{} = {}", g, -0.1 * g);
+                }
+            }
+            let line = state_line(states.first(), Some(0), 1);
+            assert!(line.contains("last step Δ = "), "{line}");
+            assert_eq!(line.contains("velocity = "), slot.is_some(), "{line}");
+            let svg =
+                network_svg(&now, &["x".into(), "y".into()], false, &[], NetExtras { quiz: false, states: &states });
+            assert!(svg.text_content().contains(&line), "the weight's tooltip has its state");
+            let keys: Vec<String> =
+                svg.walk().into_iter().filter_map(|e| e.get("data-param").map(String::from)).collect();
+            assert!(keys.contains(&"w-1-0-1".to_string()) && keys.contains(&"b-3-0".to_string()), "{keys:?}");
+            let maps = layer_maps(&used, None, &states);
+            assert!(maps.walk().iter().any(|e| e.get("data-matrix") == Some("ΔW (last step)")));
+        }
     }
 
     proptest::proptest! {

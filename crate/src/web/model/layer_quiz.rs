@@ -223,7 +223,7 @@ mod tests {
         let layers = vec![lecture_layer().unwrap()];
         let all = asks(&layers, &[]);
         let mut quiz = Quiz::default();
-        let tree = layer_maps(&layers, Some((&all, &quiz)));
+        let tree = layer_maps(&layers, Some((&all, &quiz)), &[]);
         let boxes: Vec<String> = tree
             .walk()
             .into_iter()
@@ -240,7 +240,7 @@ mod tests {
         assert!(!dinputs_value(&tree));
         quiz.answer_cell("dbiases-1-0", 10.0, 10.0);
         quiz.answer_cell("dinputs-1-0-0", 1.0, 0.44);
-        let tree = layer_maps(&layers, Some((&all, &quiz)));
+        let tree = layer_maps(&layers, Some((&all, &quiz)), &[]);
         let marked: Vec<(String, String)> = tree
             .walk()
             .into_iter()
@@ -251,9 +251,11 @@ mod tests {
         assert!(dinputs_value(&tree) && tree.walk().iter().any(|e| e.tag == "details"), "answered, dinputs shows");
         assert_eq!(tree.walk().into_iter().filter(|e| e.tag == "input").count(), 1, "dweights is still asked");
         // without a quiz, no boxes; the network's tooltips keep the gradients in a quiz
-        assert!(layer_maps(&layers, None).walk().iter().all(|e| e.tag != "input"));
-        let net =
-            |q| network_svg(&layers, &["a".into(), "b".into(), "c".into(), "d".into()], false, &[], q).text_content();
+        assert!(layer_maps(&layers, None, &[]).walk().iter().all(|e| e.tag != "input"));
+        let net = |quiz| {
+            let extras = crate::web::model::lab_view::NetExtras { quiz, states: &[] };
+            network_svg(&layers, &["a".into(), "b".into(), "c".into(), "d".into()], false, &[], extras).text_content()
+        };
         assert!(net(false).contains("∂L/∂w = Σ over the batch") && !net(true).contains("∂L/∂w = Σ over the batch"));
     }
 

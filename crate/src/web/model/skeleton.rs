@@ -748,9 +748,26 @@ fn network_panel() -> El {
         [
             txt("figcaption", "Network ").child(check("check inline", "t-grads", "show |gradient| on the lines")),
             host("t-network").attr("class", "network-host"),
+            host("t-edit")
+                .attr("class", "param-edit")
+                .attr("hidden", "")
+                .attr("role", "group")
+                .attr("aria-labelledby", "t-edit-label")
+                .child(with_id("label", "t-edit-label").attr("for", "t-edit-value"))
+                .child(
+                    with_id("input", "t-edit-value")
+                        .attr("type", "text")
+                        .attr("inputmode", "decimal")
+                        .attr("autocomplete", "off")
+                        .attr("size", "9"),
+                )
+                .child(plain_button("t-edit-set", "Set"))
+                .child(plain_button("t-edit-cancel", "Cancel"))
+                .child(with_id("p", "t-edit-msg").attr("role", "status")),
             help(
                 "Blue lines are positive weights, orange negative; thicker is larger. Hover a line or a \
-                 neuron for its value and gradient.",
+                 neuron for its value, gradient and optimizer state; click one (or Tab to it and press \
+                 Enter) to type its value.",
             ),
             exports(
                 "t-network-export",
@@ -1015,7 +1032,7 @@ mod tests {
         t-sched t-sched-plot t-batch t-seed t-speed-out t-speed t-play t-step t-reset t-count-step \
         t-count-epoch t-loss-train t-loss-test t-accuracy-label t-accuracy t-status t-grads t-network \
         t-boundary-caption t-boundary t-boundary-help t-plane-legend t-plane-live t-logy t-loss-plot \
-        t-beta-hint t-beta2-row t-beta2 t-eps-row t-eps t-wd-row t-wd t-reg t-regrate-row t-regrate t-layers t-lecture t-quiz t-quiz-feedback t-quiz-score t-layers-host lr-view lr-settings lr-lo lr-hi lr-rates lr-steps lr-run lr-range \
+        t-beta-hint t-beta2-row t-beta2 t-eps-row t-eps t-wd-row t-wd t-reg t-regrate-row t-regrate t-edit t-edit-label t-edit-value t-edit-set t-edit-cancel t-edit-msg t-layers t-lecture t-quiz t-quiz-feedback t-quiz-score t-layers-host lr-view lr-settings lr-lo lr-hi lr-rates lr-steps lr-run lr-range \
         lr-compare lr-cancel lr-progress lr-summary lr-plot lr-curves lr-heat lr-range-plot lr-compare-plot \
         lr-table lr-rows step-view step-settings s-problem s-eta-out s-eta s-mom-out s-mom s-cond-row \
         s-cond-out s-cond s-summary s-contour s-profile s-f-row s-f s-f-help s-race-label s-race s-race-panel s-race-loss perf perf-fps perf-eps zoom btn-zoom-out btn-zoom-fit \
@@ -1154,7 +1171,7 @@ mod tests {
         let page = figure(true);
         let present = ids(&page);
         let wanted: Vec<&str> = SHELL_IDS.split_whitespace().collect();
-        assert_eq!(wanted.len(), 218);
+        assert_eq!(wanted.len(), 224);
         let missing: Vec<&&str> = wanted.iter().filter(|id| !present.contains(id)).collect();
         assert!(missing.is_empty(), "missing {missing:?}");
         let extra: Vec<&&str> = present.iter().filter(|id| !wanted.contains(id)).collect();

@@ -60,6 +60,9 @@ pub struct Figure {
     /// The layer view as last drawn: its layers (a quiz's answers are checked against the
     /// numbers on screen) and tree (patched, so a box being typed in stays).
     pub layers_shown: RefCell<(Vec<crate::tensor::LayerSnapshot>, Option<crate::web::model::view::El>)>,
+    /// The weight or bias being typed in the network's editor: (layer from 0, input or None
+    /// for the bias, neuron).
+    pub editing: Option<(usize, Option<usize>, usize)>,
     /// The layer view's quiz answers (`quiz=1`).
     pub layer_quiz: crate::web::model::quiz::Quiz,
     pub sweep: Option<LrSweep<Trainer>>,
@@ -219,6 +222,7 @@ pub fn mount(el: Element, pairs: &[(String, String)], host: Host, base: &str) ->
         penalties: Vec::new(),
         layers_shown: RefCell::new((Vec::new(), None)),
         layer_quiz: Default::default(),
+        editing: None,
         me: std::rc::Weak::new(),
         change_queued: std::cell::Cell::new(false),
         away: 0,

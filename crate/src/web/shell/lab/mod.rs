@@ -372,6 +372,8 @@ pub fn reset_training(app: &Shared) {
     s.playing = false;
     s.trainer.reset();
     s.history.clear();
+    // new weights, a new layer quiz
+    s.layer_quiz = Default::default();
     s.draw(true);
 }
 

@@ -139,6 +139,13 @@ impl Figure {
         Some(Mark { x: step as f64, y, label: format!("diverged at step {step}"), color: RED, kind: MarkKind::Cross })
     }
 
+    /// Each layer's optimizer state and last step (`used`: the layers as the last batch used
+    /// them).
+    fn layer_states(&self, used: &[LayerSnapshot]) -> Vec<crate::web::model::lab_view::LayerState> {
+        let now: Vec<LayerSnapshot> = self.trainer.network().layers().iter().map(|l| l.snapshot()).collect();
+        crate::web::model::lab_view::layer_states(&self.trainer.optimizer().state(), &now, used)
+    }
+
     pub(super) fn draw_network(&mut self, layers: &[LayerSnapshot]) {
         let names: Vec<String> = self
             .trainer
@@ -148,7 +155,9 @@ impl Figure {
             .map(|f| FEATURE_NAMES.iter().find(|e| e.0 == *f).map_or("?", |e| e.2).to_string())
             .collect();
         let thumbs = self.thumbnails();
-        self.root.mount("t-network", &network_svg(layers, &names, self.lab().show_grads, &thumbs, self.state.quiz));
+        let states = if self.trainer.steps() > 0 { self.layer_states(&self.trainer.batch_layers()) } else { vec![] };
+        let extras = crate::web::model::lab_view::NetExtras { quiz: self.state.quiz, states: &states };
+        self.root.mount("t-network", &network_svg(layers, &names, self.lab().show_grads, &thumbs, extras));
     }
 
     /// What each input feature and each neuron computes over the plane, as small images
@@ -218,13 +227,11 @@ impl Figure {
     /// Draws the layer view (open or not) from the layers as they are now.
     pub(super) fn render_layers(&self) {
         let quiz = self.state.quiz;
-        let layers = if self.root.input("t-lecture").is_some_and(|i| i.checked()) {
-            lecture_layer().into_iter().collect()
-        } else {
-            self.trainer.batch_layers()
-        };
+        let lecture = self.root.input("t-lecture").is_some_and(|i| i.checked());
+        let layers = if lecture { lecture_layer().into_iter().collect() } else { self.trainer.batch_layers() };
         let asks = if quiz { layer_quiz::asks(&layers, &self.state.ask) } else { Vec::new() };
-        let tree = layer_maps(&layers, quiz.then_some((asks.as_slice(), &self.layer_quiz)));
+        let states = if lecture { Vec::new() } else { self.layer_states(&layers) };
+        let tree = layer_maps(&layers, quiz.then_some((asks.as_slice(), &self.layer_quiz)), &states);
         let mut shown = self.layers_shown.borrow_mut();
         self.root.mount_over("t-layers-host", shown.1.as_ref(), &tree);
         *shown = (layers, Some(tree));

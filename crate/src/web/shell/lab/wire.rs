@@ -222,6 +222,7 @@ pub(super) fn wire(app: &Shared) {
     wire_optimizer(app, &root);
     wire_numbers(app, &root);
     wire_toggles(app, &root);
+    wire_editor(app, &root);
     wire_run(app, &root);
     wire_plane(app, &root);
     wire_exports(app, &root);
@@ -458,6 +459,108 @@ fn wire_optimizer(app: &Shared, root: &Root) {
             i.set_value(&short_number(before));
         }
     });
+}
+
+/// A parameter's key on the network drawing (`w-1-0-2`, `b-2-0`, layers from 1) as (layer
+/// from 0, input or None for the bias, neuron).
+fn param_of(key: &str) -> Option<(usize, Option<usize>, usize)> {
+    let parts: Vec<&str> = key.split('-').collect();
+    let n = |s: &str| s.parse::<usize>().ok();
+    match parts.as_slice() {
+        ["w", l, i, j] => Some((n(l)?.checked_sub(1)?, Some(n(i)?), n(j)?)),
+        ["b", l, j] => Some((n(l)?.checked_sub(1)?, None, n(j)?)),
+        _ => None,
+    }
+}
+
+/// Opens the network's editor on the parameter `key`, with its value, focused.
+fn open_editor(app: &Shared, key: &str) {
+    let Some(p @ (l, i, j)) = param_of(key) else { return };
+    let mut f = app.borrow_mut();
+    let Some(layer) = f.trainer.network().layers().get(l) else { return };
+    let value = match i {
+        Some(i) => layer.weights().get((i, j)).copied(),
+        None => layer.biases().get(j).copied(),
+    };
+    let Some(value) = value else { return };
+    f.editing = Some(p);
+    let name = match i {
+        Some(i) => format!("w{}_{i}_{j} =", l + 1),
+        None => format!("b{}_{j} =", l + 1),
+    };
+    f.root.set_text("t-edit-label", &name);
+    f.root.set_text("t-edit-msg", "");
+    f.root.set_hidden("t-edit", false);
+    if let Some(input) = f.root.input("t-edit-value") {
+        input.set_value(&fmt_short(f64::from(value)).replace('−', "-"));
+        let _ = input.focus();
+        input.select();
+    }
+}
+
+/// Sets the parameter being edited to the typed value; a bad one is named and the editor
+/// stays open.
+fn set_edited(app: &Shared) {
+    let Some((l, i, j)) = app.borrow().editing else { return };
+    let text = app.borrow().root.input("t-edit-value").map(|i| i.value()).unwrap_or_default();
+    let typed = text.trim().replace(['−', '–'], "-").replace(',', ".");
+    let result = match typed.parse::<f64>() {
+        Ok(v) => app.borrow_mut().trainer.set_parameter(l, i, j, v).map_err(|e| e.to_string()),
+        Err(_) => {
+            Err(format!("{} is not a number: type one such as -0.5 or 2.", crate::web::model::state::echo(text.trim())))
+        }
+    };
+    match result {
+        Ok(()) => {
+            let mut f = app.borrow_mut();
+            f.editing = None;
+            f.root.set_hidden("t-edit", true);
+            f.draw(true);
+        }
+        Err(m) => app.borrow().root.set_text("t-edit-msg", &format!("Not set: {m}.")),
+    }
+}
+
+/// Click (or Enter or Space on) a weight or a neuron of the network to type its value.
+fn wire_editor(app: &Shared, root: &Root) {
+    let key_of = |t: Option<web_sys::EventTarget>| {
+        let el = t?.dyn_into::<web_sys::Element>().ok()?.closest("[data-param]").ok()??;
+        el.get_attribute("data-param")
+    };
+    let a = app.clone();
+    root.on::<MouseEvent>("t-network", "click", move |e| {
+        if let Some(k) = key_of(e.target()) {
+            open_editor(&a, &k);
+        }
+    });
+    let a = app.clone();
+    root.on::<KeyboardEvent>("t-network", "keydown", move |e| {
+        if e.key() == "Enter" || e.key() == " " {
+            if let Some(k) = key_of(e.target()) {
+                e.prevent_default();
+                open_editor(&a, &k);
+            }
+        }
+    });
+    let a = app.clone();
+    root.on::<Event>("t-edit-set", "click", move |_| set_edited(&a));
+    let a = app.clone();
+    root.on::<KeyboardEvent>("t-edit-value", "keydown", move |e| match e.key().as_str() {
+        "Enter" => {
+            e.prevent_default();
+            set_edited(&a);
+        }
+        "Escape" => close_editor(&a),
+        _ => {}
+    });
+    let a = app.clone();
+    root.on::<Event>("t-edit-cancel", "click", move |_| close_editor(&a));
+}
+
+fn close_editor(app: &Shared) {
+    let mut f = app.borrow_mut();
+    f.editing = None;
+    f.root.set_hidden("t-edit", true);
 }
 
 /// The value of the field for `key` (β₂, ε, λ or the regularization's rate).
