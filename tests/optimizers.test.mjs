@@ -165,4 +165,36 @@ describe('optimizers and regularization', () => {
     assert.deepEqual(names, ['velocity of W', 'velocity of b', 'ΔW (last step)', 'Δb (last step)']);
     await screenshot(page.locator('figure:has(#t-network)'), 'edit-weight-1280.png');
   });
+
+  test('schedules with their parameters: from the URL, in their fields, the preview following, back to the URL', async (t) => {
+    const page = await lab.openPage(t, 'view=train&sched=warmup_cosine&warmup=50&total=500&minlr=0.001');
+    for (const [id, v] of [['#t-warmup', '50'], ['#t-total', '500'], ['#t-minlr', '0.001']]) {
+      assert.equal(await page.locator(id).inputValue(), v, id);
+      assert.equal(await page.locator(id).isVisible(), true, id);
+    }
+    assert.equal(await page.locator('#t-gamma').isVisible(), false);
+    await screenshot(page.locator('fieldset:has(#t-opt)'), 'schedule-params-1280.png');
+    const preview = () => page.locator('#t-sched-plot').evaluate((c) => c.toDataURL());
+    const before = await preview();
+    await page.locator('#t-warmup').fill('300');
+    await page.locator('#t-warmup').press('Enter');
+    await until(async () => query(page).get('warmup') === '300', 'warmup=300');
+    await until(async () => (await preview()) !== before, 'the preview follows');
+    // a warm-up longer than the schedule takes the total with it, and says so
+    await page.locator('#t-warmup').fill('800');
+    await page.locator('#t-warmup').press('Enter');
+    await until(async () => query(page).get('total') === '800', 'total follows');
+    assert.equal(await page.locator('#t-total').inputValue(), '800');
+    await page.locator('#lab-notice', { hasText: 'cannot be longer than the whole schedule' }).waitFor();
+    // step decay: its two fields
+    await page.locator('#t-sched').selectOption('step_decay');
+    await page.locator('#t-factor').fill('0.25');
+    await page.locator('#t-factor').press('Enter');
+    await until(async () => query(page).get('factor') === '0.25', 'factor=0.25');
+    assert.equal(await page.locator('#t-warmup').isVisible(), false);
+    await page.locator('#t-every').fill('0');
+    await page.locator('#t-every').press('Enter');
+    await page.locator('#lab-notice', { hasText: 'decay interval is a whole number' }).waitFor();
+    assert.equal(await page.locator('#t-every').inputValue(), '500');
+  });
 });

@@ -62,10 +62,10 @@ pub const REG_NAMES: &[(&str, &str)] = &[("none", "none"), ("l1", "L1: λ·Σ|w|
 
 pub const SCHEDULE_NAMES: &[(&str, &str)] = &[
     ("constant", "constant"),
-    ("step_decay", "step decay (×0.5 every 500)"),
-    ("exponential", "exponential (×0.999 per step)"),
-    ("warmup_cosine", "warm-up 100, cosine to 2,000"),
-    ("warmup_linear", "warm-up 100, linear to 2,000"),
+    ("step_decay", "step decay (× factor every k steps)"),
+    ("exponential", "exponential (× γ per step)"),
+    ("warmup_cosine", "warm-up, then cosine"),
+    ("warmup_linear", "warm-up, then linear"),
 ];
 
 /// The problem of the step-size view's contour plot.
@@ -120,8 +120,16 @@ pub struct Lab {
     /// A name from [`REG_NAMES`], and its rate λ.
     pub reg: &'static str,
     pub reg_rate: f64,
-    /// A name from [`SCHEDULE_NAMES`].
+    /// A name from [`SCHEDULE_NAMES`], and the parameters of all of them: warm-up steps,
+    /// total steps and the rate at the end (warm-up schedules), the interval and factor of step
+    /// decay, exponential decay's γ.
     pub schedule: &'static str,
+    pub warmup: usize,
+    pub total: usize,
+    pub min_lr: f64,
+    pub every: usize,
+    pub factor: f64,
+    pub gamma: f64,
     pub batch: usize,
     pub seed: u64,
     /// How fast Play trains.
@@ -171,6 +179,12 @@ impl Default for Lab {
             reg: "none",
             reg_rate: 0.001,
             schedule: "constant",
+            warmup: 100,
+            total: 2000,
+            min_lr: 0.0,
+            every: 500,
+            factor: 0.5,
+            gamma: 0.999,
             batch: 10,
             seed: 1,
             speed: Speed::Epoch,
@@ -411,10 +425,25 @@ impl Lab {
             seed: config.seed,
             ..self.clone()
         };
-        lab.schedule = SCHEDULE_NAMES.iter().map(|s| s.0).find(|&name| {
-            lab.schedule = name;
-            lab.schedule_config() == config.schedule
-        })?;
+        lab.schedule = match config.schedule {
+            Schedule::Constant => "constant",
+            Schedule::StepDecay { every, factor } => {
+                (lab.every, lab.factor) = (every, factor);
+                "step_decay"
+            }
+            Schedule::Exponential { gamma } => {
+                lab.gamma = gamma;
+                "exponential"
+            }
+            Schedule::WarmupCosine { warmup, total, min_lr } | Schedule::WarmupLinear { warmup, total, min_lr } => {
+                (lab.warmup, lab.total, lab.min_lr) = (warmup, total, min_lr);
+                if matches!(config.schedule, Schedule::WarmupCosine { .. }) {
+                    "warmup_cosine"
+                } else {
+                    "warmup_linear"
+                }
+            }
+        };
         if lab.trainer_config() != *config {
             return None;
         }
@@ -447,11 +476,12 @@ impl Lab {
     }
 
     pub fn schedule_config(&self) -> Schedule {
+        let (warmup, total, min_lr) = (self.warmup, self.total, self.min_lr);
         match self.schedule {
-            "step_decay" => Schedule::StepDecay { every: 500, factor: 0.5 },
-            "exponential" => Schedule::Exponential { gamma: 0.999 },
-            "warmup_cosine" => Schedule::WarmupCosine { warmup: 100, total: 2000, min_lr: 0.0 },
-            "warmup_linear" => Schedule::WarmupLinear { warmup: 100, total: 2000, min_lr: 0.0 },
+            "step_decay" => Schedule::StepDecay { every: self.every, factor: self.factor },
+            "exponential" => Schedule::Exponential { gamma: self.gamma },
+            "warmup_cosine" => Schedule::WarmupCosine { warmup, total, min_lr },
+            "warmup_linear" => Schedule::WarmupLinear { warmup, total, min_lr },
             _ => Schedule::Constant,
         }
     }
@@ -594,6 +624,30 @@ impl Lab {
                 Some(s) => self.schedule = s,
                 None => bad("there is no such schedule"),
             },
+            "warmup" => match num(0.0, 1e6) {
+                Some(x) => self.warmup = x as usize,
+                None => bad("the warm-up is a whole number of steps from 0 to 1,000,000"),
+            },
+            "total" => match num(1.0, 1e6) {
+                Some(x) => self.total = x as usize,
+                None => bad("the total is a whole number of steps from 1 to 1,000,000"),
+            },
+            "minlr" => match num(0.0, 100.0) {
+                Some(x) => self.min_lr = x,
+                None => bad("the final rate is a number from 0 to 100"),
+            },
+            "every" => match num(1.0, 1e6) {
+                Some(x) => self.every = x as usize,
+                None => bad("the decay interval is a whole number of steps from 1 to 1,000,000"),
+            },
+            "factor" => match num(0.01, 1.0) {
+                Some(x) => self.factor = x,
+                None => bad("the decay factor is a number from 0.01 to 1"),
+            },
+            "gamma" => match num(0.9, 1.0) {
+                Some(x) => self.gamma = x,
+                None => bad("γ is a number from 0.9 to 1"),
+            },
             "batch" => match num(1.0, 500.0) {
                 Some(x) => self.batch = x as usize,
                 None => bad("the batch size is a whole number from 1 to 500"),
@@ -691,6 +745,13 @@ impl Lab {
                 short_number(self.sweep_hi)
             ));
         }
+        if self.warmup > self.total {
+            messages.push(format!(
+                "The warm-up ({} steps) cannot be longer than the whole schedule ({}): the total is now {}.",
+                self.warmup, self.total, self.warmup
+            ));
+            self.total = self.warmup;
+        }
         self.loss = loss_for(self.dataset, self.loss);
     }
 
@@ -739,6 +800,12 @@ impl Lab {
         put("reg", self.reg.into(), self.reg == d.reg);
         put("regrate", short_number(self.reg_rate), self.reg_rate == d.reg_rate);
         put("sched", self.schedule.into(), self.schedule == d.schedule);
+        put("warmup", self.warmup.to_string(), self.warmup == d.warmup);
+        put("total", self.total.to_string(), self.total == d.total);
+        put("minlr", short_number(self.min_lr), self.min_lr == d.min_lr);
+        put("every", self.every.to_string(), self.every == d.every);
+        put("factor", short_number(self.factor), self.factor == d.factor);
+        put("gamma", short_number(self.gamma), self.gamma == d.gamma);
         put("batch", self.batch.to_string(), self.batch == d.batch);
         put("seed", self.seed.to_string(), self.seed == d.seed);
         put("speed", self.speed.name(), self.speed == d.speed);
@@ -795,6 +862,12 @@ mod tests {
             reg: "l2",
             reg_rate: 0.02,
             schedule: "warmup_cosine",
+            warmup: 50,
+            total: 900,
+            min_lr: 1e-4,
+            every: 200,
+            factor: 0.3,
+            gamma: 0.995,
             batch: 32,
             seed: 99,
             speed: Speed::Steps(10),
@@ -849,10 +922,11 @@ mod tests {
     mod any_query {
         use super::*;
 
-        const KEYS: [&str; 33] = [
+        const KEYS: [&str; 39] = [
             "data", "noise", "train", "features", "hidden", "act", "loss", "opt", "lr", "beta", "sched", "batch",
             "seed", "speed", "logy", "grads", "perf", "lo", "hi", "rates", "steps", "problem", "cond", "eta", "mom",
-            "start", "beta2", "eps", "wd", "reg", "regrate", "f", "race",
+            "start", "beta2", "eps", "wd", "reg", "regrate", "f", "race", "warmup", "total", "minlr", "every",
+            "factor", "gamma",
         ];
 
         /// Values a URL might carry: numbers, lists, names, junk.

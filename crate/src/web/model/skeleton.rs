@@ -645,6 +645,18 @@ fn optimisation_fieldset() -> El {
         .child(host("t-beta2-row").child(field("t-beta2", "β₂", decimal("t-beta2").attr("size", "7"))))
         .child(host("t-eps-row").child(field("t-eps", "ε", decimal("t-eps").attr("size", "7"))))
         .child(host("t-wd-row").child(field("t-wd", "Weight decay λ", decimal("t-wd").attr("size", "7"))));
+    let mut sched_params = El::html("div").attr("class", "hyper");
+    for (id, text) in [
+        ("t-warmup", "Warm-up steps"),
+        ("t-total", "Total steps"),
+        ("t-minlr", "Final rate"),
+        ("t-every", "Every k steps"),
+        ("t-factor", "× factor"),
+        ("t-gamma", "γ per step"),
+    ] {
+        sched_params =
+            sched_params.child(host(&format!("{id}-row")).child(field(id, text, decimal(id).attr("size", "7"))));
+    }
     let reg = El::html("div")
         .attr("class", "pair")
         .child(El::html("div").child(label("t-reg", "Regularization")).child(with_id("select", "t-reg")))
@@ -665,6 +677,7 @@ fn optimisation_fieldset() -> El {
         vec![label("t-lr", "Learning rate"), rate],
         vec![reg],
         picker("t-sched", "Schedule"),
+        vec![sched_params],
         vec![plot.attr("class", "mini"), batch],
         slider("t-speed", "Speed", "0", "8", "1"),
     ];
@@ -1032,7 +1045,7 @@ mod tests {
         t-sched t-sched-plot t-batch t-seed t-speed-out t-speed t-play t-step t-reset t-count-step \
         t-count-epoch t-loss-train t-loss-test t-accuracy-label t-accuracy t-status t-grads t-network \
         t-boundary-caption t-boundary t-boundary-help t-plane-legend t-plane-live t-logy t-loss-plot \
-        t-beta-hint t-beta2-row t-beta2 t-eps-row t-eps t-wd-row t-wd t-reg t-regrate-row t-regrate t-edit t-edit-label t-edit-value t-edit-set t-edit-cancel t-edit-msg t-layers t-lecture t-quiz t-quiz-feedback t-quiz-score t-layers-host lr-view lr-settings lr-lo lr-hi lr-rates lr-steps lr-run lr-range \
+        t-beta-hint t-beta2-row t-beta2 t-eps-row t-eps t-wd-row t-wd t-reg t-regrate-row t-regrate t-warmup-row t-warmup t-total-row t-total t-minlr-row t-minlr t-every-row t-every t-factor-row t-factor t-gamma-row t-gamma t-edit t-edit-label t-edit-value t-edit-set t-edit-cancel t-edit-msg t-layers t-lecture t-quiz t-quiz-feedback t-quiz-score t-layers-host lr-view lr-settings lr-lo lr-hi lr-rates lr-steps lr-run lr-range \
         lr-compare lr-cancel lr-progress lr-summary lr-plot lr-curves lr-heat lr-range-plot lr-compare-plot \
         lr-table lr-rows step-view step-settings s-problem s-eta-out s-eta s-mom-out s-mom s-cond-row \
         s-cond-out s-cond s-summary s-contour s-profile s-f-row s-f s-f-help s-race-label s-race s-race-panel s-race-loss perf perf-fps perf-eps zoom btn-zoom-out btn-zoom-fit \
@@ -1171,7 +1184,7 @@ mod tests {
         let page = figure(true);
         let present = ids(&page);
         let wanted: Vec<&str> = SHELL_IDS.split_whitespace().collect();
-        assert_eq!(wanted.len(), 224);
+        assert_eq!(wanted.len(), 236);
         let missing: Vec<&&str> = wanted.iter().filter(|id| !present.contains(id)).collect();
         assert!(missing.is_empty(), "missing {missing:?}");
         let extra: Vec<&&str> = present.iter().filter(|id| !wanted.contains(id)).collect();

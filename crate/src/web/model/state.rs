@@ -36,7 +36,8 @@ pub const KEYS: &[&str] = &[
     "view", "expr", "preset", "sigmoid", "step", "embed", "data", "noise", "train", "features", "hidden", "act",
     "loss", "opt", "lr", "beta", "sched", "batch", "seed", "speed", "logy", "grads", "perf", "lo", "hi", "rates",
     "steps", "problem", "cond", "eta", "mom", "start", "panels", "hide", "lock", "autoplay", "pretrain", "run",
-    "theme", "bg", "font", "quiz", "ask", "beta2", "eps", "wd", "reg", "regrate", "f", "race",
+    "theme", "bg", "font", "quiz", "ask", "beta2", "eps", "wd", "reg", "regrate", "f", "race", "warmup", "total",
+    "minlr", "every", "factor", "gamma",
 ];
 
 /// Most names `ask=` takes, and the longest name.
@@ -447,6 +448,12 @@ mod tests {
                 "regrate" => "0.5",
                 "f" => "a^2 + b^2",
                 "race" => "sgd,adam:0.1",
+                "warmup" => "10",
+                "total" => "500",
+                "minlr" => "0.001",
+                "every" => "100",
+                "factor" => "0.3",
+                "gamma" => "0.99",
                 other => panic!("no sample value for {other}"),
             };
             let (read, m) = State::from_query(&pairs(&[(k, value)]));

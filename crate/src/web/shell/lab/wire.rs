@@ -27,10 +27,9 @@ pub(super) fn init_controls(app: &Shared) {
         set(id, v.to_string());
     }
     set("t-lr", short_number(lab.lr));
-    set("t-beta2", short_number(lab.beta2));
-    set("t-eps", short_number(lab.eps));
-    set("t-wd", short_number(lab.wd));
-    set("t-regrate", short_number(lab.reg_rate));
+    for (id, key) in HYPER_FIELDS {
+        set(id, field_text(lab, key));
+    }
     set("t-batch", lab.batch.to_string());
     set("t-seed", lab.seed.to_string());
     set("lr-lo", short_number(lab.sweep_lo));
@@ -84,19 +83,30 @@ fn refresh_labels(app: &Shared) {
     root.set_hidden("t-eps-row", matches!(o, "sgd" | "momentum" | "nesterov"));
     root.set_hidden("t-wd-row", o != "adamw");
     root.set_hidden("t-regrate-row", lab.reg == "none");
+    let sched = lab.schedule;
+    let warm = sched.starts_with("warmup");
+    for id in ["t-warmup-row", "t-total-row", "t-minlr-row"] {
+        root.set_hidden(id, !warm);
+    }
+    root.set_hidden("t-every-row", sched != "step_decay");
+    root.set_hidden("t-factor-row", sched != "step_decay");
+    root.set_hidden("t-gamma-row", sched != "exponential");
     let regression = lab.dataset.is_regression();
     root.set_text("t-accuracy-label", if regression { "test accuracy (n/a)" } else { "test accuracy" });
     // the schedule's preview: lr(step) for 2,000 steps
     let schedule = lab.schedule_config();
-    let points: Vec<(f64, f64)> = (0..=200).map(|k| (k as f64 * 10.0, schedule.lr(lab.lr, k * 10))).collect();
+    // as long as the schedule, at least 2,000 steps
+    let span = if warm { lab.total.max(100) } else { 2000 };
+    let points: Vec<(f64, f64)> =
+        (0..=200).map(|k| (k as f64 * span as f64 / 200.0, schedule.lr(lab.lr, k * span / 200))).collect();
     let chart = LineChart {
         title: String::new(),
         x_label: "step".into(),
         y_label: "lr".into(),
         log_x: false,
         log_y: false,
-        x_range: Some((0.0, 2000.0)),
-        y_range: Some((0.0, lab.lr * 1.1)),
+        x_range: Some((0.0, span as f64)),
+        y_range: Some((0.0, lab.lr.max(lab.min_lr) * 1.1)),
         series: vec![Series { label: String::new(), points, color: GREEN, style: Style::Line }],
         marks: vec![],
     };
@@ -382,7 +392,7 @@ fn wire_optimizer(app: &Shared, root: &Root) {
     });
     // β₂, ε, λ and the regularization: typed, read by the URL's rules (a bad one is named
     // and the field goes back)
-    for (id, key) in [("t-beta2", "beta2"), ("t-eps", "eps"), ("t-wd", "wd"), ("t-regrate", "regrate")] {
+    for (id, key) in HYPER_FIELDS {
         let a = app.clone();
         let r = root.clone();
         root.on::<Event>(id, "change", move |_| {
@@ -392,17 +402,28 @@ fn wire_optimizer(app: &Shared, root: &Root) {
             a.borrow_mut().state.lab.read(key, i.value().trim(), &mut m);
             if !m.is_empty() {
                 a.borrow().notice(&m.join("\n").replace("using the default", "kept as it was"));
-                i.set_value(&short_number(hyper_field(&before, key)));
+                i.set_value(&field_text(&before, key));
                 a.borrow_mut().state.lab = before;
                 return;
             }
             a.borrow().notice("");
             // the value as read, as the URL writes it
-            i.set_value(&short_number(hyper_field(&a.borrow().state.lab, key)));
-            if key == "regrate" {
-                apply(&a, |t, lab| t.set_regularization(lab.regularization()));
-            } else {
-                apply(&a, |t, lab| t.set_optimizer(lab.optimizer_config()));
+            a.borrow_mut().state.lab.settle(&mut m);
+            i.set_value(&field_text(&a.borrow().state.lab, key));
+            if !m.is_empty() {
+                a.borrow().notice(&m.join("\n"));
+            }
+            match key {
+                "regrate" => apply(&a, |t, lab| t.set_regularization(lab.regularization())),
+                "beta2" | "eps" | "wd" => apply(&a, |t, lab| t.set_optimizer(lab.optimizer_config())),
+                _ => {
+                    // the total may have followed the warm-up
+                    let total = field_text(&a.borrow().state.lab, "total");
+                    if let Some(t) = r.input("t-total") {
+                        t.set_value(&total);
+                    }
+                    apply(&a, |t, lab| t.set_schedule(lab.schedule_config()))
+                }
             }
         });
     }
@@ -563,13 +584,33 @@ fn close_editor(app: &Shared) {
     f.root.set_hidden("t-edit", true);
 }
 
-/// The value of the field for `key` (β₂, ε, λ or the regularization's rate).
-fn hyper_field(lab: &crate::web::model::lab_state::Lab, key: &str) -> f64 {
+/// The typed fields of the optimizer, the regularization and the schedule, by their URL keys.
+const HYPER_FIELDS: [(&str, &str); 10] = [
+    ("t-beta2", "beta2"),
+    ("t-eps", "eps"),
+    ("t-wd", "wd"),
+    ("t-regrate", "regrate"),
+    ("t-warmup", "warmup"),
+    ("t-total", "total"),
+    ("t-minlr", "minlr"),
+    ("t-every", "every"),
+    ("t-factor", "factor"),
+    ("t-gamma", "gamma"),
+];
+
+/// The value of the field for `key`, as the URL writes it.
+fn field_text(lab: &crate::web::model::lab_state::Lab, key: &str) -> String {
     match key {
-        "beta2" => lab.beta2,
-        "eps" => lab.eps,
-        "wd" => lab.wd,
-        _ => lab.reg_rate,
+        "beta2" => short_number(lab.beta2),
+        "eps" => short_number(lab.eps),
+        "wd" => short_number(lab.wd),
+        "warmup" => lab.warmup.to_string(),
+        "total" => lab.total.to_string(),
+        "minlr" => short_number(lab.min_lr),
+        "every" => lab.every.to_string(),
+        "factor" => short_number(lab.factor),
+        "gamma" => short_number(lab.gamma),
+        _ => short_number(lab.reg_rate),
     }
 }
 
