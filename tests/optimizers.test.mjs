@@ -197,4 +197,24 @@ describe('optimizers and regularization', () => {
     await page.locator('#lab-notice', { hasText: 'decay interval is a whole number' }).waitFor();
     assert.equal(await page.locator('#t-every').inputValue(), '500');
   });
+
+  test('the learning-rate view races the optimizers on the live network: same weights, same batches, a line each', async (t) => {
+    const page = await lab.openPage(t, 'view=lr&race=sgd,momentum,adam:0.01');
+    await page.getByRole('button', { name: 'Race optimizers' }).click();
+    await page.waitForFunction(() => !document.querySelector('#lr-race').disabled, null, { timeout: 60_000 });
+    assert.deepEqual((await page.locator('#lr-race-plot').getAttribute('data-series')).split('\n'), ['SGD η = 0.03', 'Momentum η = 0.03', 'Adam η = 0.01']);
+    assert.match(await page.locator('#lr-summary').textContent(), /^From the same weights and batches, after 2000 steps: .+ ends lowest \(loss [\d.e−-]+\), then /);
+    // the reference: the JS API's trainers from the same settings end where the page says
+    const ends = [];
+    for (const optimizer of [{ kind: 'sgd', lr: 0.03 }, { kind: 'momentum', lr: 0.03, beta: 0.9 }, { kind: 'adam', lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 }]) {
+      const tr = new Trainer({ optimizer });
+      tr.train(2000);
+      ends.push(tr.lossTrain());
+      tr.free();
+    }
+    const text = await page.locator('#lr-summary').textContent();
+    const best = ['SGD', 'Momentum', 'Adam'][ends.indexOf(Math.min(...ends))];
+    assert.match(text, new RegExp(`after 2000 steps: ${best} η`), `${ends}: ${text}`);
+    await screenshot(page.locator('#lr-race-panel'), 'lr-race-1280.png');
+  });
 });

@@ -75,15 +75,14 @@ pub fn descent(eta: f64, losses: &[f64], diverged_at: Option<usize>) -> (Path, S
 
 /// The sentence for a race: the optimizers that did not diverge from the lowest final loss to
 /// the highest, each with its final loss, then those that diverged and where. `raced` is
-/// (label, path) per optimizer.
-pub fn race(raced: &[(&str, &crate::sweep::DescentPath)]) -> String {
+/// (label, path) per optimizer, `steps` how many steps each was given.
+pub fn race(raced: &[(&str, &crate::sweep::DescentPath)], steps: usize) -> String {
     let mut finished: Vec<(&str, f64)> = raced
         .iter()
         .filter(|(_, p)| p.diverged_at.is_none())
         .map(|(l, p)| (*l, p.losses.last().copied().unwrap_or(f64::NAN)))
         .collect();
     finished.sort_by(|a, b| a.1.total_cmp(&b.1));
-    let steps = raced.iter().map(|(_, p)| p.losses.len().saturating_sub(1)).max().unwrap_or(0);
     let mut text = String::new();
     if let Some(((best, l), rest)) = finished.split_first() {
         text.push_str(&format!(
@@ -125,7 +124,7 @@ mod tests {
                 .collect();
             let labels: Vec<String> = (0..paths.len()).map(|k| format!("Opt{k}")).collect();
             let raced: Vec<(&str, &crate::sweep::DescentPath)> = labels.iter().map(String::as_str).zip(&paths).collect();
-            let text = race(&raced);
+            let text = race(&raced, 300);
             let mut order: Vec<(usize, f64)> = paths.iter().enumerate().filter(|(_, p)| p.diverged_at.is_none()).map(|(k, p)| (k, *p.losses.last().unwrap())).collect();
             order.sort_by(|a, b| a.1.total_cmp(&b.1));
             let mut at = 0;

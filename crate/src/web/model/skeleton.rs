@@ -870,6 +870,7 @@ fn lr_controls() -> El {
             plain_button("lr-run", "Run sweep"),
             plain_button("lr-range", "Range test"),
             plain_button("lr-compare", "Schedule vs constant"),
+            plain_button("lr-race", "Race optimizers"),
             plain_button("lr-cancel", "Cancel").attr("disabled", ""),
         ],
     );
@@ -920,6 +921,17 @@ fn lr_plots() -> El {
                     canvas("lr-compare-plot", "560", "300", "Loss with the chosen schedule and with a constant rate"),
                     "Same seed, same batches: the chosen schedule (Training view) against the constant rate.",
                 ),
+                "schedule",
+            ),
+            panel(
+                with_id("figure", "lr-race-panel")
+                    .attr("class", "panel")
+                    .child(canvas("lr-race-plot", "560", "300", "Training loss against step for each optimizer of the race"))
+                    .child(El::html("figcaption").attr("class", "help").text(
+                        "The live network's settings, the same weights and the same batches, one run per optimizer \
+                         (the step-size view's race=, else SGD, momentum and Adam), each at its own rate or the \
+                         Training view's.",
+                    )),
                 "schedule",
             ),
             panel(sweep_table(), "sweep"),
@@ -1046,7 +1058,7 @@ mod tests {
         t-count-epoch t-loss-train t-loss-test t-accuracy-label t-accuracy t-status t-grads t-network \
         t-boundary-caption t-boundary t-boundary-help t-plane-legend t-plane-live t-logy t-loss-plot \
         t-beta-hint t-beta2-row t-beta2 t-eps-row t-eps t-wd-row t-wd t-reg t-regrate-row t-regrate t-warmup-row t-warmup t-total-row t-total t-minlr-row t-minlr t-every-row t-every t-factor-row t-factor t-gamma-row t-gamma t-edit t-edit-label t-edit-value t-edit-set t-edit-cancel t-edit-msg t-layers t-lecture t-quiz t-quiz-feedback t-quiz-score t-layers-host lr-view lr-settings lr-lo lr-hi lr-rates lr-steps lr-run lr-range \
-        lr-compare lr-cancel lr-progress lr-summary lr-plot lr-curves lr-heat lr-range-plot lr-compare-plot \
+        lr-compare lr-race lr-race-panel lr-race-plot lr-cancel lr-progress lr-summary lr-plot lr-curves lr-heat lr-range-plot lr-compare-plot \
         lr-table lr-rows step-view step-settings s-problem s-eta-out s-eta s-mom-out s-mom s-cond-row \
         s-cond-out s-cond s-summary s-contour s-profile s-f-row s-f s-f-help s-race-label s-race s-race-panel s-race-loss perf perf-fps perf-eps zoom btn-zoom-out btn-zoom-fit \
         btn-zoom-in btn-share open-lab share-dialog share-title share-body share-close t-run-status \
@@ -1184,7 +1196,7 @@ mod tests {
         let page = figure(true);
         let present = ids(&page);
         let wanted: Vec<&str> = SHELL_IDS.split_whitespace().collect();
-        assert_eq!(wanted.len(), 236);
+        assert_eq!(wanted.len(), 239);
         let missing: Vec<&&str> = wanted.iter().filter(|id| !present.contains(id)).collect();
         assert!(missing.is_empty(), "missing {missing:?}");
         let extra: Vec<&&str> = present.iter().filter(|id| !wanted.contains(id)).collect();

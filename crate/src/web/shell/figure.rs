@@ -34,6 +34,9 @@ pub enum Host {
 /// The requestAnimationFrame callback of one figure, shared so each frame can ask for the next.
 pub type FrameCallback = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
 
+/// Labelled (x, y) curves: a label per curve.
+pub type LabelledCurves = (Vec<String>, Vec<Vec<(f64, f64)>>);
+
 pub struct Figure {
     pub state: State,
     pub root: Root,
@@ -68,6 +71,8 @@ pub struct Figure {
     pub sweep: Option<LrSweep<Trainer>>,
     pub range: Option<crate::sweep::RangeTest<Trainer>>,
     pub compare: Option<[Vec<(f64, f64)>; 2]>,
+    /// The learning-rate view's last race: each optimizer's label and (step, loss) curve.
+    pub race: Option<LabelledCurves>,
     /// The sweep's runs whose loss curves are shown (None: five across the range and the best).
     pub picked: Option<Vec<usize>>,
     /// Where the sweep plot put its axes (drawing takes `&self`, hence the cell), for clicks.
@@ -204,6 +209,7 @@ pub fn mount(el: Element, pairs: &[(String, String)], host: Host, base: &str) ->
         sweep: None,
         range: None,
         compare: None,
+        race: None,
         picked: None,
         lr_frame: RefCell::new(None),
         contour_frame: None,

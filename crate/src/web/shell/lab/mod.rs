@@ -56,7 +56,18 @@ pub const STEP_VIEW_WARMUP: usize = 300;
 pub enum Job {
     Sweep(LrSweep<Trainer>),
     Range(RangeTest<Trainer>),
-    Compare { runs: [Trainer; 2], curves: [Vec<(f64, f64)>; 2], total: u64 },
+    Compare {
+        runs: [Trainer; 2],
+        curves: [Vec<(f64, f64)>; 2],
+        total: u64,
+    },
+    /// One run per optimizer from the same weights on the same batches, labelled.
+    Race {
+        runs: Vec<Trainer>,
+        curves: Vec<Vec<(f64, f64)>>,
+        labels: Vec<String>,
+        total: u64,
+    },
 }
 
 /// The `?perf=1` overlay's last second of frames and examples.
@@ -198,7 +209,7 @@ impl Figure {
 
 /// The learning-rate view's buttons while an experiment runs (and its progress bar).
 fn job_buttons(root: &Root, running: bool) {
-    for id in ["lr-run", "lr-range", "lr-compare"] {
+    for id in ["lr-run", "lr-range", "lr-compare", "lr-race"] {
         root.set_disabled(id, running);
     }
     root.set_disabled("lr-cancel", !running);

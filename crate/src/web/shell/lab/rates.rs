@@ -27,15 +27,8 @@ impl Figure {
                         let p = r.advance(50);
                         (p.done, p.total)
                     }
-                    Job::Compare { runs, curves, total } => {
-                        for (run, curve) in runs.iter_mut().zip(curves.iter_mut()) {
-                            run.train(20);
-                            curve.push((run.steps() as f64, run.loss_train().unwrap_or(f64::NAN)));
-                        }
-                        let done = runs.iter().map(|r| r.steps()).min().unwrap_or(0);
-                        let stopped = runs.iter().all(|r| r.status() != Status::Ready);
-                        (if stopped { *total as usize } else { done as usize }, *total as usize)
-                    }
+                    Job::Compare { runs, curves, total } => advance_runs(runs, curves, *total),
+                    Job::Race { runs, curves, total, .. } => advance_runs(runs, curves, *total),
                 };
                 fraction = if p.1 == 0 { 1.0 } else { p.0 as f64 / p.1 as f64 };
                 finished = p.0 >= p.1;
@@ -61,6 +54,26 @@ impl Figure {
                     self.compare = Some(curves);
                     self.last_experiment = Some("compare");
                 }
+                Some(Job::Race { runs, curves, labels, total }) => {
+                    let paths: Vec<crate::sweep::DescentPath> = runs
+                        .iter()
+                        .zip(&curves)
+                        .map(|(r, c)| crate::sweep::DescentPath {
+                            points: vec![],
+                            losses: c.iter().map(|p| p.1).collect(),
+                            diverged_at: match r.status() {
+                                Status::Diverged { step, .. } => Some(step as usize),
+                                _ => None,
+                            },
+                        })
+                        .collect();
+                    let raced: Vec<(&str, &crate::sweep::DescentPath)> =
+                        labels.iter().map(String::as_str).zip(&paths).collect();
+                    let text = crate::web::model::advice::race(&raced, total as usize);
+                    self.root.set_text("lr-summary", &text.replace("the same start", "the same weights and batches"));
+                    self.race = Some((labels, curves));
+                    self.last_experiment = Some("race");
+                }
                 None => {}
             }
             job_buttons(&self.root, false);
@@ -70,6 +83,9 @@ impl Figure {
                 Some(Job::Sweep(s)) if self.frame.is_multiple_of(6) => self.sweep_plots(Some(s), true),
                 Some(Job::Range(r)) if self.frame.is_multiple_of(6) => self.range_plot(Some(r)),
                 Some(Job::Compare { curves, .. }) if self.frame.is_multiple_of(6) => self.compare_plot(curves),
+                Some(Job::Race { curves, labels, .. }) if self.frame.is_multiple_of(6) => {
+                    self.race_plot(labels, curves)
+                }
                 _ => {}
             }
         }
@@ -81,12 +97,72 @@ impl Figure {
     pub(super) fn draw_lr(&mut self) {
         // before an experiment has run, its plots are drawn empty (axes and legend)
         self.sweep_plots(self.sweep.as_ref(), true);
-        if self.sweep.is_none() {
+        // (a finished range test, comparison or race keeps its own summary)
+        if self.sweep.is_none() && self.last_experiment.is_none() {
             self.root.set_text("lr-summary", "Press “Run sweep” to train the network once for every rate.");
         }
         self.range_plot(self.range.as_ref());
         let empty = [vec![], vec![]];
         self.compare_plot(self.compare.as_ref().unwrap_or(&empty));
+        match &self.race {
+            Some((labels, curves)) => self.race_plot(labels, curves),
+            None => self.race_plot(&[], &[]),
+        }
+    }
+
+    /// The race's training loss against step, one line per optimizer.
+    pub(super) fn race_plot(&self, labels: &[String], curves: &[Vec<(f64, f64)>]) {
+        let chart = LineChart {
+            title: "Optimizers from the same weights".into(),
+            x_label: "step".into(),
+            y_label: "training loss".into(),
+            log_x: false,
+            log_y: true,
+            x_range: Some((0.0, COMPARE_STEPS as f64)),
+            y_range: None,
+            series: labels
+                .iter()
+                .zip(curves)
+                .enumerate()
+                .map(|(k, (l, c))| Series {
+                    label: l.clone(),
+                    points: c.clone(),
+                    color: crate::web::model::plot_math::PALETTE[k % 8],
+                    style: Style::Line,
+                })
+                .collect(),
+            marks: vec![],
+        };
+        if let Some(c) = self.root.canvas("lr-race-plot") {
+            report(plot::line_chart(&c, &chart));
+        }
+    }
+
+    /// The race of the learning-rate view: the step-size view's racers (else SGD, momentum and
+    /// Adam) on the live network's settings, each at its own rate or the Training view's.
+    pub(super) fn race_job(&self) -> Job {
+        let lab = self.lab();
+        let race: Vec<(&str, Option<f64>)> = if lab.race.is_empty() {
+            vec![("sgd", None), ("momentum", None), ("adam", None)]
+        } else {
+            lab.race.clone()
+        };
+        let mut runs = vec![];
+        let mut labels = vec![];
+        for (name, rate) in race {
+            let h = crate::train::Hyper { lr: rate.unwrap_or(lab.lr), ..crate::train::Hyper::default() };
+            let Some(opt) = crate::train::OptimizerConfig::named(name, h) else { continue };
+            let mut config = lab.trainer_config();
+            config.optimizer = opt;
+            config.schedule = crate::train::Schedule::Constant;
+            if let Ok(t) = Trainer::new(config) {
+                let label = OPTIMIZER_NAMES.iter().find(|o| o.0 == name).map_or(name, |o| o.1);
+                labels.push(format!("{label} η = {}", crate::web::model::plot_math::sig(h.lr, 3)));
+                runs.push(t);
+            }
+        }
+        let curves = vec![vec![]; runs.len()];
+        Job::Race { runs, curves, labels, total: COMPARE_STEPS }
     }
 
     /// The sweep's plots, and (with `table`) its table of results.
@@ -408,6 +484,23 @@ impl Figure {
 
 const COMPARE_STEPS: u64 = 2000;
 
+/// Trains each run 20 steps and adds its training loss to its curve: (steps done, of
+/// `total`), all of `total` once every run has stopped.
+fn advance_runs(runs: &mut [Trainer], curves: &mut [Vec<(f64, f64)>], total: u64) -> (usize, usize) {
+    for (run, curve) in runs.iter_mut().zip(curves.iter_mut()) {
+        if curve.is_empty() {
+            curve.push((0.0, run.loss_train().unwrap_or(f64::NAN)));
+        }
+        if run.steps() < total {
+            run.train(20);
+            curve.push((run.steps() as f64, run.loss_train().unwrap_or(f64::NAN)));
+        }
+    }
+    let done = runs.iter().map(|r| r.steps()).min().unwrap_or(total);
+    let stopped = runs.iter().all(|r| r.status() != Status::Ready);
+    (if stopped { total as usize } else { done as usize }, total as usize)
+}
+
 /// The summary of a finished range test, from its own numbers.
 fn range_summary(r: &RangeTest<Trainer>) -> String {
     let mut text = match r.suggestion() {
@@ -522,6 +615,18 @@ pub(super) fn wire(app: &Shared) {
                 curves: [vec![], vec![]],
                 total: COMPARE_STEPS,
             });
+        }
+        job_buttons(&r, true);
+        kick(&a);
+    });
+    let a = app.clone();
+    let r = root.clone();
+    root.on::<Event>("lr-race", "click", move |_| {
+        {
+            let mut s = a.borrow_mut();
+            let job = s.race_job();
+            s.job = Some(job);
+            r.set_text("lr-summary", "Training one network per optimizer…");
         }
         job_buttons(&r, true);
         kick(&a);

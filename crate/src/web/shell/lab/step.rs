@@ -143,7 +143,10 @@ impl Figure {
         self.draw_race(&raced);
         let (_, mut text) = crate::web::model::advice::descent(lab.eta, &path.losses, path.diverged_at);
         if !raced.is_empty() {
-            text = crate::web::model::advice::race(&raced.iter().map(|(l, p)| (l.as_str(), p)).collect::<Vec<_>>());
+            text = crate::web::model::advice::race(
+                &raced.iter().map(|(l, p)| (l.as_str(), p)).collect::<Vec<_>>(),
+                RACE_STEPS,
+            );
         }
         if lab.problem == "bowl" {
             text.push_str(&format!(
