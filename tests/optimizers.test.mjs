@@ -217,4 +217,33 @@ describe('optimizers and regularization', () => {
     assert.match(text, new RegExp(`after 2000 steps: ${best} η`), `${ends}: ${text}`);
     await screenshot(page.locator('#lr-race-panel'), 'lr-race-1280.png');
   });
+
+  test('the step-size view builds one update: the gradient, the decayed velocity, the step, as arrows with their numbers', async (t) => {
+    const page = await lab.openPage(t, 'view=step&mom=0.9&eta=0.05');
+    const contour = page.locator('#s-contour');
+    const update = page.locator('#s-update');
+    await until(async () => (await contour.getAttribute('data-arrows')) === '3', 'three arrows at step 1');
+    assert.match(await update.textContent(), /^Step 1 from θ = \(−4, 3\): the gradient g = ∇L\(θ\) = /);
+    // look at step 5, and build it: the gradient alone, then the velocity, then the step
+    await page.locator('#s-k').fill('5');
+    await until(async () => (await page.locator('#s-k-out').textContent()) === '5', 'step 5');
+    const build = page.locator('#s-build');
+    await build.click();
+    assert.equal(await contour.getAttribute('data-arrows'), '1');
+    assert.doesNotMatch(await update.textContent(), /velocity/);
+    await build.click();
+    assert.equal(await contour.getAttribute('data-arrows'), '2');
+    const said = await update.textContent();
+    assert.match(said, /v = β·v \+ g = 0\.9 × \(/);
+    await build.click();
+    assert.equal(await contour.getAttribute('data-arrows'), '3');
+    // its numbers add up: v = 0.9·v_before + g, step = −0.05·v
+    const n = (await update.textContent()).replace(/−/g, '-').match(/-?\d+(\.\d+)?(e-?\d+)?/g).map(Number);
+    const [, , , g0, g1, beta, vb0, vb1, , , v0, v1, eta, , , s0, s1] = n;
+    assert.ok(Math.abs(v0 - (beta * vb0 + g0)) < 1e-3 * (1 + Math.abs(v0)) && Math.abs(v1 - (beta * vb1 + g1)) < 1e-3 * (1 + Math.abs(v1)), n.join(' '));
+    assert.ok(Math.abs(s0 - eta * v0) < 1e-3 * (1 + Math.abs(s0)) && Math.abs(s1 - eta * v1) < 1e-3 * (1 + Math.abs(s1)), n.join(' '));
+    await screenshot(page, 'build-step-1280.png');
+    await build.click();
+    assert.equal(await build.textContent(), 'Build the step');
+  });
 });

@@ -155,6 +155,43 @@ pub fn optimizer_path(obj: &mut dyn Objective, start: &[f64], config: &Optimizer
     path
 }
 
+/// How the momentum descent's update at iterate `k` is built: θₖ, the gradient there, the
+/// velocity before and after (v ← β·v + g) and the step −η·v (θₖ₊₁ = θₖ + step).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepParts {
+    pub k: usize,
+    pub theta: [f64; 2],
+    pub grad: [f64; 2],
+    pub v_before: [f64; 2],
+    pub v: [f64; 2],
+    pub step: [f64; 2],
+}
+
+/// The parts of [`descent_path`]'s update at iterate `k` (replayed from `start`); None when
+/// the loss blows up on the way or the numbers stop being finite.
+pub fn step_parts(obj: &mut dyn Objective, start: (f64, f64), lr: f64, beta: f64, k: usize) -> Option<StepParts> {
+    let mut theta = [start.0, start.1];
+    let mut v = [0.0; 2];
+    let mut g = [0.0; 2];
+    let first = obj.loss(&theta);
+    for _ in 0..k {
+        obj.grad(&theta, &mut g);
+        for i in 0..2 {
+            v[i] = beta * v[i] + g[i];
+            theta[i] -= lr * v[i];
+        }
+        if crate::train::exploded(first, obj.loss(&theta)) {
+            return None;
+        }
+    }
+    obj.grad(&theta, &mut g);
+    let v_before = v;
+    let v_new = [beta * v[0] + g[0], beta * v[1] + g[1]];
+    let step = [-lr * v_new[0], -lr * v_new[1]];
+    let all = theta.iter().chain(&g).chain(&v_new).chain(&step).all(|x| x.is_finite());
+    all.then_some(StepParts { k, theta, grad: g, v_before, v: v_new, step })
+}
+
 /// A loss typed in the expression language, in the two inputs `a` and `b` (`(1 - a)^2 +
 /// 100 * (b - a^2)^2`): its values and its gradient come from the lab's graph engine.
 #[derive(Clone, Debug)]

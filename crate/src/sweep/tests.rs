@@ -233,3 +233,27 @@ fn races_from_one_start_follow_each_optimizers_update() {
     assert!(ends.iter().all(|&e| e < paths[0].losses[0]), "{ends:?}");
     assert!(ends[0] != ends[1] && ends[1] != ends[2], "{ends:?}");
 }
+
+proptest::proptest! {
+    /// The parts of the update at iterate k are the path's: θₖ is its k-th point, θₖ + step
+    /// the next, v = β·v_before + g and step = −η·v.
+    #[test]
+    fn the_parts_of_a_step_add_up_to_the_paths_step(
+        kappa in 1.0f64..20.0,
+        lr in 0.001f64..0.1,
+        beta in 0.0f64..0.95,
+        k in 0usize..40,
+        start in (-4.0f64..4.0, -4.0f64..4.0),
+    ) {
+        let mut bowl = Bowl { kappa, angle: 0.5 };
+        let path = descent_path(&mut bowl, &[start.0, start.1], lr, beta, 60);
+        proptest::prop_assume!(path.diverged_at.is_none());
+        let p = step_parts(&mut bowl, start, lr, beta, k).unwrap();
+        for i in 0..2 {
+            proptest::prop_assert!((p.theta[i] - path.points[k][i]).abs() < 1e-9);
+            proptest::prop_assert!((p.theta[i] + p.step[i] - path.points[k + 1][i]).abs() < 1e-9);
+            proptest::prop_assert!((p.v[i] - (beta * p.v_before[i] + p.grad[i])).abs() < 1e-12);
+            proptest::prop_assert!((p.step[i] + lr * p.v[i]).abs() < 1e-12);
+        }
+    }
+}

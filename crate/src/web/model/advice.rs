@@ -106,12 +106,84 @@ pub fn race(raced: &[(&str, &crate::sweep::DescentPath)], steps: usize) -> Strin
     text
 }
 
+/// A pair as "(a, b)", six significant digits.
+fn pair(v: [f64; 2]) -> String {
+    use super::plot_math::sig;
+    format!("({}, {})", sig(v[0], 6), sig(v[1], 6))
+}
+
+/// How the step from iterate k is built, with its numbers: the gradient, the decayed
+/// average (momentum's velocity), the scaled step and where it lands. `phase` 1 says the
+/// gradient only, 2 the velocity too, 3 (or 0) everything.
+pub fn step_sentence(p: &crate::sweep::StepParts, eta: f64, beta: f64, phase: u8) -> String {
+    use super::plot_math::sig;
+    let mut parts =
+        vec![format!("Step {} from θ = {}: the gradient g = ∇L(θ) = {}", p.k + 1, pair(p.theta), pair(p.grad))];
+    if phase == 0 || phase >= 2 {
+        parts.push(if beta == 0.0 {
+            "with no momentum the velocity is the gradient, v = g".to_string()
+        } else {
+            format!(
+                "the velocity, a decayed sum of the gradients, v = β·v + g = {} × {} + {} = {}",
+                sig(beta, 6),
+                pair(p.v_before),
+                pair(p.grad),
+                pair(p.v)
+            )
+        });
+    }
+    if phase == 0 || phase >= 3 {
+        let to = [p.theta[0] + p.step[0], p.theta[1] + p.step[1]];
+        parts.push(format!("the step −η·v = −{} × {} = {}, to {}", sig(eta, 6), pair(p.v), pair(p.step), pair(to)));
+    }
+    format!("{}.", parts.join("; "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// The numbers of a sentence, in order (a real minus read as `-`).
+    fn numbers(s: &str) -> Vec<f64> {
+        s.replace('−', "-")
+            .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == 'e'))
+            .filter_map(|w| w.trim_matches('.').parse::<f64>().ok())
+            .collect()
+    }
+
     proptest! {
+        /// The step's sentence says its own arithmetic: v = β·v_before + g, step = −η·v, and
+        /// θ + step where it lands.
+        #[test]
+        fn the_step_sentence_adds_up(
+            theta in (-5.0f64..5.0, -5.0f64..5.0),
+            g in (-50.0f64..50.0, -50.0f64..50.0),
+            vb in (-50.0f64..50.0, -50.0f64..50.0),
+            beta in 0.01f64..0.99,
+            eta in 0.001f64..1.0,
+            k in 0usize..100,
+        ) {
+            let grad = [g.0, g.1];
+            let v_before = [vb.0, vb.1];
+            let v = [beta * vb.0 + g.0, beta * vb.1 + g.1];
+            let step = [-eta * v[0], -eta * v[1]];
+            let p = crate::sweep::StepParts { k, theta: [theta.0, theta.1], grad, v_before, v, step };
+            let text = step_sentence(&p, eta, beta, 0);
+            let n = numbers(&text);
+            // k+1, θ(2), g(2), β, v_before(2), g(2), v(2), −η, v(2), step(2), to(2)
+            prop_assert_eq!(n.len(), 19, "{}", text);
+            let close = |a: f64, b: f64| (a - b).abs() <= 1e-4 * (1.0 + a.abs().max(b.abs()));
+            prop_assert_eq!(n[0], (k + 1) as f64);
+            for i in 0..2 {
+                prop_assert!(close(n[10 + i], n[5] * n[6 + i] + n[8 + i]), "v: {}", text);
+                prop_assert!(close(n[15 + i], n[12] * n[13 + i]), "step: {}", text);
+                prop_assert!(close(n[17 + i], n[1 + i] + n[15 + i]), "to: {}", text);
+            }
+            let first = step_sentence(&p, eta, beta, 1);
+            prop_assert!(first.ends_with(&format!("{}.", pair(grad))), "{}", first);
+        }
+
         /// The race's sentence names the finishers in the order of their final losses, each
         /// with its loss, and every diverged one with its step.
         #[test]

@@ -66,6 +66,10 @@ pub struct Figure {
     /// The weight or bias being typed in the network's editor: (layer from 0, input or None
     /// for the bias, neuron).
     pub editing: Option<(usize, Option<usize>, usize)>,
+    /// The step-size view's iterate looked at (from 1) and how much of its update is shown
+    /// (0: all of it; 1, 2, 3: Build the step's gradient, velocity, step).
+    pub step_k: usize,
+    pub step_phase: u8,
     /// The layer view's quiz answers (`quiz=1`).
     pub layer_quiz: crate::web::model::quiz::Quiz,
     pub sweep: Option<LrSweep<Trainer>>,
@@ -229,6 +233,8 @@ pub fn mount(el: Element, pairs: &[(String, String)], host: Host, base: &str) ->
         layers_shown: RefCell::new((Vec::new(), None)),
         layer_quiz: Default::default(),
         editing: None,
+        step_k: 1,
+        step_phase: 0,
         me: std::rc::Weak::new(),
         change_queued: std::cell::Cell::new(false),
         away: 0,

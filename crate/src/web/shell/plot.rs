@@ -120,6 +120,8 @@ pub struct Contour {
     /// Drawn on top, each with a dot at each iterate, the start circled, the last point
     /// crossed; the canvas's `data-paths` says how many have points.
     pub paths: Vec<ContourPath>,
+    /// Arrows drawn over the paths (the parts of one update), each in the legend.
+    pub arrows: Vec<ContourArrow>,
     /// Marked with a green star, "minimum" in the legend.
     pub minimum: Option<(f64, f64)>,
 }
@@ -128,6 +130,15 @@ pub struct Contour {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ContourPath {
     pub points: Vec<(f64, f64)>,
+    pub label: String,
+    pub color: Rgb,
+}
+
+/// An arrow on a contour plot, in data coordinates, with its legend entry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContourArrow {
+    pub from: (f64, f64),
+    pub to: (f64, f64),
     pub label: String,
     pub color: Rgb,
 }
@@ -869,6 +880,34 @@ pub fn contour(canvas: &HtmlCanvasElement, c: &Contour) -> Result<Frame, String>
                 .map_err(drawing_error)?;
         }
         drawn.extend(lines);
+    }
+
+    // the arrows: a shaft and a head, over a white halo
+    let _ = canvas.set_attribute("data-arrows", &c.arrows.len().to_string());
+    for a in &c.arrows {
+        let (p0, p1) = ((x.to_unit(a.from.0), y.to_unit(a.from.1)), (x.to_unit(a.to.0), y.to_unit(a.to.1)));
+        let (q0, q1) = (frame.unit_to_px(p0), frame.unit_to_px(p1));
+        let (dx, dy) = (q1.0 - q0.0, q1.1 - q0.1);
+        let len = (dx * dx + dy * dy).sqrt();
+        if !(len.is_finite() && len > 0.5) {
+            continue;
+        }
+        let head = sf.px(7.0) as f64;
+        let (ux, uy) = (dx / len, dy / len);
+        let tip = (q1.0.round() as i32, q1.1.round() as i32);
+        let wing = |s: f64| {
+            let (wx, wy) = (-ux * head + s * uy * head * 0.5, -uy * head - s * ux * head * 0.5);
+            ((q1.0 + wx).round() as i32, (q1.1 + wy).round() as i32)
+        };
+        let shaft = vec![(q0.0.round() as i32, q0.1.round() as i32), tip];
+        let color = stroke(a.color, sf.width(2.5));
+        for style in [stroke((0xff, 0xff, 0xff), sf.width(5.0)), color] {
+            sf.root.draw(&PathElement::new(shaft.clone(), style)).map_err(drawing_error)?;
+            sf.root.draw(&PathElement::new(vec![wing(1.0), tip, wing(-1.0)], style)).map_err(drawing_error)?;
+        }
+        let anno = ctx.draw_series(std::iter::empty::<PathElement<Unit>>()).map_err(drawing_error)?;
+        anno.label(a.label.clone()).legend(move |(lx, ly)| PathElement::new(vec![(lx, ly), (lx + key_w, ly)], color));
+        labels.push(&a.label);
     }
 
     // the minimum: a green eight-armed star with a white halo

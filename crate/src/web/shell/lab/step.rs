@@ -124,7 +124,63 @@ impl Figure {
             ("expr", _) => format!("f(a, b) = {}", lab.surface),
             (p, _) => PROBLEMS.iter().find(|q| q.0 == p).map_or("", |q| q.1).to_string(),
         };
+        // the update at the iterate looked at, as arrows and a sentence (not in a race)
+        let k = self.step_k.clamp(1, path.points.len().max(1)) - 1;
+        self.root.set_text("s-k-out", &(k + 1).to_string());
+        if let Some(i) = self.root.input("s-k").filter(|i| i.value() != (k + 1).to_string()) {
+            i.set_value(&(k + 1).to_string());
+        }
+        let parts = if raced.is_empty() {
+            let clamped = (start.0.clamp(xr.0, xr.1), start.1.clamp(yr.0, yr.1));
+            crate::sweep::step_parts(obj.as_mut(), clamped, lab.eta, lab.momentum, k)
+        } else {
+            None
+        };
+        let phase = self.step_phase;
+        let mut arrows = vec![];
+        if let Some(p) = &parts {
+            let at = (p.theta[0], p.theta[1]);
+            let by_g = (at.0 - lab.eta * p.grad[0], at.1 - lab.eta * p.grad[1]);
+            let blue = crate::web::model::plot_math::TRAIN;
+            arrows
+                .push(plot::ContourArrow { from: at, to: by_g, label: "−η·g (the gradient)".into(), color: blue });
+            if (phase == 0 || phase >= 2) && lab.momentum > 0.0 {
+                let mom =
+                    (by_g.0 - lab.eta * lab.momentum * p.v_before[0], by_g.1 - lab.eta * lab.momentum * p.v_before[1]);
+                arrows.push(plot::ContourArrow {
+                    from: by_g,
+                    to: mom,
+                    label: "−η·β·v (the momentum)".into(),
+                    color: (0x7c, 0x3a, 0xed),
+                });
+            }
+            if phase == 0 || phase >= 3 {
+                let to = (at.0 + p.step[0], at.1 + p.step[1]);
+                arrows.push(plot::ContourArrow { from: at, to, label: "the step".into(), color: (0x11, 0x18, 0x27) });
+            }
+            let text = crate::web::model::advice::step_sentence(p, lab.eta, lab.momentum, phase);
+            self.root.set_text("s-update", &text);
+        } else {
+            self.root.set_text(
+                "s-update",
+                if raced.is_empty() {
+                    "The path blows up before this step."
+                } else {
+                    "(In a race, each optimizer builds its own step.)"
+                },
+            );
+        }
+        self.root.set_attr("s-update", "data-phase", &phase.to_string());
+        self.root.set_text(
+            "s-build",
+            match phase {
+                1 => "Next: the velocity",
+                2 => "Next: the step",
+                _ => "Build the step",
+            },
+        );
         let contour = Contour {
+            arrows,
             title,
             x_label: names[0].into(),
             y_label: names[1].into(),
@@ -319,6 +375,22 @@ pub(super) fn wire(app: &Shared) {
             super::wire::changed(&a);
         });
     }
+    // the iterate looked at, and Build the step: gradient → velocity → step → all
+    let a = app.clone();
+    let r = root.clone();
+    root.on::<Event>("s-k", "input", move |_| {
+        let Some(v) = r.input("s-k").and_then(|i| i.value().parse::<usize>().ok()) else { return };
+        a.borrow_mut().step_k = v.max(1);
+        a.borrow_mut().draw_step();
+    });
+    let a = app.clone();
+    root.on::<Event>("s-build", "click", move |_| {
+        {
+            let mut s = a.borrow_mut();
+            s.step_phase = (s.step_phase + 1) % 4;
+        }
+        a.borrow_mut().draw_step();
+    });
     // the typed surface: read by the URL's rule (a bad one is named, the last good one kept)
     let a = app.clone();
     let r = root.clone();
