@@ -42,7 +42,7 @@ const README_KEYS = [
   'expr', 'preset', 'sigmoid', 'step', 'embed', 'view', 'data', 'noise', 'train', 'features', 'hidden',
   'act', 'loss', 'opt', 'beta', 'lr', 'sched', 'batch', 'seed', 'speed', 'logy', 'grads', 'perf', 'lo', 'hi',
   'rates', 'steps', 'problem', 'cond', 'eta', 'mom', 'start', 'beta2', 'eps', 'wd', 'reg', 'regrate', 'f', 'race',
-  'warmup', 'total', 'minlr', 'every', 'factor', 'gamma',
+  'warmup', 'total', 'minlr', 'every', 'factor', 'gamma', 'range',
   'panels', 'hide', 'lock', 'autoplay', 'pretrain', 'run', 'theme', 'bg', 'font', 'quiz', 'ask',
 ];
 

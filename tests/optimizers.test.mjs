@@ -117,6 +117,11 @@ describe('optimizers and regularization', () => {
     const bad = await lab.openPage(t, 'view=step&problem=expr&f=c%2B1');
     await bad.locator('#lab-notice, #notice', { hasText: 'f=c+1' }).first().waitFor();
     assert.equal(await bad.locator('#s-f').inputValue(), 'a^2 + 3 * b^2 - a * b');
+    // the range is chosen from the surface, or set
+    const far = await lab.openPage(t, `view=step&problem=expr&f=${encodeURIComponent('(a - 5)^2 + (b + 4)^2')}`);
+    await until(async () => (await far.locator('#s-contour').getAttribute('data-range')) === '2,8,-7,-1', 'around its minimum');
+    const set = await lab.openPage(t, 'view=step&problem=rosenbrock&range=-1.5,1.5,-0.5,2');
+    await until(async () => (await set.locator('#s-contour').getAttribute('data-range')) === '-1.5,1.5,-0.5,2', 'range=');
     // the presets
     for (const p of ['himmelblau', 'saddle', 'cliff', 'minima']) {
       await page.locator('#s-problem').selectOption(p);

@@ -16,8 +16,8 @@ pub mod surface;
 use crate::train::exploded;
 
 pub use surface::{
-    descent_path, loss_grid, optimizer_path, step_parts, Bowl, DescentPath, ExprSurface, Grid2, PolyFit, StepParts,
-    SurfacePreset, SURFACES,
+    auto_range, descent_path, loss_grid, optimizer_path, step_parts, Bowl, DescentPath, ExprSurface, Grid2, PolyFit,
+    StepParts, SurfacePreset, SURFACES,
 };
 
 /// A training run the experiments can drive.

@@ -192,6 +192,30 @@ pub fn step_parts(obj: &mut dyn Objective, start: (f64, f64), lr: f64, beta: f64
     all.then_some(StepParts { k, theta, grad: g, v_before, v: v_new, step })
 }
 
+/// A range to draw a surface in, chosen from the surface: 6 wide and high around its lowest
+/// point on a coarse grid over [−10, 10]² (when that point is inside it: a surface falling
+/// away to the edge gets [−3, 3]²).
+pub fn auto_range(obj: &mut dyn Objective) -> ((f64, f64), (f64, f64)) {
+    let n = 41;
+    let at = |k: usize| -10.0 + 20.0 * k as f64 / (n - 1) as f64;
+    let mut best: Option<(f64, usize, usize)> = None;
+    for r in 0..n {
+        for c in 0..n {
+            let l = obj.loss(&[at(c), at(r)]);
+            if l.is_finite() && best.is_none_or(|b| l < b.0) {
+                best = Some((l, c, r));
+            }
+        }
+    }
+    match best {
+        Some((_, c, r)) if (1..n - 1).contains(&c) && (1..n - 1).contains(&r) => {
+            let (x, y) = (at(c), at(r));
+            ((x - 3.0, x + 3.0), (y - 3.0, y + 3.0))
+        }
+        _ => ((-3.0, 3.0), (-3.0, 3.0)),
+    }
+}
+
 /// A loss typed in the expression language, in the two inputs `a` and `b` (`(1 - a)^2 +
 /// 100 * (b - a^2)^2`): its values and its gradient come from the lab's graph engine.
 #[derive(Clone, Debug)]

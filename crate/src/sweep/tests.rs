@@ -257,3 +257,13 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn a_typed_surfaces_range_is_chosen_around_its_lowest_point() {
+    let mut far = ExprSurface::new("(a - 5)^2 + (b + 4)^2").unwrap();
+    assert_eq!(auto_range(&mut far), ((2.0, 8.0), (-7.0, -1.0)));
+    let mut down = ExprSurface::new("a + b").unwrap();
+    assert_eq!(auto_range(&mut down), ((-3.0, 3.0), (-3.0, 3.0)), "no minimum inside: the default");
+    let mut rosen = ExprSurface::new("(1 - a)^2 + 100 * (b - a^2)^2").unwrap();
+    assert_eq!(auto_range(&mut rosen), ((-2.0, 4.0), (-2.0, 4.0)));
+}

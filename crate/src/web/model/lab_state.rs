@@ -154,6 +154,9 @@ pub struct Lab {
     pub start: (f64, f64),
     /// `problem=expr`'s surface: an expression in a and b.
     pub surface: String,
+    /// The step-size view's plot range (x0, x1, y0, y1), when set (`range=`); else the
+    /// surface's own.
+    pub range: Option<(f64, f64, f64, f64)>,
     /// The optimizers racing from the start (`race=sgd,momentum:0.05,adam`), each with its own
     /// rate (None: η).
     pub race: Vec<(&'static str, Option<f64>)>,
@@ -202,6 +205,7 @@ impl Default for Lab {
             start: (-4.0, 3.0),
             surface: DEFAULT_SURFACE.to_string(),
             race: Vec::new(),
+            range: None,
         }
     }
 }
@@ -696,6 +700,14 @@ impl Lab {
                     }
                 }
             }
+            "range" => {
+                let xs: Vec<Option<f64>> =
+                    v.split(',').map(|s| s.trim().parse::<f64>().ok().filter(|x| x.is_finite() && x.abs() <= 1000.0)).collect();
+                match xs.as_slice() {
+                    [Some(x0), Some(x1), Some(y0), Some(y1)] if x0 < x1 && y0 < y1 => self.range = Some((*x0, *x1, *y0, *y1)),
+                    _ => bad("the range is x0,x1,y0,y1 with x0 < x1 and y0 < y1, each within ±1,000, like -2,2,-1,3"),
+                }
+            }
             "race" => match parse_race(v) {
                 Some(r) => self.race = r,
                 None => bad("a race names up to 7 optimizers (sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw), each with its rate if you like: sgd,momentum:0.05,adam"),
@@ -823,6 +835,9 @@ impl Lab {
         put("start", format!("{},{}", short_number(self.start.0), short_number(self.start.1)), self.start == d.start);
         put("f", self.surface.clone(), self.surface == d.surface);
         put("race", race_text(&self.race), self.race.is_empty());
+        if let Some((x0, x1, y0, y1)) = self.range {
+            put("range", [x0, x1, y0, y1].map(short_number).join(","), false);
+        }
     }
 }
 
@@ -885,6 +900,7 @@ mod tests {
             start: (1.5, -2.0),
             surface: "(1 - a)^2 + 100 * (b - a^2)^2".into(),
             race: vec![("sgd", None), ("momentum", Some(0.05)), ("adam", Some(0.1))],
+            range: Some((-2.0, 2.5, -1.0, 3.0)),
         };
         let mut q = vec![];
         lab.write(&mut q);
@@ -922,11 +938,11 @@ mod tests {
     mod any_query {
         use super::*;
 
-        const KEYS: [&str; 39] = [
+        const KEYS: [&str; 40] = [
             "data", "noise", "train", "features", "hidden", "act", "loss", "opt", "lr", "beta", "sched", "batch",
             "seed", "speed", "logy", "grads", "perf", "lo", "hi", "rates", "steps", "problem", "cond", "eta", "mom",
             "start", "beta2", "eps", "wd", "reg", "regrate", "f", "race", "warmup", "total", "minlr", "every",
-            "factor", "gamma",
+            "factor", "gamma", "range",
         ];
 
         /// Values a URL might carry: numbers, lists, names, junk.

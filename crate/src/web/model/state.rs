@@ -37,7 +37,7 @@ pub const KEYS: &[&str] = &[
     "loss", "opt", "lr", "beta", "sched", "batch", "seed", "speed", "logy", "grads", "perf", "lo", "hi", "rates",
     "steps", "problem", "cond", "eta", "mom", "start", "panels", "hide", "lock", "autoplay", "pretrain", "run",
     "theme", "bg", "font", "quiz", "ask", "beta2", "eps", "wd", "reg", "regrate", "f", "race", "warmup", "total",
-    "minlr", "every", "factor", "gamma",
+    "minlr", "every", "factor", "gamma", "range",
 ];
 
 /// Most names `ask=` takes, and the longest name.
@@ -454,6 +454,7 @@ mod tests {
                 "every" => "100",
                 "factor" => "0.3",
                 "gamma" => "0.99",
+                "range" => "-2,2,-1,3",
                 other => panic!("no sample value for {other}"),
             };
             let (read, m) = State::from_query(&pairs(&[(k, value)]));

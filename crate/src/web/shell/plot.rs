@@ -884,6 +884,8 @@ pub fn contour(canvas: &HtmlCanvasElement, c: &Contour) -> Result<Frame, String>
 
     // the arrows: a shaft and a head, over a white halo
     let _ = canvas.set_attribute("data-arrows", &c.arrows.len().to_string());
+    let _ =
+        canvas.set_attribute("data-range", &format!("{},{},{},{}", c.x_range.0, c.x_range.1, c.y_range.0, c.y_range.1));
     for a in &c.arrows {
         let (p0, p1) = ((x.to_unit(a.from.0), y.to_unit(a.from.1)), (x.to_unit(a.to.0), y.to_unit(a.to.1)));
         let (q0, q1) = (frame.unit_to_px(p0), frame.unit_to_px(p1));

@@ -18,7 +18,17 @@ fn label_of(name: &str) -> &'static str {
 }
 
 impl Figure {
+    /// The surface with its range: `range=` when set (not on the live network, whose range
+    /// follows its weights), else the surface's own.
     pub(super) fn objective(&self) -> Option<Surface> {
+        let mut s = self.surface()?;
+        if let (Some((x0, x1, y0, y1)), false) = (self.lab().range, self.lab().problem == "net") {
+            (s.1, s.2) = ((x0, x1), (y0, y1));
+        }
+        Some(s)
+    }
+
+    fn surface(&self) -> Option<Surface> {
         let lab = self.lab();
         match lab.problem {
             "poly" => Some((
@@ -36,8 +46,9 @@ impl Figure {
                 Some((Box::new(obj), (a - 3.0, a + 3.0), (b - 3.0, b + 3.0), start, ["w1_0_0", "w1_0_1"]))
             }
             "expr" => {
-                let obj = crate::sweep::ExprSurface::new(&lab.surface).ok()?;
-                Some((Box::new(obj), (-3.0, 3.0), (-3.0, 3.0), lab.start, ["a", "b"]))
+                let mut obj = crate::sweep::ExprSurface::new(&lab.surface).ok()?;
+                let (xr, yr) = crate::sweep::auto_range(&mut obj);
+                Some((Box::new(obj), xr, yr, lab.start, ["a", "b"]))
             }
             name if crate::sweep::SURFACES.iter().any(|p| p.0 == name) => {
                 let &(_, _, expr, xr, yr, _, _) = crate::sweep::SURFACES.iter().find(|p| p.0 == name)?;
