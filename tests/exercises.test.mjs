@@ -111,7 +111,7 @@ describe('the Jacobian view', () => {
     const tip = async (layer) => page.locator(`#t-network g.neuron[data-layer="${layer}"] title`).first().textContent();
     assert.match(await tip(1), /z = Σ wᵢxᵢ \+ b = .+ = .+; a = tanh\(z\) = /);
     assert.match(await tip(2), /^output 2\.0: bias b2_0 = .+∂L\/∂b = [\s\S]+z = Σ wᵢxᵢ \+ b = /);
-    assert.match(await page.locator('#t-network line.edge title').first().textContent(), /∂L\/∂w = Σ over the batch of xᵢ·dzⱼ/);
+    assert.match(await page.locator('#t-network g.weight title').first().textContent(), /∂L\/∂w = Σ over the batch of xᵢ·dzⱼ/);
     await jac.scrollIntoViewIfNeeded();
     await screenshot(page, 'jacobian-1280.png');
   });

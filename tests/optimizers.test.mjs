@@ -227,6 +227,8 @@ describe('optimizers and regularization', () => {
     const page = await lab.openPage(t, 'view=step&mom=0.9&eta=0.05');
     const contour = page.locator('#s-contour');
     const update = page.locator('#s-update');
+    assert.equal(await contour.getAttribute('data-arrows'), '0', 'no arrows until the box is opened');
+    await page.locator('#s-build-box summary').click();
     await until(async () => (await contour.getAttribute('data-arrows')) === '3', 'three arrows at step 1');
     assert.match(await update.textContent(), /^Step 1 from θ = \(−4, 3\): the gradient g = ∇L\(θ\) = /);
     // look at step 5, and build it: the gradient alone, then the velocity, then the step

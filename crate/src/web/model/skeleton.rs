@@ -995,14 +995,25 @@ fn step_controls() -> El {
         vec![surface],
         slider("s-eta", "Step size η", "-3", "1", "any"),
         slider("s-mom", "Momentum", "0", "0.99", "0.01"),
-        slider("s-k", "Look at step", "1", "60", "1"),
-        vec![
-            El::html("div")
-                .attr("class", "toolbar")
-                .child(plain_button("s-build", "Build the step").attr("aria-describedby", "s-update")),
-            with_id("p", "s-update").attr("class", "help").attr("aria-live", "polite"),
-        ],
-        race,
+        vec![with(
+            with_id("details", "s-build-box").attr("class", "more").child(txt("summary", "Take one step apart")),
+            [
+                slider("s-k", "Look at step", "1", "60", "1"),
+                vec![
+                    El::html("div")
+                        .attr("class", "toolbar")
+                        .child(plain_button("s-build", "Build the step").attr("aria-describedby", "s-update")),
+                    with_id("p", "s-update").attr("class", "help").attr("aria-live", "polite"),
+                ],
+            ]
+            .concat(),
+        )],
+        vec![with(
+            with_id("details", "s-race-box")
+                .attr("class", "more")
+                .child(txt("summary", "Race optimizers from the same start")),
+            race,
+        )],
         vec![cond, summary_line("s-summary"), help],
     ];
     with(panel(controls("step-settings"), "settings"), items.concat())
@@ -1067,7 +1078,7 @@ mod tests {
         t-beta-hint t-beta2-row t-beta2 t-eps-row t-eps t-wd-row t-wd t-reg t-regrate-row t-regrate t-warmup-row t-warmup t-total-row t-total t-minlr-row t-minlr t-every-row t-every t-factor-row t-factor t-gamma-row t-gamma t-edit t-edit-label t-edit-value t-edit-set t-edit-cancel t-edit-msg t-layers t-lecture t-quiz t-quiz-feedback t-quiz-score t-layers-host lr-view lr-settings lr-lo lr-hi lr-rates lr-steps lr-run lr-range \
         lr-compare lr-race lr-race-panel lr-race-plot lr-cancel lr-progress lr-summary lr-plot lr-curves lr-heat lr-range-plot lr-compare-plot \
         lr-table lr-rows step-view step-settings s-problem s-eta-out s-eta s-mom-out s-mom s-cond-row \
-        s-cond-out s-cond s-summary s-contour s-profile s-k-out s-k s-build s-update s-f-row s-f s-f-help s-race-label s-race s-race-panel s-race-loss perf perf-fps perf-eps zoom btn-zoom-out btn-zoom-fit \
+        s-cond-out s-cond s-summary s-contour s-profile s-build-box s-race-box s-k-out s-k s-build s-update s-f-row s-f s-f-help s-race-label s-race s-race-panel s-race-loss perf perf-fps perf-eps zoom btn-zoom-out btn-zoom-fit \
         btn-zoom-in btn-share open-lab share-dialog share-title share-body share-close t-run-status \
         graph-export btn-graph-svg btn-graph-png btn-graph-json t-network-export t-network-svg t-network-png \
         t-network-json t-loss-export t-loss-csv t-loss-plot-png t-boundary-export t-boundary-png \
@@ -1203,7 +1214,7 @@ mod tests {
         let page = figure(true);
         let present = ids(&page);
         let wanted: Vec<&str> = SHELL_IDS.split_whitespace().collect();
-        assert_eq!(wanted.len(), 243);
+        assert_eq!(wanted.len(), 245);
         let missing: Vec<&&str> = wanted.iter().filter(|id| !present.contains(id)).collect();
         assert!(missing.is_empty(), "missing {missing:?}");
         let extra: Vec<&&str> = present.iter().filter(|id| !wanted.contains(id)).collect();

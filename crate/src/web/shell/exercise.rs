@@ -127,11 +127,12 @@ impl Figure {
     }
 }
 
-/// Enter in a cell's box checks it (the focus goes on to the next box); Train starts, pauses
-/// and goes on with the lecture's loop.
-pub fn wire(app: &Shared, root: &Root) {
+/// Enter in a `data-cell` box inside part `host` runs `check` (which checks the typed answer
+/// and redraws); the focus goes on to the next box still open. The exercise's table and the
+/// layer view's quiz answer with it.
+pub fn on_cell_enter(app: &Shared, root: &Root, host: &'static str, check: fn(&mut Figure, &str, &str)) {
     let a = app.clone();
-    root.on::<KeyboardEvent>("exercise-host", "keydown", move |e| {
+    root.on::<KeyboardEvent>(host, "keydown", move |e| {
         if e.key() != "Enter" {
             return;
         }
@@ -139,13 +140,20 @@ pub fn wire(app: &Shared, root: &Root) {
         let Some(key) = input.get_attribute("data-cell") else { return };
         e.prevent_default();
         let mut f = a.borrow_mut();
-        f.check_cell(&key, &input.value());
-        f.render_graph();
-        // on to the next box still open
-        let next = f.root.find("exercise-host").and_then(|h| h.query_selector("input[data-cell]").ok().flatten());
+        check(&mut f, &key, &input.value());
+        let next = f.root.find(host).and_then(|h| h.query_selector("input[data-cell]").ok().flatten());
         if let Some(i) = next.and_then(|n| n.dyn_into::<HtmlInputElement>().ok()) {
             let _ = i.focus();
         }
+    });
+}
+
+/// Enter in a cell's box checks it (the focus goes on to the next box); Train starts, pauses
+/// and goes on with the lecture's loop.
+pub fn wire(app: &Shared, root: &Root) {
+    on_cell_enter(app, root, "exercise-host", |f, key, typed| {
+        f.check_cell(key, typed);
+        f.render_graph();
     });
     let a = app.clone();
     root.on::<web_sys::Event>("numpy-train", "click", move |_| {

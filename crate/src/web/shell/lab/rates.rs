@@ -112,15 +112,9 @@ impl Figure {
 
     /// The race's training loss against step, one line per optimizer.
     pub(super) fn race_plot(&self, labels: &[String], curves: &[Vec<(f64, f64)>]) {
-        let chart = LineChart {
-            title: "Optimizers from the same weights".into(),
-            x_label: "step".into(),
-            y_label: "training loss".into(),
-            log_x: false,
-            log_y: true,
-            x_range: Some((0.0, COMPARE_STEPS as f64)),
-            y_range: None,
-            series: labels
+        let chart = runs_chart(
+            "Optimizers from the same weights",
+            labels
                 .iter()
                 .zip(curves)
                 .enumerate()
@@ -131,8 +125,7 @@ impl Figure {
                     style: Style::Line,
                 })
                 .collect(),
-            marks: vec![],
-        };
+        );
         if let Some(c) = self.root.canvas("lr-race-plot") {
             report(plot::line_chart(&c, &chart));
         }
@@ -411,15 +404,9 @@ impl Figure {
 
     pub(super) fn compare_plot(&self, curves: &[Vec<(f64, f64)>; 2]) {
         let name = SCHEDULE_NAMES.iter().find(|s| s.0 == compared_schedule(self.lab())).map_or("schedule", |s| s.1);
-        let chart = LineChart {
-            title: "Schedule against constant rate".into(),
-            x_label: "step".into(),
-            y_label: "training loss".into(),
-            log_x: false,
-            log_y: true,
-            x_range: Some((0.0, COMPARE_STEPS as f64)),
-            y_range: None,
-            series: vec![
+        let chart = runs_chart(
+            "Schedule against constant rate",
+            vec![
                 Series { label: name.to_string(), points: curves[0].clone(), color: GREEN, style: Style::Line },
                 Series {
                     label: format!("constant η = {}", fmt_short(self.lab().lr)),
@@ -428,8 +415,7 @@ impl Figure {
                     style: Style::Line,
                 },
             ],
-            marks: vec![],
-        };
+        );
         if let Some(c) = self.root.canvas("lr-compare-plot") {
             report(plot::line_chart(&c, &chart));
         }
@@ -483,6 +469,21 @@ impl Figure {
 }
 
 const COMPARE_STEPS: u64 = 2000;
+
+/// The training loss against step of runs side by side (the comparison, the race).
+fn runs_chart(title: &str, series: Vec<Series>) -> LineChart {
+    LineChart {
+        title: title.into(),
+        x_label: "step".into(),
+        y_label: "training loss".into(),
+        log_x: false,
+        log_y: true,
+        x_range: Some((0.0, COMPARE_STEPS as f64)),
+        y_range: None,
+        series,
+        marks: vec![],
+    }
+}
 
 /// Trains each run 20 steps and adds its training loss to its curve: (steps done, of
 /// `total`), all of `total` once every run has stopped.

@@ -77,6 +77,12 @@ impl Figure {
                 i.set_value(&lab.surface);
             }
         }
+        // a race from the link opens its box
+        if !lab.race.is_empty() {
+            if let Some(d) = self.root.get("s-race-box").filter(|d| !d.has_attribute("open")) {
+                let _ = d.set_attribute("open", "");
+            }
+        }
         if let Some(host) = self.root.find("s-race") {
             if let Ok(boxes) = host.query_selector_all("input[data-opt]") {
                 for k in 0..boxes.length() {
@@ -141,7 +147,8 @@ impl Figure {
         if let Some(i) = self.root.input("s-k").filter(|i| i.value() != (k + 1).to_string()) {
             i.set_value(&(k + 1).to_string());
         }
-        let parts = if raced.is_empty() {
+        let apart = self.root.get("s-build-box").is_some_and(|d| d.has_attribute("open"));
+        let parts = if raced.is_empty() && apart {
             let clamped = (start.0.clamp(xr.0, xr.1), start.1.clamp(yr.0, yr.1));
             crate::sweep::step_parts(obj.as_mut(), clamped, lab.eta, lab.momentum, k)
         } else {
@@ -174,10 +181,10 @@ impl Figure {
         } else {
             self.root.set_text(
                 "s-update",
-                if raced.is_empty() {
-                    "The path blows up before this step."
-                } else {
-                    "(In a race, each optimizer builds its own step.)"
+                match (raced.is_empty(), apart) {
+                    (_, false) => "",
+                    (true, true) => "The path blows up before this step.",
+                    (false, true) => "(In a race, each optimizer builds its own step.)",
                 },
             );
         }
@@ -394,6 +401,8 @@ pub(super) fn wire(app: &Shared) {
         a.borrow_mut().step_k = v.max(1);
         a.borrow_mut().draw_step();
     });
+    let a = app.clone();
+    root.on::<Event>("s-build-box", "toggle", move |_| a.borrow_mut().draw_step());
     let a = app.clone();
     root.on::<Event>("s-build", "click", move |_| {
         {

@@ -30,8 +30,6 @@ pub(super) fn init_controls(app: &Shared) {
     for (id, key) in HYPER_FIELDS {
         set(id, field_text(lab, key));
     }
-    set("t-batch", lab.batch.to_string());
-    set("t-seed", lab.seed.to_string());
     set("lr-lo", short_number(lab.sweep_lo));
     set("lr-hi", short_number(lab.sweep_hi));
     set("lr-rates", lab.sweep_rates.to_string());
@@ -390,8 +388,8 @@ fn wire_optimizer(app: &Shared, root: &Root) {
         a.borrow_mut().state.lab.beta = v.clamp(0.0, 0.999);
         apply(&a, |t, lab| t.set_optimizer(lab.optimizer_config()));
     });
-    // β₂, ε, λ and the regularization: typed, read by the URL's rules (a bad one is named
-    // and the field goes back)
+    // β₂, ε, λ, the regularization's rate, the schedule's numbers, the batch size and the
+    // seed: typed, read by the URL's rules (a bad one is named and the field goes back)
     for (id, key) in HYPER_FIELDS {
         let a = app.clone();
         let r = root.clone();
@@ -416,6 +414,11 @@ fn wire_optimizer(app: &Shared, root: &Root) {
             match key {
                 "regrate" => apply(&a, |t, lab| t.set_regularization(lab.regularization())),
                 "beta2" | "eps" | "wd" => apply(&a, |t, lab| t.set_optimizer(lab.optimizer_config())),
+                "batch" => apply(&a, |t, lab| t.set_batch_size(lab.batch)),
+                "seed" => {
+                    a.borrow_mut().rebuild();
+                    changed(&a);
+                }
                 _ => {
                     // the total may have followed the warm-up
                     let total = field_text(&a.borrow().state.lab, "total");
@@ -584,8 +587,11 @@ fn close_editor(app: &Shared) {
     f.root.set_hidden("t-edit", true);
 }
 
-/// The typed fields of the optimizer, the regularization and the schedule, by their URL keys.
-const HYPER_FIELDS: [(&str, &str); 10] = [
+/// The typed fields of the optimizer, the regularization, the schedule, the batch and the
+/// seed, by their URL keys.
+const HYPER_FIELDS: [(&str, &str); 12] = [
+    ("t-batch", "batch"),
+    ("t-seed", "seed"),
     ("t-beta2", "beta2"),
     ("t-eps", "eps"),
     ("t-wd", "wd"),
@@ -610,36 +616,14 @@ fn field_text(lab: &crate::web::model::lab_state::Lab, key: &str) -> String {
         "every" => lab.every.to_string(),
         "factor" => short_number(lab.factor),
         "gamma" => short_number(lab.gamma),
+        "batch" => lab.batch.to_string(),
+        "seed" => lab.seed.to_string(),
         _ => short_number(lab.reg_rate),
     }
 }
 
-/// Batch size, seed and speed.
+/// The speed (the batch size and the seed are typed fields, with the optimizer's).
 fn wire_numbers(app: &Shared, root: &Root) {
-    for (id, key) in [("t-batch", "batch"), ("t-seed", "seed")] {
-        let a = app.clone();
-        let r = root.clone();
-        root.on::<Event>(id, "change", move |_| {
-            let Some(i) = r.input(id) else { return };
-            let mut m = vec![];
-            let before = a.borrow().state.lab.clone();
-            a.borrow_mut().state.lab.read(key, i.value().trim(), &mut m);
-            if !m.is_empty() {
-                a.borrow().notice(&m.join("\n"));
-                let v = if key == "batch" { before.batch.to_string() } else { before.seed.to_string() };
-                i.set_value(&v);
-                return;
-            }
-            a.borrow().notice("");
-            match key {
-                "batch" => apply(&a, |t, lab| t.set_batch_size(lab.batch)),
-                _ => {
-                    a.borrow_mut().rebuild();
-                    changed(&a);
-                }
-            }
-        });
-    }
     let a = app.clone();
     let r = root.clone();
     // the slider's stops (slow motion … one epoch per frame … max); the URL follows on change
@@ -678,21 +662,9 @@ fn wire_toggles(app: &Shared, root: &Root) {
         });
     }
     // Enter in a quiz's box checks it; the focus goes on to the next box still open
-    let a = app.clone();
-    root.on::<KeyboardEvent>("t-layers-host", "keydown", move |e| {
-        if e.key() != "Enter" {
-            return;
-        }
-        let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
-        let Some(key) = input.get_attribute("data-cell") else { return };
-        e.prevent_default();
-        let mut f = a.borrow_mut();
-        f.check_layer_cell(&key, &input.value());
+    crate::web::shell::exercise::on_cell_enter(app, root, "t-layers-host", |f, key, typed| {
+        f.check_layer_cell(key, typed);
         f.render_layers();
-        let next = f.root.find("t-layers-host").and_then(|h| h.query_selector("input[data-cell]").ok().flatten());
-        if let Some(i) = next.and_then(|n| n.dyn_into::<HtmlInputElement>().ok()) {
-            let _ = i.focus();
-        }
     });
 }
 
