@@ -99,7 +99,7 @@ impl Figure {
             x_label: if log_x { "step (log scale)".into() } else { "step".into() },
             y_label: match self.lab().reg {
                 "none" => "loss".into(),
-                r => format!("loss (the data's; grey: train + {} penalty)", r.to_uppercase()),
+                r => format!("loss (grey: train + {} penalty)", r.to_uppercase()),
             },
             log_x,
             log_y: self.lab().log_y,
