@@ -260,9 +260,17 @@ impl Graph {
     /// Sets an input's value and recomputes every value (gradients are cleared: they belonged
     /// to the old values).
     pub fn set_value(&mut self, id: NodeId, value: f64) -> Result<(), GraphError> {
-        match self.nodes.get_mut(id) {
-            Some(n) if n.op == Op::Input => n.value = value,
-            _ => return Err(GraphError::NotAnInput),
+        self.set_values(&[(id, value)])
+    }
+
+    /// Sets several inputs' values, then recomputes every value once; nothing changes when
+    /// one of them is not an input.
+    pub fn set_values(&mut self, values: &[(NodeId, f64)]) -> Result<(), GraphError> {
+        if !values.iter().all(|&(id, _)| self.nodes.get(id).is_some_and(|n| n.op == Op::Input)) {
+            return Err(GraphError::NotAnInput);
+        }
+        for &(id, v) in values {
+            self.nodes[id].value = v;
         }
         self.forward();
         Ok(())

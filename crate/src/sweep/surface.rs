@@ -288,8 +288,7 @@ impl ExprSurface {
 
     fn at(&mut self, t: &[f64]) {
         let (a, b) = (t.first().copied().unwrap_or(0.0), t.get(1).copied().unwrap_or(0.0));
-        let _ = self.graph.set_value(self.a, a);
-        let _ = self.graph.set_value(self.b, b);
+        let _ = self.graph.set_values(&[(self.a, a), (self.b, b)]);
     }
 }
 

@@ -374,6 +374,12 @@ pub fn parse_race(v: &str) -> Option<Vec<(&'static str, Option<f64>)>> {
         .collect()
 }
 
+/// A racer's name in legends and sentences: "Adam η = 0.05".
+pub fn racer_label(c: &OptimizerConfig) -> String {
+    let name = OPTIMIZER_NAMES.iter().find(|o| o.0 == c.name()).map_or("?", |o| o.1);
+    format!("{name} η = {}", super::plot_math::sig(c.lr(), 3))
+}
+
 /// A race as `race=` writes it.
 pub fn race_text(race: &[(&str, Option<f64>)]) -> String {
     let items: Vec<String> = race
@@ -387,14 +393,17 @@ pub fn race_text(race: &[(&str, Option<f64>)]) -> String {
 }
 
 impl Lab {
-    /// The optimizers of the race, each with its parameters: its own rate or η, and the usual
-    /// values of the others ([`Hyper::default`]: β = 0.9 for momentum and Nesterov, so they do
-    /// not race as SGD when the view's momentum slider is at 0).
-    pub fn racers(&self) -> Vec<OptimizerConfig> {
-        self.race
+    /// The optimizers of the race (or those named in `fallback` when none is chosen), each with
+    /// its parameters: its own rate or `default_lr`, and the usual values of the others
+    /// ([`Hyper::default`]: β = 0.9 for momentum and Nesterov, so they do not race as SGD when
+    /// the step-size view's momentum slider is at 0).
+    pub fn racers(&self, default_lr: f64, fallback: &[&'static str]) -> Vec<OptimizerConfig> {
+        let chosen: Vec<(&str, Option<f64>)> =
+            if self.race.is_empty() { fallback.iter().map(|&n| (n, None)).collect() } else { self.race.clone() };
+        chosen
             .iter()
             .filter_map(|&(name, rate)| {
-                OptimizerConfig::named(name, Hyper { lr: rate.unwrap_or(self.eta), ..Hyper::default() })
+                OptimizerConfig::named(name, Hyper { lr: rate.unwrap_or(default_lr), ..Hyper::default() })
             })
             .collect()
     }

@@ -406,6 +406,23 @@ impl Root {
         }
     }
 
+    /// Shows how a typed answer went in part `id`: Ok((right, words)) says the words with
+    /// `data-answer="right|wrong"`, Err(why) the reader's message without one (the graph's
+    /// quiz, the exercise's table and the layer view's quiz all answer here).
+    pub fn show_verdict(&self, id: &str, outcome: Result<(bool, String), String>) {
+        let said = match outcome {
+            Ok((right, words)) => {
+                self.set_attr(id, "data-answer", if right { "right" } else { "wrong" });
+                words
+            }
+            Err(why) => {
+                let _ = self.find(id).map(|e| e.remove_attribute("data-answer"));
+                why
+            }
+        };
+        self.set_text(id, &said);
+    }
+
     pub fn set_attr(&self, id: &str, k: &str, v: &str) {
         if let Some(e) = self.get(id) {
             let _ = e.set_attribute(k, v);

@@ -54,18 +54,11 @@ impl Figure {
         let Some(ex) = exercise::of_source(&self.state.source) else { return };
         let Ok(table) = exercise::table(ex, &self.g.scene.graph) else { return };
         let Some(ask) = table.ask(key) else { return };
-        let said = match quiz::parse_answer(text) {
-            Ok(v) => {
-                let a = self.g.quiz.answer_cell(key, v, ask.truth);
-                self.root.set_attr("exercise-feedback", "data-answer", if a.right { "right" } else { "wrong" });
-                exercise::cell_feedback(ask, a.right, v)
-            }
-            Err(m) => {
-                let _ = self.root.find("exercise-feedback").map(|e| e.remove_attribute("data-answer"));
-                m
-            }
-        };
-        self.root.set_text("exercise-feedback", &said);
+        let outcome = quiz::parse_answer(text).map(|v| {
+            let a = self.g.quiz.answer_cell(key, v, ask.truth);
+            (a.right, exercise::cell_feedback(ask, a.right, v))
+        });
+        self.root.show_verdict("exercise-feedback", outcome);
     }
 
     /// Runs the lecture's loop for a share of this frame.

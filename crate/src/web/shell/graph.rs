@@ -229,24 +229,17 @@ impl Figure {
     /// step is taken (its gradient shown, with why), a text that is not a number is said so.
     pub fn check_answer(&mut self, text: &str) {
         let Some(k) = self.quiz_question() else { return };
-        let said = match quiz::parse_answer(text) {
+        let outcome = match quiz::parse_answer(text) {
             Ok(v) => match self.g.quiz.answer(&self.g.scene.trace, k, v) {
                 Some(a) => {
                     self.step_graph(1);
-                    let _ = self
-                        .root
-                        .find("quiz-feedback")
-                        .map(|e| e.set_attribute("data-answer", if a.right { "right" } else { "wrong" }));
-                    quiz::feedback(&self.g.scene.graph, &self.g.scene.trace, k, &a)
+                    Ok((a.right, quiz::feedback(&self.g.scene.graph, &self.g.scene.trace, k, &a)))
                 }
                 None => return,
             },
-            Err(why) => {
-                let _ = self.root.find("quiz-feedback").map(|e| e.remove_attribute("data-answer"));
-                why
-            }
+            Err(why) => Err(why),
         };
-        self.root.set_text("quiz-feedback", &said);
+        self.root.show_verdict("quiz-feedback", outcome);
         if let Some(i) = self.root.input("quiz-answer") {
             i.set_value("");
         }

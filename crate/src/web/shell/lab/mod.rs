@@ -79,6 +79,20 @@ pub struct Perf {
 /// A two-parameter loss with its x range, y range, start and axis names.
 type Surface = (Box<dyn Objective>, (f64, f64), (f64, f64), (f64, f64), [&'static str; 2]);
 
+/// One line per labelled curve, in the palette's colours (the races' loss plots).
+fn palette_series<'a>(curves: impl IntoIterator<Item = (&'a String, Vec<(f64, f64)>)>) -> Vec<Series> {
+    curves
+        .into_iter()
+        .enumerate()
+        .map(|(k, (label, points))| Series {
+            label: label.clone(),
+            points,
+            color: crate::web::model::plot_math::PALETTE[k % 8],
+            style: Style::Line,
+        })
+        .collect()
+}
+
 /// A canvas's 2-D context.
 pub(in crate::web::shell) fn context(c: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
     c.get_context("2d").ok().flatten().and_then(|c| c.dyn_into().ok())

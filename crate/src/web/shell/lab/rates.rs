@@ -112,20 +112,8 @@ impl Figure {
 
     /// The race's training loss against step, one line per optimizer.
     pub(super) fn race_plot(&self, labels: &[String], curves: &[Vec<(f64, f64)>]) {
-        let chart = runs_chart(
-            "Optimizers from the same weights",
-            labels
-                .iter()
-                .zip(curves)
-                .enumerate()
-                .map(|(k, (l, c))| Series {
-                    label: l.clone(),
-                    points: c.clone(),
-                    color: crate::web::model::plot_math::PALETTE[k % 8],
-                    style: Style::Line,
-                })
-                .collect(),
-        );
+        let chart =
+            runs_chart("Optimizers from the same weights", palette_series(labels.iter().zip(curves.iter().cloned())));
         if let Some(c) = self.root.canvas("lr-race-plot") {
             report(plot::line_chart(&c, &chart));
         }
@@ -135,22 +123,14 @@ impl Figure {
     /// Adam) on the live network's settings, each at its own rate or the Training view's.
     pub(super) fn race_job(&self) -> Job {
         let lab = self.lab();
-        let race: Vec<(&str, Option<f64>)> = if lab.race.is_empty() {
-            vec![("sgd", None), ("momentum", None), ("adam", None)]
-        } else {
-            lab.race.clone()
-        };
         let mut runs = vec![];
         let mut labels = vec![];
-        for (name, rate) in race {
-            let h = crate::train::Hyper { lr: rate.unwrap_or(lab.lr), ..crate::train::Hyper::default() };
-            let Some(opt) = crate::train::OptimizerConfig::named(name, h) else { continue };
+        for opt in lab.racers(lab.lr, &["sgd", "momentum", "adam"]) {
             let mut config = lab.trainer_config();
             config.optimizer = opt;
             config.schedule = crate::train::Schedule::Constant;
             if let Ok(t) = Trainer::new(config) {
-                let label = OPTIMIZER_NAMES.iter().find(|o| o.0 == name).map_or(name, |o| o.1);
-                labels.push(format!("{label} η = {}", crate::web::model::plot_math::sig(h.lr, 3)));
+                labels.push(racer_label(&opt));
                 runs.push(t);
             }
         }

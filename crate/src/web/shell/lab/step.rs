@@ -12,19 +12,17 @@ pub const SURFACE_HELP: &str =
 /// Steps each optimizer of a race takes.
 pub const RACE_STEPS: usize = 300;
 
-/// An optimizer's name as the menus show it.
-fn label_of(name: &str) -> &'static str {
-    OPTIMIZER_NAMES.iter().find(|o| o.0 == name).map_or("?", |o| o.1)
-}
-
 impl Figure {
-    /// The surface with its range: `range=` when set (not on the live network, whose range
-    /// follows its weights), else the surface's own.
+    /// The surface with its range (`range=` when set, not on the live network, whose range
+    /// follows its weights; else the surface's own) and the start brought inside that range (a
+    /// start from another surface's range, say): what the descent, the race and the step's
+    /// parts all start from.
     pub(super) fn objective(&self) -> Option<Surface> {
         let mut s = self.surface()?;
         if let (Some((x0, x1, y0, y1)), false) = (self.lab().range, self.lab().problem == "net") {
             (s.1, s.2) = ((x0, x1), (y0, y1));
         }
+        s.3 = (s.3 .0.clamp(s.1 .0, s.1 .1), s.3 .1.clamp(s.2 .0, s.2 .1));
         Some(s)
     }
 
@@ -99,7 +97,7 @@ impl Figure {
         let n = 60;
         let grid = loss_grid(obj.as_mut(), xr, yr, n);
         let values: Vec<Vec<f64>> = (0..n).map(|r| grid.values[r * n..(r + 1) * n].to_vec()).collect();
-        let path = self.descent(obj.as_mut(), xr, yr, start);
+        let path = self.descent(obj.as_mut(), start);
         let xy = |p: &DescentPath| -> Vec<(f64, f64)> {
             p.points.iter().map(|p| (p.first().copied().unwrap_or(0.0), p.get(1).copied().unwrap_or(0.0))).collect()
         };
@@ -110,14 +108,10 @@ impl Figure {
             _ => preset.and_then(|p| p.6),
         };
         // a race: every optimizer from the same start; else the view's gradient descent
-        let racers = lab.racers();
-        let raced: Vec<(String, DescentPath)> = racers
+        let raced: Vec<(String, DescentPath)> = lab
+            .racers(lab.eta, &[])
             .iter()
-            .map(|c| {
-                let start = (start.0.clamp(xr.0, xr.1), start.1.clamp(yr.0, yr.1));
-                let label = format!("{} η = {}", label_of(c.name()), crate::web::model::plot_math::sig(c.lr(), 3));
-                (label, crate::sweep::optimizer_path(obj.as_mut(), &[start.0, start.1], c, RACE_STEPS))
-            })
+            .map(|c| (racer_label(c), crate::sweep::optimizer_path(obj.as_mut(), &[start.0, start.1], c, RACE_STEPS)))
             .collect();
         let paths = if raced.is_empty() {
             vec![plot::ContourPath {
@@ -149,8 +143,7 @@ impl Figure {
         }
         let apart = self.root.get("s-build-box").is_some_and(|d| d.has_attribute("open"));
         let parts = if raced.is_empty() && apart {
-            let clamped = (start.0.clamp(xr.0, xr.1), start.1.clamp(yr.0, yr.1));
-            crate::sweep::step_parts(obj.as_mut(), clamped, lab.eta, lab.momentum, k)
+            crate::sweep::step_parts(obj.as_mut(), start, lab.eta, lab.momentum, k)
         } else {
             None
         };
@@ -248,16 +241,11 @@ impl Figure {
             log_y: true,
             x_range: Some((0.0, RACE_STEPS as f64)),
             y_range: None,
-            series: raced
-                .iter()
-                .enumerate()
-                .map(|(k, (label, p))| Series {
-                    label: label.clone(),
-                    points: p.losses.iter().enumerate().map(|(t, &l)| (t as f64, l)).collect(),
-                    color: crate::web::model::plot_math::PALETTE[k % 8],
-                    style: Style::Line,
-                })
-                .collect(),
+            series: palette_series(
+                raced
+                    .iter()
+                    .map(|(label, p)| (label, p.losses.iter().enumerate().map(|(t, &l)| (t as f64, l)).collect())),
+            ),
             marks: vec![],
         };
         if let Some(c) = self.root.canvas("s-race-loss") {
@@ -265,25 +253,17 @@ impl Figure {
         }
     }
 
-    /// The descent from `start` (brought inside the surface's range) at the view's step size
-    /// and momentum: what the contour draws and its CSV holds.
-    fn descent(
-        &self,
-        obj: &mut dyn crate::sweep::Objective,
-        xr: (f64, f64),
-        yr: (f64, f64),
-        start: (f64, f64),
-    ) -> DescentPath {
+    /// The descent from `start` at the view's step size and momentum: what the contour draws
+    /// and its CSV holds.
+    fn descent(&self, obj: &mut dyn crate::sweep::Objective, start: (f64, f64)) -> DescentPath {
         let lab = self.lab();
-        // a start from another surface's range is brought inside this one's
-        let start = (start.0.clamp(xr.0, xr.1), start.1.clamp(yr.0, yr.1));
         descent_path(obj, &[start.0, start.1], lab.eta, lab.momentum, 60)
     }
 
     /// The descent path as the contour shows it (for its CSV).
     pub(crate) fn step_path(&self) -> Option<DescentPath> {
-        let (mut obj, xr, yr, start, _) = self.objective()?;
-        Some(self.descent(obj.as_mut(), xr, yr, start))
+        let (mut obj, _, _, start, _) = self.objective()?;
+        Some(self.descent(obj.as_mut(), start))
     }
 
     /// The loss along −∇L at the live network's weights, for step sizes from 10⁻³ up to 30 or

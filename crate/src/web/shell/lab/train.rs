@@ -139,11 +139,14 @@ impl Figure {
         Some(Mark { x: step as f64, y, label: format!("diverged at step {step}"), color: RED, kind: MarkKind::Cross })
     }
 
-    /// Each layer's optimizer state and last step (`used`: the layers as the last batch used
-    /// them).
-    fn layer_states(&self, used: &[LayerSnapshot]) -> Vec<crate::web::model::lab_view::LayerState> {
-        let now: Vec<LayerSnapshot> = self.trainer.network().layers().iter().map(|l| l.snapshot()).collect();
-        crate::web::model::lab_view::layer_states(&self.trainer.optimizer().state(), &now, used)
+    /// Each layer's optimizer state and last step (`now`: the layers as they are, `used`: as
+    /// the last batch used them).
+    fn layer_states(
+        &self,
+        now: &[LayerSnapshot],
+        used: &[LayerSnapshot],
+    ) -> Vec<crate::web::model::lab_view::LayerState> {
+        crate::web::model::lab_view::layer_states(&self.trainer.optimizer().state(), now, used)
     }
 
     pub(super) fn draw_network(&mut self, layers: &[LayerSnapshot]) {
@@ -155,7 +158,8 @@ impl Figure {
             .map(|f| FEATURE_NAMES.iter().find(|e| e.0 == *f).map_or("?", |e| e.2).to_string())
             .collect();
         let thumbs = self.thumbnails();
-        let states = if self.trainer.steps() > 0 { self.layer_states(&self.trainer.batch_layers()) } else { vec![] };
+        let states =
+            if self.trainer.steps() > 0 { self.layer_states(layers, &self.trainer.batch_layers()) } else { vec![] };
         let extras = crate::web::model::lab_view::NetExtras { quiz: self.state.quiz, states: &states };
         self.root.mount("t-network", &network_svg(layers, &names, self.lab().show_grads, &thumbs, extras));
     }
@@ -230,7 +234,12 @@ impl Figure {
         let lecture = self.root.input("t-lecture").is_some_and(|i| i.checked());
         let layers = if lecture { lecture_layer().into_iter().collect() } else { self.trainer.batch_layers() };
         let asks = if quiz { layer_quiz::asks(&layers, &self.state.ask) } else { Vec::new() };
-        let states = if lecture { Vec::new() } else { self.layer_states(&layers) };
+        let states = if lecture {
+            Vec::new()
+        } else {
+            let now: Vec<LayerSnapshot> = self.trainer.network().layers().iter().map(|l| l.snapshot()).collect();
+            self.layer_states(&now, &layers)
+        };
         let tree = layer_maps(&layers, quiz.then_some((asks.as_slice(), &self.layer_quiz)), &states);
         let mut shown = self.layers_shown.borrow_mut();
         self.root.mount_over("t-layers-host", shown.1.as_ref(), &tree);
@@ -254,23 +263,14 @@ impl Figure {
 
     /// Checks the answer typed for the layer view's entry `key`, against the numbers shown.
     pub(super) fn check_layer_cell(&mut self, key: &str, text: &str) {
-        let said = {
-            let shown = self.layers_shown.borrow();
-            let Some(ask) = layer_quiz::LayerAsk::parse(key) else { return };
-            let Some(truth) = ask.truth(&shown.0) else { return };
-            match crate::web::model::quiz::parse_answer(text) {
-                Ok(v) => {
-                    let a = self.layer_quiz.answer_cell(key, v, truth);
-                    self.root.set_attr("t-quiz-feedback", "data-answer", if a.right { "right" } else { "wrong" });
-                    layer_quiz::feedback(&ask, &shown.0, a.right, v)
-                }
-                Err(m) => {
-                    let _ = self.root.find("t-quiz-feedback").map(|e| e.remove_attribute("data-answer"));
-                    m
-                }
-            }
-        };
-        self.root.set_text("t-quiz-feedback", &said);
+        let shown = self.layers_shown.borrow();
+        let Some(ask) = layer_quiz::LayerAsk::parse(key) else { return };
+        let Some(truth) = ask.truth(&shown.0) else { return };
+        let outcome = crate::web::model::quiz::parse_answer(text).map(|v| {
+            let a = self.layer_quiz.answer_cell(key, v, truth);
+            (a.right, layer_quiz::feedback(&ask, &shown.0, a.right, v))
+        });
+        self.root.show_verdict("t-quiz-feedback", outcome);
     }
 
     /// The domain of the plane on the canvas: x and y ranges.
